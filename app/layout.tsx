@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Providers } from "@/components/trpc";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Distillery",
+  description: "Agent distillation workbench: teacher trajectories, annotation, LoRA students, SAG evaluation",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="topbar">
+          <Link href="/" className="brand">
+            Distillery
+          </Link>
+          <nav aria-label="Main">
+            <Link href="/">Benchmarks</Link>
+          </nav>
+        </header>
+        <main>
+          <Providers>{children}</Providers>
+        </main>
+      </body>
+    </html>
+  );
+}

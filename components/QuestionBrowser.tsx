@@ -1,0 +1,96 @@
+"use client";
+// One benchmark's questions: server-side pagination and text search, state kept in the URL.
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { useTRPC } from "./trpc";
+
+const PAGE_SIZE = 50;
+
+export function QuestionBrowser({ benchmarkId, page, search }: { benchmarkId: number; page: number; search: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const [draft, setDraft] = useState(search);
+  const benchmark = useQuery(trpc.benchmarks.get.queryOptions({ id: benchmarkId }));
+  const questions = useQuery({
+    ...trpc.benchmarks.questions.queryOptions({ benchmarkId, page, search, pageSize: PAGE_SIZE }),
+    placeholderData: keepPreviousData,
+  });
+
+  const go = (next: { page?: number; search?: string }) => {
+    const params = new URLSearchParams();
+    const q = next.search ?? search;
+    if (q) params.set("q", q);
+    const p = next.page ?? page;
+    if (p > 1) params.set("page", String(p));
+    router.replace(params.size ? `${pathname}?${params}` : pathname);
+  };
+
+  // Debounced search: typing updates the URL (and the query) after a short pause.
+  useEffect(() => {
+    if (draft === search) return;
+    const timer = setTimeout(() => go({ search: draft, page: 1 }), 300);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [draft]);
+
+  if (benchmark.error) return <p className="error">{benchmark.error.message}</p>;
+  const total = questions.data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  return (
+    <>
+      <h1>{benchmark.data ? `${benchmark.data.title} — ${benchmark.data.split}` : "Benchmark"}</h1>
+      <p className="subtitle">
+        {benchmark.data && (
+          <>
+            <span className={`badge ${benchmark.data.kind}`}>{benchmark.data.kind}</span>{" "}
+            <code>{benchmark.data.name}</code> · {benchmark.data.sourceFile}
+          </>
+        )}
+      </p>
+      <div className="toolbar">
+        <input
+          type="search"
+          aria-label="Search questions"
+          placeholder="Search question or answer text…"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+        />
+        <span className="muted" aria-live="polite">
+          {questions.isPending ? "Loading…" : `${total} questions`}
+        </span>
+      </div>
+      {questions.error && <p className="error">{questions.error.message}</p>}
+      <table className="data" aria-label="Questions">
+        <thead>
+          <tr>
+            <th className="num">#</th>
+            <th>Question</th>
+            <th>Gold answer</th>
+          </tr>
+        </thead>
+        <tbody>
+          {questions.data?.rows.map((q) => (
+            <tr key={q.id}>
+              <td className="num muted">{q.position + 1}</td>
+              <td className="question-text">{q.question}</td>
+              <td className="answer">{q.answer}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="pager">
+        <button type="button" disabled={page <= 1} onClick={() => go({ page: page - 1 })}>
+          ← Previous
+        </button>
+        <span>
+          Page {page} of {pages}
+        </span>
+        <button type="button" disabled={page >= pages} onClick={() => go({ page: page + 1 })}>
+          Next →
+        </button>
+      </div>
+    </>
+  );
+}

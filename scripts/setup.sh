@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for the workbench: npm packages, the worker/ Python venv (cached
+# outside the clone), then migrates the database and imports the benchmarks. Safe to re-run.
+source "$(dirname "$0")/lib.sh"
+ensure_node_modules
+ensure_venv
+say "importing benchmarks"
+(cd "$ROOT" && node bin/distillery.mjs import-benchmarks | tail -1)

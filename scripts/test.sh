@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `npm test`: install what is missing, then every tier — typecheck, lint, Vitest (unit +
+# integration on PGlite, and on Postgres when DISTILLERY_TEST_DATABASE_URL is set), pytest for
+# worker/, and Playwright e2e against the production build. Runs all tiers, then prints one
+# summary line; exits non-zero if any tier failed.
+source "$(dirname "$0")/lib.sh"
+ensure_node_modules
+ensure_venv
+ensure_chromium
+cd "$ROOT"
+REPORTS="$(mktemp -d /tmp/distillery-test.XXXXXX)"
+failed_tiers=()
+
+tier() {
+  local name="$1"; shift
+  say "── $name"
+  if ! "$@"; then failed_tiers+=("$name"); fi
+}
+
+if [[ -n "${DISTILLERY_TEST_DATABASE_URL:-}" ]]; then
+  say "Postgres tests enabled: $DISTILLERY_TEST_DATABASE_URL"
+else
+  say "no DISTILLERY_TEST_DATABASE_URL: DB integration tests run on PGlite only"
+fi
+
+tier typecheck npx tsc --noEmit
+tier "lint (eslint)" npx eslint .
+tier "lint (ruff)" .venv/bin/ruff check worker
+tier vitest npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
+tier pytest .venv/bin/python -m pytest worker/tests -q -p no:cacheprovider --junitxml="$REPORTS/pytest.xml"
+tier build npx next build
+tier playwright env PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" npx playwright test --reporter=list,json
+
+node scripts/test-summary.mjs "$REPORTS"
+if ((${#failed_tiers[@]})); then
+  say "failed tiers: ${failed_tiers[*]}"
+  exit 1
+fi

@@ -1,0 +1,72 @@
+// How the CLI reaches the data: through a running workbench's API when one holds the embedded
+// database, otherwise in-process on a database it opens itself. Both give the same typed client.
+import { createTRPCClient, httpBatchLink, unstable_localLink, type TRPCClient } from "@trpc/client";
+import superjson from "superjson";
+import { openDb, type DbHandle } from "@/db/client";
+import { claimOwnership, readOwner, releaseOwnership } from "@/server/runtime/owner";
+import { appRouter, type AppRouter } from "@/server/trpc/router";
+
+export type Api = TRPCClient<AppRouter>;
+export type ApiConnection = { api: Api; via: string; close: () => Promise<void> };
+
+const cliUser = () => process.env.DISTILLERY_USER ?? process.env.USER ?? "cli";
+
+async function serverResponds(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(3000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function connectApi(): Promise<ApiConnection> {
+  const owner = process.env.DATABASE_URL ? null : readOwner();
+  if (owner?.kind === "server" && owner.url && (await serverResponds(owner.url))) {
+    const api = createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink({
+          url: `${owner.url}/api/trpc`,
+          transformer: superjson,
+          headers: { "x-distillery-user": cliUser() },
+        }),
+      ],
+    });
+    return { api, via: `workbench at ${owner.url}`, close: async () => {} };
+  }
+  if (!process.env.DATABASE_URL) await claimOwnership("cli");
+  let handle: DbHandle;
+  try {
+    handle = await openDb();
+  } catch (err) {
+    releaseOwnership();
+    throw err;
+  }
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      unstable_localLink({
+        router: appRouter,
+        transformer: superjson,
+        createContext: async () => ({ db: handle.db, user: cliUser() }),
+      }),
+    ],
+  });
+  return {
+    api,
+    via: handle.kind === "postgres" ? "Postgres (DATABASE_URL)" : "embedded database",
+    close: async () => {
+      await handle.close();
+      releaseOwnership();
+    },
+  };
+}
+
+/** Run `fn` with an API connection that is always closed afterwards. */
+export async function withApi<T>(fn: (api: Api, via: string) => Promise<T>): Promise<T> {
+  const conn = await connectApi();
+  try {
+    return await fn(conn.api, conn.via);
+  } finally {
+    await conn.close();
+  }
+}

@@ -1,0 +1,20 @@
+// tRPC building blocks shared by every feature router.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import type { Db } from "@/db/client";
+import { InputError } from "@/server/errors";
+
+export type Context = { db: Db; user: string };
+
+const t = initTRPC.context<Context>().create({ transformer: superjson });
+
+export const router = t.router;
+/** Every procedure: an InputError thrown anywhere below becomes a 400 with its message. */
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof InputError) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: result.error.cause.message, cause: result.error.cause });
+  }
+  return result;
+});
+export const createCallerFactory = t.createCallerFactory;
