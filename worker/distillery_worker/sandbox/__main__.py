@@ -1,0 +1,88 @@
+"""Launcher: `python -m distillery_worker.sandbox [flags]` starts one episode's sandbox.
+
+Speaks JSON lines on stdin/stdout (see supervisor.py). It re-executes itself with a scrubbed
+environment, unshares namespaces, forks the sandbox's PID 1 (the supervisor) and waits for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+
+from .isolation import Layers, Limits, build_root, enter_namespaces, episode_uid, prctl
+
+CLEAN_MARK = "DISTILLERY_SANDBOX_CLEAN"
+CLEAN_KEYS = {CLEAN_MARK, "PATH", "PYTHONPATH", "LC_ALL", "LC_CTYPE"}
+PR_SET_PDEATHSIG = 1
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m distillery_worker.sandbox")
+    p.add_argument("--memory-mb", type=int, default=1024)
+    p.add_argument("--cpu-s", type=int, default=0, help="CPU seconds per action (0: timeout + 5)")
+    p.add_argument("--file-mb", type=int, default=64)
+    p.add_argument("--open-files", type=int, default=256)
+    p.add_argument("--processes", type=int, default=64)
+    p.add_argument("--scratch-mb", type=int, default=256)
+    p.add_argument("--max-output", type=int, default=50_000, help="bytes of printed output kept per action")
+    p.add_argument("--tools", default="", help="comma-separated host tools callable from code")
+    p.add_argument("--preload", default="", help="comma-separated modules imported once before forking")
+    return p.parse_args(argv)
+
+
+def main() -> None:
+    if os.environ.get(CLEAN_MARK) != "1" or not set(os.environ) <= CLEAN_KEYS:
+        # Start over with nothing of the host's environment in memory or in /proc/self/environ.
+        # PYTHONPATH names this very package: a shared venv's editable install may point elsewhere.
+        package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        argv = [sys.executable, "-m", "distillery_worker.sandbox", *sys.argv[1:]]
+        env = {CLEAN_MARK: "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": package_root, "LC_ALL": "C.UTF-8"}
+        os.execve(sys.executable, argv, env)
+    args = _parse(sys.argv[1:])
+    limits = Limits(memory_bytes=args.memory_mb << 20, cpu_seconds=args.cpu_s, file_bytes=args.file_mb << 20,
+                    open_files=args.open_files, processes=args.processes)
+    tools = [t for t in args.tools.split(",") if t.isidentifier()]
+    layers = Layers()
+    layers.set("separate_process", True)
+    layers.set("environment_scrubbed", True)
+    layers.set("rlimits", True)
+    uid = episode_uid()
+    if os.geteuid() == 0:
+        enter_namespaces(layers)
+        layers.set("unprivileged_uid", True)
+    else:
+        for name in ("net_namespace", "pid_namespace", "mount_namespace", "unprivileged_uid"):
+            layers.set(name, False, "not started as root")
+        uid = os.getuid()
+    pid = os.fork()
+    if pid == 0:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the launcher dies → PID 1 dies → the namespace dies
+        _supervise(layers, limits, uid, tools, args)
+        os._exit(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.close(0)
+    _, status = os.waitpid(pid, 0)
+    sys.exit(os.waitstatus_to_exitcode(status) if status else 0)
+
+
+def _supervise(layers: Layers, limits: Limits, uid: int, tools: list[str], args: argparse.Namespace) -> None:
+    from .supervisor import Supervisor
+
+    if layers.active.get("mount_namespace"):
+        build_root(layers, args.scratch_mb)
+    else:
+        layers.set("filesystem_view", False, "no mount namespace")
+    off = layers.off()
+    if off:
+        details = "; ".join(f"{name}: {layers.notes.get(name, 'unavailable')}" for name in off)
+        print(f"distillery sandbox: WARNING isolation layers OFF: {details}", file=sys.stderr, flush=True)
+    for module in filter(None, args.preload.split(",")):
+        __import__(module)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    Supervisor(layers, limits, uid, tools, args.max_output).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+"""The interpreter inside a worker: runs one action at a time in a namespace that persists.
+
+Runs as the episode's unprivileged uid. fd 1 and fd 2 are the write end of a pipe that the
+supervisor drains into the action's ``stdout`` (so ``print``, ``os.write(1, ...)`` and output
+of C code or child processes all land there, never in a protocol message); fd 0 is /dev/null.
+The channel to the supervisor is a socket this process holds: code could write to it, but that
+only lets it choose its own action's result, which it can already do by printing, raising or
+calling ``final_answer`` (what it prints after a forged early result may land in its next
+action's stdout); the supervisor fills ``stdout`` itself and answers only the pending action.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import io
+import json
+import linecache
+import os
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import traceback
+from typing import Any
+
+from .channel import Channel
+from .isolation import set_cpu_budget
+
+MAX_REPR = 10_000
+
+
+class FinalAnswer(BaseException):
+    """Raised by final_answer() to end the action (a BaseException, so `except Exception` won't eat it)."""
+
+
+class ActionTimeout(BaseException):
+    pass
+
+
+class ToolError(Exception):
+    pass
+
+
+for _cls in (FinalAnswer, ActionTimeout, ToolError):
+    _cls.__module__ = "builtins"  # tracebacks say "ActionTimeout: …", not the runtime's module path
+
+
+def _cap(text: str, limit: int = MAX_REPR) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit} more characters]"
+
+
+def jsonable(value: Any) -> Any:
+    """What crosses the channel for a final answer: JSON as is, anything else as str()."""
+    if hasattr(value, "item") and type(value).__module__ == "numpy":
+        value = value.item()
+    try:
+        text = json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return _cap(str(value))
+    return value if len(text) <= MAX_REPR else _cap(str(value))
+
+
+def _error(exc: BaseException, tb: Any) -> dict[str, str]:
+    report = traceback.TracebackException(type(exc), exc, tb)
+    # Hide the runtime's own frames (exec, the timer's handler): the model should see only its code.
+    report.stack = traceback.StackSummary.from_list([f for f in report.stack if f.filename != __file__])
+    message, text = _cap(str(exc), 2000), _cap("".join(report.format()), 8000)
+    return {"type": type(exc).__name__, "message": message, "traceback": text}
+
+
+def _reap_children() -> None:
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
+
+class Worker:
+    def __init__(self, chan: Channel, tools: list[str]):
+        self.chan = chan
+        self.pid = os.getpid()
+        self.forking_candidates = False
+        os.register_at_fork(after_in_child=self._after_fork_in_child)
+        self.lock = threading.Lock()
+        self.actions = 0
+        self.calls = 0
+        self.final: list[Any] = []
+        self.capture_fd = os.dup(1)  # a spare end of the capture pipe, to repair fd 1/2 if code closes them
+        self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+        self.namespace["final_answer"] = self._final_answer
+        for name in tools:
+            self.namespace[name] = self._tool(name)
+        self._fresh_streams()
+
+    def _after_fork_in_child(self) -> None:
+        """A process forked by model code never speaks for the worker: it loses the channel."""
+        if self.forking_candidates:
+            return
+        if self.chan.sock is not None:
+            self.chan.sock.close()
+
+    def _fresh_streams(self) -> None:
+        for fd in (1, 2):
+            try:
+                same = os.path.sameopenfile(fd, self.capture_fd)
+            except OSError:
+                same = False
+            if not same:
+                os.dup2(self.capture_fd, fd)
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), "utf-8", "backslashreplace")
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), "utf-8", "backslashreplace")
+        sys.stdout.reconfigure(line_buffering=True)
+        sys.stderr.reconfigure(line_buffering=True)
+
+    def _final_answer(self, answer: Any) -> None:
+        self.final.append(jsonable(answer))
+        raise FinalAnswer()
+
+    def _tool(self, name: str):
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self.lock:
+                remaining, _ = signal.setitimer(signal.ITIMER_REAL, 0)  # host time doesn't count
+                try:
+                    self.calls += 1
+                    self.chan.send(
+                        {
+                            "type": "tool_call",
+                            "call": self.calls,
+                            "name": name,
+                            "args": list(args),
+                            "kwargs": kwargs,
+                        }
+                    )
+                    reply = self.chan.recv()
+                    while reply is not None and reply.get("call") != self.calls:
+                        reply = self.chan.recv()  # a stale reply (e.g. to a call code forged): skip it
+                finally:
+                    if remaining > 0:
+                        signal.setitimer(signal.ITIMER_REAL, remaining)
+            if reply is None:
+                os._exit(3)
+            if not reply.get("ok"):
+                raise ToolError(f"{name}: {reply.get('error', 'tool failed')}")
+            return reply.get("value")
+
+        call.__name__ = call.__qualname__ = name
+        return call
+
+    def run(self, code: str, timeout: float) -> dict[str, Any]:
+        _reap_children()  # earlier actions' children were killed by the supervisor's sweep
+        self.actions += 1
+        self.final = []
+        filename = f"<action {self.actions}>"
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+        result: dict[str, Any] = {"ok": True, "value_repr": None}
+
+        def on_alarm(_sig: int, _frame: Any) -> None:
+            raise ActionTimeout(f"action exceeded its {timeout:g} s wall-clock timeout")
+
+        try:
+            tree = ast.parse(code, filename, "exec")
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            body = compile(tree, filename, "exec")
+            tail = compile(ast.Expression(last.value), filename, "eval") if last else None
+            signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            try:
+                exec(body, self.namespace)
+                if tail is not None:
+                    value = eval(tail, self.namespace)
+                    if value is not None:
+                        result["value_repr"] = _cap(repr(value))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except FinalAnswer:
+            pass
+        except BaseException as exc:  # noqa: BLE001 — any failure of model code is data
+            result = {"ok": False, "value_repr": None, "error": _error(exc, exc.__traceback__)}
+        if os.getpid() != self.pid:  # a child that model code forked has finished its copy of the action
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            os._exit(0 if result["ok"] else 1)
+        if self.final:
+            result["final_answer"] = self.final[-1]
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        self._fresh_streams()
+        return result
+
+    def fork(self, dirs: list[str]) -> bool:
+        """Fork one child per candidate dir; True in a child (which now serves its own channel)."""
+        fds = self.chan.take_fds(2 * len(dirs))
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        pids = []
+        self.forking_candidates = True
+        for i, scratch in enumerate(dirs):
+            pid = os.fork()
+            if pid == 0:
+                self.forking_candidates = False
+                self.pid = os.getpid()
+                os.setpgid(0, 0)  # its own group, so killing the old worker's group spares it
+                sock_fd, out_fd = fds[2 * i], fds[2 * i + 1]
+                os.dup2(out_fd, self.capture_fd)
+                for fd in fds:
+                    if fd != sock_fd:
+                        os.close(fd)
+                assert self.chan.sock is not None
+                self.chan.sock.close()
+                self.chan = Channel.over_socket(socket.socket(fileno=sock_fd))
+                self._fresh_streams()
+                os.chdir(scratch)
+                os.environ.update(HOME=scratch, TMPDIR=scratch)
+                tempfile.tempdir = None
+                return True
+            pids.append(pid)
+        self.forking_candidates = False
+        for fd in fds:
+            os.close(fd)
+        self.chan.send({"type": "forked", "pids": pids})
+        return False
+
+    def serve(self) -> None:
+        while True:
+            msg = self.chan.recv()
+            if msg is None:
+                os._exit(0)
+            op = msg.get("op")
+            if op == "exec":
+                set_cpu_budget(int(msg.get("cpu", 15)))
+                result = self.run(str(msg.get("code", "")), float(msg.get("timeout", 10)))
+                self.chan.send({"type": "result", "id": msg.get("id"), "result": result})
+            elif op == "fork":
+                self.fork([str(d) for d in msg.get("dirs", [])])
+            elif op == "reap":
+                for pid in msg.get("pids", []):
+                    try:
+                        os.waitpid(int(pid), 0)
+                    except ChildProcessError:
+                        pass

@@ -1,0 +1,114 @@
+"""Shared fixtures of the sandbox tests: observable things on the host that hostile code must
+not be able to touch (a canary file, loopback listeners, a host process, an env secret)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from distillery_worker.sandbox.client import Episode
+
+SECRET = "distillery-canary-7f3a9c"
+
+
+@dataclass
+class Listener:
+    """A loopback TCP + UDP + abstract-unix listener that records every contact."""
+
+    tcp: socket.socket
+    udp: socket.socket
+    unix: socket.socket
+    contacts: list[str] = field(default_factory=list)
+
+    @property
+    def port(self) -> int:
+        return self.tcp.getsockname()[1]
+
+    @property
+    def udp_port(self) -> int:
+        return self.udp.getsockname()[1]
+
+
+def _serve(listener: Listener) -> None:
+    import select
+
+    socks = [listener.tcp, listener.udp, listener.unix]
+    while True:
+        try:
+            ready, _, _ = select.select(socks, [], [], 0.2)
+        except (OSError, ValueError):
+            return
+        for s in ready:
+            if s is listener.udp:
+                listener.contacts.append("udp")
+                s.recvfrom(4096)
+            else:
+                try:
+                    conn, _ = s.accept()
+                except OSError:
+                    return
+                listener.contacts.append("tcp" if s is listener.tcp else "unix")
+                conn.close()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    tcp = socket.create_server(("127.0.0.1", 0))
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", 0))
+    unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    unix.bind(f"\0distillery-test-{os.getpid()}")
+    unix.listen()
+    lst = Listener(tcp, udp, unix)
+    threading.Thread(target=_serve, args=(lst,), daemon=True).start()
+    yield lst
+    for s in (tcp, udp, unix):
+        s.close()
+
+
+@pytest.fixture(scope="module")
+def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("canary") / "secret.txt"
+    path.write_text(SECRET)
+    os.chmod(path, 0o644)
+    os.chmod(path.parent, 0o755)
+    yield str(path)
+
+
+@pytest.fixture(scope="module")
+def host_process() -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(["sleep", "300"])
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+@pytest.fixture
+def episode() -> Iterator[Episode]:
+    """An episode started with a secret in the host's environment (the launcher must scrub it)."""
+    with Episode(env={"DISTILLERY_TEST_SECRET": SECRET, "AWS_SECRET_ACCESS_KEY": SECRET}) as ep:
+        yield ep
+
+
+def processes_of(uid: int) -> list[int]:
+    """Host pids whose real uid is `uid` (an episode's processes all run as its own uid)."""
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/status") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            pids.append(int(name))
+                        break
+        except OSError:
+            continue
+    return pids
