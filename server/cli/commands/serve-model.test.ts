@@ -1,0 +1,87 @@
+// `distillery serve-model` end to end: the real CLI starts the real Python server on a tiny
+// random model (built offline), and the real chat client talks to it over loopback.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { afterAll, describe, expect, it } from "vitest";
+import { createChatClient } from "@/server/llm/client";
+import { workerPython } from "@/server/python";
+import { UsageError } from "../command";
+import { main } from "../main";
+import { adapterArgs } from "./serve-model";
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "serve-model-"));
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((c) => c.kill("SIGTERM")));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe("serve-model flags", () => {
+  it("validates --adapter NAME=PATH", () => {
+    const adapter = path.join(tmp, "lora");
+    mkdirSync(adapter);
+    writeFileSync(path.join(adapter, "adapter_config.json"), "{}");
+    expect(adapterArgs([`mine=${adapter}`])).toEqual(["--adapter", `mine=${adapter}`]);
+    expect(() => adapterArgs(["mine"])).toThrow(UsageError);
+    expect(() => adapterArgs([`a=${tmp}`])).toThrow(/not a LoRA adapter directory/);
+    expect(() => adapterArgs([`a=${adapter}`, `a=${adapter}`])).toThrow(/given twice/);
+    expect(() => adapterArgs([`a b=${adapter}`])).toThrow(/letters, digits/);
+  });
+
+  it("rejects a bad port with exit code 2", async () => {
+    expect(await main(["serve-model", "--port", "99999"])).toBe(2);
+  });
+});
+
+describe("serve-model with a tiny model", () => {
+  it("serves chat completions to the client", async () => {
+    const modelDir = path.join(tmp, "tiny-chat");
+    const env = { ...process.env, PYTHONPATH: path.join(process.cwd(), "worker") };
+    const built = spawnSync(workerPython(), ["-m", "distillery_worker.models", "tiny", modelDir], { env, encoding: "utf8" });
+    expect(built.status, built.stderr).toBe(0);
+
+    const port = await freePort();
+    const cli = path.join(process.cwd(), "bin/distillery.mjs");
+    const child = spawn(process.execPath, [cli, "serve-model", "--model", modelDir, "--port", String(port), "--json"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    const listening = await new Promise<{ url: string; models: string[] }>((resolve, reject) => {
+      readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+        if (line.includes('"listening"')) resolve(JSON.parse(line) as { url: string; models: string[] });
+      });
+      child.on("exit", (code) => reject(new Error(`serve-model exited with ${code}: ${stderr}`)));
+    });
+    expect(listening.url).toBe(`http://127.0.0.1:${port}/v1`);
+    expect(listening.models).toEqual(["tiny-chat"]);
+
+    const client = createChatClient({ baseUrl: listening.url, model: "tiny-chat", retries: 0 });
+    const reply = await client.chat({
+      messages: [{ role: "user", content: "hi" }],
+      n: 3,
+      temperature: 0.7,
+      maxTokens: 5,
+      seed: 1,
+      logprobs: true,
+    });
+    expect(reply.choices).toHaveLength(3);
+    expect(reply.choices.every((c) => c.meanLogprob !== null && c.meanLogprob <= 0)).toBe(true);
+    expect(reply.usage.completionTokens).toBeGreaterThan(0);
+
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});

