@@ -1,7 +1,11 @@
 // Runs once when the Next.js server starts: open (and migrate) the database eagerly, so the
-// embedded database is claimed and a CLI finds this server before the first page is requested.
+// embedded database is claimed and a CLI finds this server before the first page is requested,
+// then start the loop that runs queued jobs (runs, evaluations) in this process.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { getServerDb } = await import("./server/runtime/db");
-  await getServerDb();
+  const { startJobLoop } = await import("./server/jobs/runner");
+  const { jobHandlers } = await import("./server/jobs/handlers");
+  const { db } = await getServerDb();
+  startJobLoop(db, jobHandlers());
 }

@@ -2,12 +2,13 @@
 // database, otherwise in-process on a database it opens itself. Both give the same typed client.
 import { createTRPCClient, httpBatchLink, unstable_localLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
-import { openDb, type DbHandle } from "@/db/client";
+import { openDb, type Db, type DbHandle } from "@/db/client";
 import { claimOwnership, readOwner, releaseOwnership } from "@/server/runtime/owner";
 import { appRouter, type AppRouter } from "@/server/trpc/router";
 
 export type Api = TRPCClient<AppRouter>;
-export type ApiConnection = { api: Api; via: string; close: () => Promise<void> };
+/** `db` is set when this process holds the database itself (no workbench running). */
+export type ApiConnection = { api: Api; via: string; db?: Db; close: () => Promise<void> };
 
 const cliUser = () => process.env.DISTILLERY_USER ?? process.env.USER ?? "cli";
 
@@ -53,6 +54,7 @@ export async function connectApi(): Promise<ApiConnection> {
   });
   return {
     api,
+    db: handle.db,
     via: handle.kind === "postgres" ? "Postgres (DATABASE_URL)" : "embedded database",
     close: async () => {
       await handle.close();

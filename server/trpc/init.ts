@@ -1,6 +1,7 @@
 // tRPC building blocks shared by every feature router.
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import { ZodError } from "zod";
 import type { Db } from "@/db/client";
 import { InputError } from "@/server/errors";
 
@@ -12,8 +13,12 @@ export const router = t.router;
 /** Every procedure: an InputError thrown anywhere below becomes a 400 with its message. */
 export const publicProcedure = t.procedure.use(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof InputError) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: result.error.cause.message, cause: result.error.cause });
+  const cause = result.ok ? null : result.error.cause;
+  if (cause instanceof InputError) throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+  if (cause instanceof ZodError) {
+    const issue = cause.issues[0];
+    const message = issue ? `${issue.path.join(".") || "input"}: ${issue.message}` : "invalid input";
+    throw new TRPCError({ code: "BAD_REQUEST", message, cause });
   }
   return result;
 });

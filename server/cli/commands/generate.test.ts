@@ -1,0 +1,113 @@
+// The CLI end to end, as a user runs it: a real child process on a real embedded database, the
+// model played by a scripted stub server (real HTTP on loopback), code in the real sandbox.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDb } from "@/db/client";
+import { trajectories } from "@/db/schema";
+import { startStubLlm, type StubServer } from "@/test/stub-llm";
+
+// Asynchronous on purpose: the stub server lives in this process and must keep answering.
+function cli(dataDir: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("node", ["bin/distillery.mjs", ...args], {
+      env: { ...process.env, DISTILLERY_DATA_DIR: dataDir, DATABASE_URL: "" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+async function countTrajectories(dataDir: string) {
+  const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
+  try {
+    const rows = await handle.db.select({ runId: trajectories.runId, q: trajectories.questionId }).from(trajectories);
+    return { total: rows.length, distinct: new Set(rows.map((r) => `${r.runId}:${r.q}`)).size };
+  } finally {
+    await handle.close();
+  }
+}
+
+describe("distillery generate (CLI)", () => {
+  let stub: StubServer;
+  let dataDir: string;
+  beforeAll(async () => {
+    // Slow replies, so the kill below lands in the middle of the run.
+    stub = await startStubLlm("Thought: easy\n```py\nfinal_answer(3)\n```", { latencyMs: 150 });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-cli-"));
+    expect((await cli(dataDir, ["import-benchmarks"])).status).toBe(0);
+  });
+  afterAll(async () => {
+    await stub?.close();
+  });
+
+  const args = (extra: string[] = []) => [
+    "generate",
+    "--benchmark", "gsm_hard",
+    "--limit", "12",
+    "--concurrency", "2",
+    "--model-url", stub.url,
+    "--model", "stub-model",
+    "--run", "resume-me",
+    ...extra,
+  ];
+
+  it("rejects bad flags with one line and exit code 2, writing nothing", async () => {
+    const bad = await cli(dataDir, ["generate", "--benchmark", "gsm_hard", "--model-url", "not a url", "--model", "m"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toMatch(/--model-url/);
+    const unknown = await cli(dataDir, ["generate", "--benchmark", "nope", "--model-url", stub.url, "--model", "m"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/no benchmark "nope"/);
+  });
+
+  it("fails with a clear message when the endpoint is unreachable", async () => {
+    const res = await cli(dataDir, ["generate", "--benchmark", "gsm_hard", "--limit", "1", "--model-url", "http://127.0.0.1:9/v1", "--model", "m", "--run", "unreachable"]);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/cannot reach the model endpoint/);
+    expect(res.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("resumes after SIGKILL with no lost or duplicated trajectories", async () => {
+    const child = spawn("node", ["bin/distillery.mjs", ...args()], {
+      env: { ...process.env, DISTILLERY_DATA_DIR: dataDir, DATABASE_URL: "" },
+      stdio: "ignore",
+    });
+    // Kill once a few trajectories are stored (the stub has seen some requests).
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (stub.requests.length >= 5) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+    });
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+
+    const partial = await countTrajectories(dataDir);
+    expect(partial.total).toBeGreaterThan(0);
+    expect(partial.total).toBeLessThan(12);
+
+    const resumed = await cli(dataDir, [...args(), "--json"]);
+    expect(resumed.status).toBe(0);
+    const report = JSON.parse(resumed.stdout) as { run: { stats: { trajectories: number; correct: number } } };
+    expect(report.run.stats.trajectories).toBe(12);
+    const after = await countTrajectories(dataDir);
+    expect(after).toEqual({ total: 12, distinct: 12 });
+
+    const show = await cli(dataDir, ["runs", "show", "resume-me"]);
+    expect(show.status).toBe(0);
+    expect(show.stdout).toMatch(/resume-me/);
+  });
+});

@@ -1,0 +1,75 @@
+import { withApi } from "../api";
+import { jsonOption, UsageError, type Command } from "../command";
+import { printJson, table } from "../format";
+
+type RunSummary = {
+  name: string;
+  mode: string;
+  model: string;
+  benchmark: string | null;
+  split: string | null;
+  ftp: boolean;
+  sag: number;
+  status: string;
+  stats: {
+    trajectories: number;
+    correct: number;
+    accuracy: number | null;
+    parseErrors: number;
+    execErrors: number;
+    maxStepsHits: number;
+    meanSteps: number | null;
+    tokensIn: number;
+    tokensOut: number;
+    retrievalCalls: number;
+    meanCandidatesPerStep: number | null;
+    voteAgreement: number | null;
+  };
+};
+
+const pct = (x: number | null) => (x === null ? null : `${(100 * x).toFixed(1)}%`);
+
+export function printRunSummary(runs: RunSummary[]) {
+  console.log(
+    table(
+      runs.map((r) => ({
+        run: r.name,
+        mode: r.mode + (r.ftp ? "+ftp" : "") + (r.sag > 1 ? `+sag${r.sag}` : ""),
+        benchmark: r.benchmark ? `${r.benchmark}/${r.split}` : null,
+        status: r.status,
+        trajectories: r.stats.trajectories,
+        correct: r.stats.correct,
+        accuracy: pct(r.stats.accuracy),
+        "parse err": r.stats.parseErrors,
+        "exec err": r.stats.execErrors,
+        "max steps": r.stats.maxStepsHits,
+        "mean steps": r.stats.meanSteps,
+        "tokens in": r.stats.tokensIn,
+        "tokens out": r.stats.tokensOut,
+        retrievals: r.stats.retrievalCalls,
+        ...(r.sag > 1
+          ? { "cand/step": r.stats.meanCandidatesPerStep, agreement: pct(r.stats.voteAgreement) }
+          : {}),
+      })),
+    ),
+  );
+}
+
+export const runsCommand: Command = {
+  name: "runs",
+  summary: "list runs, or show one run's numbers",
+  usage: "list | show RUN",
+  subcommands: ["list", "show"],
+  options: { ...jsonOption },
+  async run(args) {
+    const [sub, name] = args.positionals;
+    if (sub === "show" && !name) throw new UsageError("runs show: which run? (npx distillery runs list)");
+    const result = await withApi(async (api): Promise<RunSummary[] | RunSummary> =>
+      sub === "list" ? await api.runs.list.query() : await api.runs.get.query({ name: name! }),
+    );
+    if (args.values.json) return printJson(result);
+    const list = Array.isArray(result) ? result : [result];
+    if (list.length === 0) return console.log("No runs yet: start one with npx distillery generate.");
+    printRunSummary(list);
+  },
+};

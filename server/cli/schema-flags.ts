@@ -1,0 +1,64 @@
+// The signature is the config: a command's flags are derived from the zod schema of its config
+// (camelCase key → --kebab-case flag), and flag values are validated by that same schema, so the
+// CLI, the tRPC input and the stored config can never drift apart.
+import type { z } from "zod";
+import { UsageError, type OptionSpec, type ParsedArgs } from "./command";
+
+type Kind = "string" | "number" | "boolean" | "string[]";
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+
+function kindOf(schema: z.ZodType): Kind {
+  let def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; element?: z.ZodType } } })._zod.def;
+  while ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType) {
+    def = (def.innerType as unknown as { _zod: { def: typeof def } })._zod.def;
+  }
+  if (def.type === "number" || def.type === "int") return "number";
+  if (def.type === "boolean") return "boolean";
+  if (def.type === "array") return "string[]";
+  return "string";
+}
+
+export function optionsFromSchema(
+  schema: z.ZodObject,
+  help: Record<string, string>,
+  skip: string[] = [],
+): Record<string, OptionSpec> {
+  const options: Record<string, OptionSpec> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (skip.includes(key)) continue;
+    const kind = kindOf(field as z.ZodType);
+    options[kebab(key)] = {
+      type: kind === "boolean" ? "boolean" : "string",
+      multiple: kind === "string[]" || undefined,
+      help: help[key] ?? key,
+    };
+  }
+  return options;
+}
+
+/** Turn parsed flags into a validated config; a bad value names its flag (exit code 2). */
+export function inputFromFlags<S extends z.ZodObject>(schema: S, args: ParsedArgs, skip: string[] = []): z.output<S> {
+  const input: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    if (skip.includes(key)) continue;
+    const raw = args.values[kebab(key)];
+    if (raw === undefined) continue;
+    if (kindOf(field as z.ZodType) === "number") {
+      const value = Number(raw);
+      if (raw === "" || !Number.isFinite(value)) throw new UsageError(`--${kebab(key)} must be a number, got "${String(raw)}"`);
+      input[key] = value;
+    } else input[key] = raw;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw usageErrorFromZod(parsed.error);
+  return parsed.data;
+}
+
+export function usageErrorFromZod(error: z.ZodError): UsageError {
+  const issue = error.issues[0]!;
+  const key = issue.path[0];
+  const flag = typeof key === "string" ? `--${kebab(key)}` : "input";
+  const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+  return new UsageError(`${flag} ${message}`);
+}

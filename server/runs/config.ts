@@ -1,0 +1,77 @@
+// One schema for a generation run's config: the tRPC input, the CLI's flags and the stored
+// `runs.config` column all go through it, and the resolved config is saved with the run.
+import { z } from "zod";
+
+export const RUN_NAME = /^[A-Za-z0-9][\w.:@+-]{0,99}$/;
+
+export const runConfigInput = z.object({
+  run: z.string().regex(RUN_NAME, "letters, digits and . _ : @ + - only (max 100)").optional(),
+  benchmark: z.string().min(1),
+  split: z.enum(["train", "test"]).default("test"),
+  limit: z.number().int().positive().optional(),
+  offset: z.number().int().min(0).default(0),
+  /** An OpenAI-compatible base URL, or "embedded": the worker's own model server, started on demand. */
+  modelUrl: z.union([z.literal("embedded"), z.url({ protocol: /^https?$/ })]),
+  model: z.string().min(1),
+  role: z.enum(["teacher", "student"]).default("teacher"),
+  mode: z.enum(["agent", "cot", "cot-rag"]).default("agent"),
+  ftp: z.boolean().default(false),
+  sag: z.number().int().min(1).max(16).default(1),
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().gt(0).max(1).optional(),
+  maxSteps: z.number().int().min(1).max(30).default(5),
+  maxTokens: z.number().int().min(16).max(32_768).default(1024),
+  samplesPerQuestion: z.number().int().min(1).max(64).default(1),
+  concurrency: z.number().int().min(1).max(256).default(8),
+  retriever: z.string().min(1).default("bm25"),
+  seed: z.number().int().default(42),
+  tags: z.array(z.string()).default([]),
+});
+export type RunConfigInput = z.input<typeof runConfigInput>;
+
+export type RunConfig = Omit<z.output<typeof runConfigInput>, "run" | "temperature" | "topP"> & {
+  run: string;
+  temperature: number;
+  topP: number;
+};
+
+/**
+ * Fill the paper's defaults: greedy teacher (temperature 0, top_p 0.8), SAG sampling at
+ * temperature 0.4 / top_p 0.8. FTP is for teacher agent runs only.
+ */
+export function resolveRunConfig(input: RunConfigInput): RunConfig {
+  const parsed = runConfigInput.parse(input);
+  if (parsed.ftp && parsed.mode !== "agent") throw new z.ZodError([issue("ftp", "FTP applies to agent mode only")]);
+  if (parsed.sag > 1 && parsed.mode !== "agent") throw new z.ZodError([issue("sag", "SAG applies to agent mode only")]);
+  const temperature = parsed.temperature ?? (parsed.sag > 1 ? 0.4 : 0);
+  const topP = parsed.topP ?? 0.8;
+  const run =
+    parsed.run ??
+    [parsed.benchmark, parsed.split, parsed.mode, parsed.model.split(/[/:]/).pop(), parsed.ftp ? "ftp" : "", parsed.sag > 1 ? `sag${parsed.sag}` : ""]
+      .filter(Boolean)
+      .join("-")
+      .replace(/[^\w.:@+-]/g, "_")
+      .slice(0, 100);
+  return { ...parsed, run, temperature, topP };
+}
+
+function issue(path: string, message: string): z.core.$ZodIssue {
+  return { code: "custom", path: [path], message, input: undefined };
+}
+
+/** Config keys that define what a run *is*; resuming with different values is refused. */
+export const IDENTITY_KEYS = [
+  "benchmark",
+  "split",
+  "model",
+  "role",
+  "mode",
+  "ftp",
+  "sag",
+  "temperature",
+  "topP",
+  "maxSteps",
+  "maxTokens",
+  "retriever",
+  "seed",
+] as const;

@@ -1,0 +1,52 @@
+// The real dependencies of a run: the model endpoint, the retriever (with a per-run cache file),
+// the scorer (EM/F1 for factual questions, the math grader for math) and the sandbox.
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { dataDir, type Db } from "@/db/client";
+import { models } from "@/db/schema";
+import { createChatClient } from "@/server/llm";
+import { EMBEDDED, embeddedServerUrl } from "@/server/models/embedded";
+import { gradeMath, scoreQa } from "@/server/scoring";
+import { openRetriever } from "@/server/tools/retrieval";
+import { SandboxEpisode } from "@/server/tools/sandbox/episode";
+import type { RunConfig } from "./config";
+import type { Question, RunDeps } from "./generate";
+import type { Score } from "./store";
+
+/** Factual answers count as correct on normalised exact match; F1 is kept beside it. */
+export async function scoreAnswer(question: Question, predicted: string | null): Promise<Score> {
+  if (question.kind === "math") {
+    const grade = await gradeMath(predicted, question.answer);
+    return { correct: grade.correct, detail: { ...grade, method: `math:${grade.method}` } };
+  }
+  const qa = scoreQa(predicted, question.answer);
+  return { correct: qa.em === 1, detail: { method: "qa:em", em: qa.em, f1: qa.f1 } };
+}
+
+/**
+ * Where the run's model answers. "embedded" starts the worker's model server for the model: a
+ * role (student, teacher), an embedded model id, or a registered fine-tuned student (its base
+ * model plus its LoRA adapter, served under the student's name).
+ */
+async function modelEndpoint(db: Db, config: RunConfig, log?: (line: string) => void): Promise<string> {
+  if (config.modelUrl !== EMBEDDED) return config.modelUrl;
+  const [student] = await db.select().from(models).where(eq(models.name, config.model));
+  const spec = student?.adapterPath
+    ? { model: student.baseModel, adapters: { [student.name]: student.adapterPath } }
+    : { model: config.model };
+  return embeddedServerUrl(spec, log);
+}
+
+export async function defaultRunDeps(config: RunConfig, db: Db, log?: (line: string) => void): Promise<RunDeps> {
+  let retriever: ReturnType<typeof openRetriever> | null = null;
+  return {
+    model: createChatClient({ baseUrl: await modelEndpoint(db, config, log), model: config.model }),
+    // Opened on first use: CoT runs and math-only agents may never search.
+    retriever: () =>
+      (retriever ??= openRetriever(config.retriever, {
+        cacheFile: path.join(dataDir(), "retrieval-cache", `${config.run.replace(/[^\w.-]/g, "_")}.jsonl`),
+      })),
+    score: scoreAnswer,
+    startSession: () => SandboxEpisode.start({ tools: ["web_search"] }),
+  };
+}

@@ -1,0 +1,196 @@
+// Deterministic run tests: a scripted OpenAI-compatible stub server plays the model (real HTTP on
+// loopback), code runs in the real sandbox, trajectories land in a real database.
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { createChatClient } from "@/server/llm";
+import { candidates, steps, trajectories } from "@/db/schema";
+import { importBenchmarks } from "@/server/benchmarks/import";
+import { SandboxEpisode } from "@/server/tools/sandbox/episode";
+import type { Retriever } from "@/server/tools/retrieval";
+import { testDatabases } from "@/test/databases";
+import { startStubLlm, type StubServer } from "@/test/stub-llm";
+import { resolveRunConfig } from "./config";
+import { generateRun, type RunDeps } from "./generate";
+import { runStats } from "./stats";
+
+const fakeRetriever: Retriever = {
+  name: "fake",
+  searchMany: async (queries) => queries.map((q) => [{ id: "1", title: "Fact", contents: `About ${q}.`, score: 1 }]),
+};
+
+function deps(stub: StubServer): RunDeps {
+  return {
+    model: createChatClient({ baseUrl: stub.url, model: "stub-model", retries: 0 }),
+    retriever: () => fakeRetriever,
+    score: async (q, predicted) => {
+      const correct = predicted !== null && Number(predicted) === Number(q.answer);
+      return { correct, detail: { method: "numeric-test" } };
+    },
+    startSession: () => SandboxEpisode.start({ tools: ["web_search"] }),
+  };
+}
+
+describe.each(testDatabases().slice(0, 1))("generate runs on $name", ({ open }) => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await open();
+    await importBenchmarks(handle.db);
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  it("stores every step of an agent run, recovering from parse and exec errors", async () => {
+    // First question: a malformed reply, then a crashing action, then the answer.
+    const script = (_req: unknown, call: number) =>
+      [
+        "Thought: I will just say it. The answer is 5.",
+        "Thought: compute\n```py\nprint(1/0)\n```",
+        "Thought: fix it\n```py\nx = 13138980\nprint(x)\nfinal_answer(x)\n```",
+      ][call % 3]!;
+    const stub = await startStubLlm(script);
+    try {
+      const config = resolveRunConfig({
+        run: "agent-errors",
+        benchmark: "gsm_hard",
+        limit: 1,
+        modelUrl: stub.url,
+        model: "stub-model",
+        concurrency: 1,
+      });
+      const result = await generateRun(handle.db, config, deps(stub));
+      expect(result.stored).toBe(1);
+      const [t] = await handle.db.select().from(trajectories).where(eq(trajectories.runId, result.runId));
+      expect(t).toMatchObject({ status: "finished", finalAnswer: "13138980", correct: true, numSteps: 3 });
+      expect(t!.hasParseError && t!.hasExecError).toBe(true);
+      const rows = await handle.db.select().from(steps).where(eq(steps.trajectoryId, t!.id)).orderBy(steps.idx);
+      expect(rows.map((s) => s.errorKind)).toEqual(["parse", "exec", null]);
+      expect(rows[1]!.observation).toMatch(/ZeroDivisionError/);
+      // The model saw the parse error and the traceback as observations.
+      expect(stub.requests[1]!.messages.at(-1)!.content).toMatch(/could not be parsed/);
+      expect(stub.requests[2]!.messages.at(-1)!.content).toMatch(/ZeroDivisionError/);
+      expect(stub.requests[0]!.stop).toEqual(["<end_code>", "Observation:", "Calling tools:"]);
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("forces a final-answer call after max steps and never counts it as finished", async () => {
+    const stub = await startStubLlm((req) =>
+      /used all/.test(req.messages.at(-1)!.content)
+        ? "Thought: best guess\n```py\nfinal_answer(7)\n```"
+        : "Thought: search\n```py\nprint(web_search('x'))\n```",
+    );
+    try {
+      const config = resolveRunConfig({
+        run: "max-steps",
+        benchmark: "gsm_hard",
+        limit: 1,
+        maxSteps: 2,
+        modelUrl: stub.url,
+        model: "stub-model",
+      });
+      const { runId } = await generateRun(handle.db, config, deps(stub));
+      const [t] = await handle.db.select().from(trajectories).where(eq(trajectories.runId, runId));
+      expect(t).toMatchObject({ status: "max_steps", finalAnswer: "7", numSteps: 3, retrievalCalls: 2 });
+      const rows = await handle.db.select().from(steps).where(eq(steps.trajectoryId, t!.id)).orderBy(steps.idx);
+      expect(rows.map((s) => s.forcedFinal)).toEqual([false, false, true]);
+      expect(rows[0]!.observation).toContain("About x.");
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("continues the first-thought prefix through continue_final_message", async () => {
+    const stub = await startStubLlm((req) => {
+      if (req.messages[0]!.content.startsWith("Answer the question by reasoning")) {
+        return "First, 2 + 3 gives 5.\n\nThen more reasoning.\n\\boxed{5}";
+      }
+      return " So I compute it.\n```py\nfinal_answer(2 + 3)\n```";
+    });
+    try {
+      const config = resolveRunConfig({
+        run: "ftp",
+        benchmark: "gsm_hard",
+        limit: 1,
+        ftp: true,
+        modelUrl: stub.url,
+        model: "stub-model",
+      });
+      const { runId } = await generateRun(handle.db, config, deps(stub));
+      const [t] = await handle.db.select().from(trajectories).where(eq(trajectories.runId, runId));
+      expect(t!.ftpPrefix).toBe("First, 2 + 3 gives 5.");
+      const agentCall = stub.requests[1]!;
+      expect(agentCall.continue_final_message).toBe(true);
+      expect(agentCall.add_generation_prompt).toBe(false);
+      expect(agentCall.messages.at(-1)).toEqual({ role: "assistant", content: "Thought: First, 2 + 3 gives 5." });
+      const [s] = await handle.db.select().from(steps).where(eq(steps.trajectoryId, t!.id));
+      expect(s!.thought).toBe("First, 2 + 3 gives 5. So I compute it.");
+      expect(t!.finalAnswer).toBe("5");
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("votes among SAG candidates run in isolated forks and keeps the winner's state", async () => {
+    // 5 candidates: 3 agree on 10, one prints 11, one fails. Each increments a shared counter:
+    // if candidates leaked state, the winner would see more than one increment.
+    const stub = await startStubLlm((req, call) => {
+      if (call === 0) {
+        return [
+          "Thought: a\n```py\ncounter = 1\nprint(10)\n```",
+          "Thought: b\n```py\ncounter = 1\nprint(11)\n```",
+          "Thought: c\n```py\ncounter = 1\nprint( 10 )\n```",
+          "Thought: d\n```py\nraise ValueError('bad')\n```",
+          "Thought: e\n```py\ncounter = 1\nprint(10)\n```",
+        ];
+      }
+      return ["Thought: done\n```py\ncounter += 1\nfinal_answer(counter)\n```"];
+    });
+    try {
+      const config = resolveRunConfig({
+        run: "sag",
+        benchmark: "gsm_hard",
+        limit: 1,
+        sag: 5,
+        role: "student",
+        modelUrl: stub.url,
+        model: "stub-model",
+      });
+      const { runId } = await generateRun(handle.db, config, deps(stub));
+      expect(stub.requests[0]!.n).toBe(5);
+      expect(stub.requests[0]!.temperature).toBe(0.4);
+      const [t] = await handle.db.select().from(trajectories).where(eq(trajectories.runId, runId));
+      expect(t!.finalAnswer).toBe("2"); // the winner's state continued: counter was 1, not re-run
+      const [first] = await handle.db.select().from(steps).where(eq(steps.trajectoryId, t!.id)).orderBy(steps.idx);
+      const cands = await handle.db.select().from(candidates).where(eq(candidates.stepId, first!.id)).orderBy(candidates.idx);
+      expect(cands).toHaveLength(5);
+      expect(cands.map((c) => c.votes)).toEqual([3, 1, 3, 0, 3]);
+      expect(cands[3]).toMatchObject({ parseOk: true, execOk: false, chosen: false });
+      expect(cands[3]!.error).toMatch(/ValueError: bad/);
+      expect(cands.filter((c) => c.chosen)).toHaveLength(1);
+      expect([0, 2, 4]).toContain(first!.chosenCandidate);
+      const stats = (await runStats(handle.db, [runId])).get(runId)!;
+      expect(stats.voteAgreement).toBeCloseTo(0.75 / 2 + 0.5); // step 1: 3/4 agree; step 2: 5/5
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("resumes without duplicates and refuses a changed config under the same name", async () => {
+    const stub = await startStubLlm("Thought: t\n```py\nfinal_answer(1)\n```");
+    try {
+      const base = { run: "resume", benchmark: "gsm_hard", modelUrl: stub.url, model: "stub-model" } as const;
+      await generateRun(handle.db, resolveRunConfig({ ...base, limit: 2 }), deps(stub));
+      const again = await generateRun(handle.db, resolveRunConfig({ ...base, limit: 3 }), deps(stub));
+      expect(again.stored).toBe(3);
+      expect(stub.requests).toHaveLength(3);
+      await expect(generateRun(handle.db, resolveRunConfig({ ...base, maxSteps: 3 }), deps(stub))).rejects.toThrow(
+        /exists with maxSteps=5/,
+      );
+    } finally {
+      await stub.close();
+    }
+  });
+});
