@@ -1,0 +1,162 @@
+"""One LoRA SFT run: read and verify the data, load the base model, train with TRL's SFTTrainer on
+pre-tokenised examples (our labels, dynamic padding, length-grouped batches), checkpoint, and
+write ``adapter/``, ``config.json`` and ``metrics.json`` into ``--out``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from accelerate import PartialState
+from datasets import Dataset
+from peft import LoraConfig
+from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback
+from trl import SFTConfig, SFTTrainer
+
+from .config import TrainConfig
+from .data import DataError
+from .events import emit, say
+from .mask import MaskReport, build_examples
+from .preflight import Checked, preflight
+from .progress import ProgressCallback
+
+
+def _device() -> tuple[str, torch.dtype, bool]:
+    if torch.cuda.is_available():
+        bf16 = torch.cuda.is_bf16_supported()
+        return "cuda", torch.bfloat16 if bf16 else torch.float32, bf16
+    return "cpu", torch.float32, False
+
+
+def _write_json(path: Path, value: Any) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(value, indent=2) + "\n")
+    os.replace(tmp, path)
+
+
+def _sft_config(config: TrainConfig, device: str, bf16: bool) -> SFTConfig:
+    return SFTConfig(
+        output_dir=config.out,
+        max_steps=config.max_steps or -1,
+        num_train_epochs=config.epochs,
+        learning_rate=config.lr,
+        lr_scheduler_type=config.lr_scheduler,
+        warmup_steps=config.warmup_steps,
+        per_device_train_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.grad_accum,
+        gradient_checkpointing=config.gradient_checkpointing,
+        max_length=config.max_length,
+        packing=False,
+        padding_free=False,
+        train_sampling_strategy="group_by_length" if config.group_by_length else "random",
+        include_num_input_tokens_seen="non_padding",
+        logging_steps=config.logging_steps,
+        save_strategy="steps",
+        save_steps=config.save_steps,
+        save_total_limit=config.save_total_limit,
+        seed=config.seed,
+        bf16=bf16,
+        use_cpu=device == "cpu",
+        report_to="none",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+    )
+
+
+@dataclass
+class Prepared:
+    trainer: SFTTrainer
+    tokenizer: Any
+    report: MaskReport
+    out: Path
+    resume_from: Path | None
+
+
+def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
+    """Everything up to the first step: data read and mask verified (before any model loads),
+    base model with LoRA, SFTTrainer, resolved config written."""
+    checked = checked or preflight(config)
+    out, resume_from, base = checked.out, checked.resume_from, checked.base
+    if config.resume and resume_from is None:
+        say(f"--resume: no complete checkpoint in {out}; starting from step 0")
+    gguf = {"gguf_file": base.gguf_file} if base.gguf_file else {}
+    tokenizer = AutoTokenizer.from_pretrained(base.path, **gguf)
+    if not getattr(tokenizer, "is_fast", False) or not tokenizer.chat_template:
+        raise DataError(f"--base: {base.path} needs a fast tokenizer with a chat template")
+    examples, report = build_examples(tokenizer, checked.samples, config.max_length)
+    for name in report.dropped_truncated:
+        say(f"dropped {name}: no trainable token within --max-length {config.max_length}")
+    if PartialState().is_main_process:
+        emit(
+            "mask",
+            samples=report.samples,
+            tokens=report.tokens,
+            trainable_tokens=report.trainable,
+            trainable_fraction=round(report.trainable_fraction, 4),
+            dropped_truncated=len(report.dropped_truncated),
+        )
+    say(f"{report.samples} samples, {report.tokens} tokens, {report.trainable_fraction:.1%} trainable")
+
+    device, dtype, bf16 = _device()
+    say(f"base {base.id} on {device} ({dtype}); output in {out}")
+    model = AutoModelForCausalLM.from_pretrained(base.path, dtype=dtype, **gguf)
+    lora = LoraConfig(
+        r=config.lora_r,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules="all-linear",
+        task_type="CAUSAL_LM",
+    )
+    args = _sft_config(config, device, bf16)
+    args.output_dir = str(out)
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=Dataset.from_list(examples),
+        processing_class=tokenizer,
+        peft_config=lora,
+        callbacks=[ProgressCallback()],
+    )
+    trainer.remove_callback(PrinterCallback)
+    if trainer.is_world_process_zero():
+        out.mkdir(parents=True, exist_ok=True)
+        resolved = {
+            **config.to_json(),
+            "out": str(out),
+            "base_path": str(base.path),
+            "device": device,
+            "dtype": str(dtype),
+            "effective_batch": config.batch_size * config.grad_accum,
+        }
+        _write_json(out / "config.json", resolved)
+    return Prepared(trainer, tokenizer, report, out, resume_from)
+
+
+def train(config: TrainConfig, checked: Checked | None = None) -> dict[str, Any]:
+    run = prepare(config, checked)
+    trainer, out, report = run.trainer, run.out, run.report
+    result = trainer.train(resume_from_checkpoint=str(run.resume_from) if run.resume_from else None)
+    metrics = {
+        **result.metrics,
+        "global_step": trainer.state.global_step,
+        "tokens_seen": trainer.state.num_input_tokens_seen,
+        "samples": report.samples,
+        "trainable_fraction": report.trainable_fraction,
+        "dropped_truncated": len(report.dropped_truncated),
+    }
+    adapter = out / "adapter"
+    if trainer.is_world_process_zero():
+        staging = out / "adapter.partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        trainer.save_model(str(staging))
+        run.tokenizer.save_pretrained(str(staging))
+        shutil.rmtree(adapter, ignore_errors=True)
+        os.replace(staging, adapter)
+        _write_json(out / "metrics.json", metrics)
+        emit("done", adapter=str(adapter), config=str(out / "config.json"), metrics=metrics)
+    return metrics
