@@ -1,0 +1,87 @@
+import path from "node:path";
+import { datasetSpec } from "@/server/datasets/create";
+import { withApi } from "../api";
+import { jsonOption, stringFlag, UsageError, type Command } from "../command";
+import { printJson, table } from "../format";
+import { inputFromFlags, optionsFromSchema } from "../schema-flags";
+
+const datasetFlags = optionsFromSchema(
+  datasetSpec,
+  {
+    run: "run to take trajectories from (repeatable)",
+    correctOnly: "only trajectories whose answer is correct",
+    noParseErrors: "drop trajectories with a parse error",
+    finishedOnly: "only trajectories that ended with final_answer",
+    acceptedOnly: "only trajectories an annotator accepted",
+    excludeRejected: "drop trajectories an annotator rejected",
+    maxTokens: "drop trajectories whose longest model call exceeds N tokens",
+  },
+  ["name"],
+);
+
+export const datasetCommand: Command = {
+  name: "dataset",
+  summary: "freeze filtered trajectories into a versioned SFT dataset, or list datasets",
+  usage: "create NAME --run RUN [--run RUN…] [filters] | list",
+  subcommands: ["create", "list"],
+  options: { ...datasetFlags, ...jsonOption },
+  async run(args) {
+    const [sub, name] = args.positionals;
+    if (sub === "list") {
+      const rows = await withApi((api) => api.datasets.list.query());
+      if (args.values.json) return printJson(rows);
+      return console.log(
+        rows.length === 0
+          ? "No datasets yet: npx distillery dataset create NAME --run RUN"
+          : table(rows.map((d) => ({ dataset: `${d.name}@${d.version}`, kind: d.kind, trajectories: d.size, hash: d.contentHash.slice(0, 12) }))),
+      );
+    }
+    if (!name) throw new UsageError("dataset create: give the dataset a NAME");
+    // The positional NAME joins the flags, so the one schema validates everything.
+    const spec = inputFromFlags(datasetSpec, { ...args, values: { ...args.values, name } });
+    const { dataset, created } = await withApi((api) => api.datasets.create.mutate(spec));
+    if (args.values.json) return printJson({ dataset, created });
+    console.log(
+      created
+        ? `Created ${dataset.name}@${dataset.version}: ${dataset.trajectoryIds.length} trajectories (hash ${dataset.contentHash.slice(0, 12)})`
+        : `Unchanged: ${dataset.name}@${dataset.version} already holds exactly these trajectories`,
+    );
+  },
+};
+
+export const exportSftCommand: Command = {
+  name: "export-sft",
+  summary: "write a dataset as SFT JSON lines (messages with per-message trainability)",
+  usage: "--dataset NAME[@VERSION] --out FILE",
+  options: {
+    dataset: { type: "string", help: "dataset name, optionally @version (default: latest)" },
+    out: { type: "string", help: "output .jsonl file (written atomically)" },
+    ...jsonOption,
+  },
+  async run(args) {
+    const ref = stringFlag(args, "dataset");
+    const out = stringFlag(args, "out");
+    if (!ref) throw new UsageError("export-sft: --dataset is required");
+    if (!out) throw new UsageError("export-sft: --out is required");
+    const result = await withApi((api) => api.datasets.export.mutate({ ref, out: path.resolve(out) }));
+    if (args.values.json) return printJson(result);
+    console.log(`Wrote ${result.records} examples to ${result.file}`);
+  },
+};
+
+export const importCommand: Command = {
+  name: "import",
+  summary: "import trajectories: OpenAI chat JSONL, the paper's logs, or our own export",
+  usage: "FILE [--run NAME]",
+  options: { run: { type: "string", help: "run name for the imported trajectories" }, ...jsonOption },
+  async run(args) {
+    const file = args.positionals[0];
+    if (!file) throw new UsageError("import: which FILE?");
+    const result = await withApi((api) => api.datasets.import.mutate({ file: path.resolve(file), run: stringFlag(args, "run") }));
+    if (args.values.json) return printJson(result);
+    console.log(
+      `Imported ${result.added} of ${result.records} trajectories (${result.formats.join(", ")}) into run "${result.run}"` +
+        (result.added < result.records ? `; ${result.records - result.added} were already there` : ""),
+    );
+  },
+};

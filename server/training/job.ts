@@ -1,0 +1,107 @@
+// The training job: export the dataset, run the LoRA trainer (worker/distillery_worker/train)
+// on the local or Ray backend, stream its JSON-lines progress into job metrics, and register the
+// trained student. The output directory is stable per student name, so retrying a killed job
+// resumes from its last checkpoint.
+import fs from "node:fs";
+import path from "node:path";
+import { eq, sql } from "drizzle-orm";
+import { dataDir } from "@/db/client";
+import { jobs, models } from "@/db/schema";
+import { findDataset } from "@/server/datasets/create";
+import { exportDataset } from "@/server/datasets/export";
+import { jobBackend } from "@/server/jobs/backends";
+import { JobFailure, type JobContext, type JobHandler } from "@/server/jobs/runner";
+import { workerPython } from "@/server/python";
+import { resolveTrainConfig, trainerFlags, type TrainConfigInput } from "./config";
+
+type TrainerEvent = {
+  event?: string;
+  step?: number;
+  max_steps?: number;
+  loss?: number;
+  lr?: number;
+  grad_norm?: number;
+  tokens_per_s?: number;
+  trainable_fraction?: number;
+  samples?: number;
+  adapter?: string;
+  metrics?: Record<string, unknown>;
+  message?: string;
+};
+
+export function modelDir(name: string): string {
+  return path.join(dataDir(), "models", name);
+}
+
+export const trainJobHandler: JobHandler = async (ctx) => {
+  const config = resolveTrainConfig(ctx.job.config as TrainConfigInput);
+  const dataset = await findDataset(ctx.db, config.dataset);
+  const out = modelDir(config.name);
+  const dataFile = path.join(out, "data.jsonl");
+  const exported = await exportDataset(ctx.db, `${dataset.name}@${dataset.version}`, dataFile);
+  ctx.log(`dataset ${dataset.name}@${dataset.version}: ${exported.records} examples → ${dataFile}`);
+  const resume = fs.existsSync(out) && fs.readdirSync(out).some((f) => f.startsWith("checkpoint-"));
+  if (resume) ctx.log("resuming from the latest checkpoint");
+  const argv = [workerPython(), "-m", "distillery_worker.train", "--data", dataFile, "--out", out];
+  argv.push(...trainerFlags(config, dataset.kind === "cot" ? 4096 : 10240));
+  if (resume) argv.push("--resume");
+
+  const backend = jobBackend(config.backend === "ray" ? { backend: "ray", address: config.rayAddress! } : { backend: "local" });
+  const handle = await backend.submit({ entrypoint: argv, cwd: process.cwd(), name: config.name });
+  await ctx.db.update(jobs).set({ externalId: `${handle.backend}:${handle.id}` }).where(eq(jobs.id, ctx.job.id));
+  const onAbort = () => void backend.stop(handle).catch(() => {});
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+
+  let done: TrainerEvent | null = null;
+  let failure: string | null = null;
+  const pending: Promise<void>[] = [];
+  const state = await backend.follow(handle, (line) => {
+    const event = parseEvent(line);
+    if (!event) return ctx.log(line);
+    if (event.event === "done") done = event;
+    if (event.event === "error") failure = event.message ?? "the trainer reported an error";
+    pending.push(handleEvent(ctx, event));
+  });
+  ctx.signal.removeEventListener("abort", onAbort);
+  await Promise.all(pending);
+  if (ctx.signal.aborted) throw new JobFailure("cancelled");
+  const finished = done as TrainerEvent | null;
+  if (state.status !== "succeeded" || !finished?.adapter) {
+    throw new JobFailure(failure ?? state.message ?? `the trainer ended with status ${state.status}`);
+  }
+  await ctx.db
+    .insert(models)
+    .values({ name: config.name, baseModel: config.base, adapterPath: finished.adapter, trainJobId: ctx.job.id })
+    .onConflictDoUpdate({
+      target: models.name,
+      set: { baseModel: config.base, adapterPath: finished.adapter, trainJobId: ctx.job.id, createdAt: sql`now()` },
+    });
+  return { model: config.name, adapter: finished.adapter, dataset: `${dataset.name}@${dataset.version}`, metrics: finished.metrics ?? {} };
+};
+
+function parseEvent(line: string): TrainerEvent | null {
+  if (!line.startsWith("{")) return null;
+  try {
+    const value = JSON.parse(line) as TrainerEvent;
+    return typeof value.event === "string" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+async function handleEvent(ctx: JobContext, event: TrainerEvent): Promise<void> {
+  if (event.event === "step" && typeof event.step === "number") {
+    ctx.progress(event.step, event.max_steps ?? event.step, event.loss === undefined ? undefined : `loss ${event.loss.toFixed(3)}`);
+    const values: Record<string, number> = {};
+    for (const key of ["loss", "lr", "grad_norm", "tokens_per_s"] as const) {
+      if (typeof event[key] === "number") values[key] = event[key];
+    }
+    await ctx.metrics(event.step, values);
+  } else if (event.event === "mask") {
+    ctx.log(`mask verified: ${event.samples} samples, ${((event.trainable_fraction ?? 0) * 100).toFixed(1)}% of tokens trainable`);
+  } else if (event.event === "checkpoint") {
+    ctx.log(`checkpoint at step ${event.step}`);
+  } else if (event.event === "error") {
+    ctx.log(`error: ${event.message}`);
+  }
+}

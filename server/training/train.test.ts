@@ -1,0 +1,76 @@
+// A training job end to end through the CLI: a dataset from a stub-model run (scripted
+// OpenAI-compatible server on loopback), the real trainer on a tiny random model built in code,
+// metrics streamed into the job, the student registered; then the failed-job path.
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDb } from "@/db/client";
+import { jobMetrics, jobs, models } from "@/db/schema";
+import { workerPython } from "@/server/python";
+import { startStubLlm, type StubServer } from "@/test/stub-llm";
+
+function cli(dataDir: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("node", ["bin/distillery.mjs", ...args], { env: { ...process.env, DISTILLERY_DATA_DIR: dataDir, DATABASE_URL: "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe("distillery train (CLI)", () => {
+  let stub: StubServer;
+  let dataDir: string;
+  let tinyModel: string;
+  beforeAll(async () => {
+    stub = await startStubLlm("Thought: compute\n```py\nprint(6 * 7)\nfinal_answer(42)\n```");
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-train-"));
+    tinyModel = path.join(dataDir, "tiny-model");
+    execFileSync(workerPython(), ["-m", "distillery_worker.models", "tiny", tinyModel]);
+    expect((await cli(dataDir, ["import-benchmarks"])).status).toBe(0);
+    const gen = await cli(dataDir, ["generate", "--benchmark", "gsm_hard", "--limit", "4", "--model-url", stub.url, "--model", "m", "--run", "t"]);
+    expect(gen.status).toBe(0);
+    expect((await cli(dataDir, ["dataset", "create", "ds", "--run", "t", "--finished-only"])).status).toBe(0);
+  });
+  afterAll(async () => {
+    await stub?.close();
+  });
+
+  it("trains, streams loss into the job and registers the student", { timeout: 300_000 }, async () => {
+    const res = await cli(dataDir, ["train", "--dataset", "ds", "--base", tinyModel, "--name", "tiny-student", "--max-steps", "3", "--lora-r", "4", "--lora-alpha", "8", "--batch-size", "2", "--grad-accum", "1", "--json"]);
+    expect(res.stderr).not.toMatch(/Traceback/);
+    expect(res.status).toBe(0);
+    const job = JSON.parse(res.stdout) as { status: string; result: { model: string; adapter: string } };
+    expect(job.status).toBe("succeeded");
+    expect(fs.existsSync(path.join(job.result.adapter, "adapter_config.json"))).toBe(true);
+
+    const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
+    try {
+      const [student] = await handle.db.select().from(models);
+      expect(student).toMatchObject({ name: "tiny-student", baseModel: tinyModel, adapterPath: job.result.adapter });
+      const losses = (await handle.db.select().from(jobMetrics)).filter((m) => m.name === "loss");
+      expect(losses.map((m) => m.step)).toEqual([1, 2, 3]);
+      for (const m of losses) expect(Number.isFinite(m.value)).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("marks a job failed with the trainer's message when the base model is missing", { timeout: 120_000 }, async () => {
+    const res = await cli(dataDir, ["train", "--dataset", "ds", "--base", "/nonexistent/model", "--name", "broken", "--max-steps", "1"]);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/training broken failed/);
+    const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
+    try {
+      const failed = (await handle.db.select().from(jobs)).find((j) => j.kind === "train" && j.status === "failed");
+      expect(failed?.error).toMatch(/nonexistent/);
+      expect(failed?.logTail).toContain("/nonexistent/model");
+    } finally {
+      await handle.close();
+    }
+  });
+});

@@ -1,0 +1,39 @@
+import { desc } from "drizzle-orm";
+import { models } from "@/db/schema";
+import { findDataset } from "@/server/datasets/create";
+import { enqueueJob } from "@/server/jobs/queue";
+import { resolveRunConfig } from "@/server/runs/config";
+import { findBenchmark } from "@/server/runs/generate";
+import { evaluateInput, resolveTrainConfig, trainConfigInput } from "@/server/training/config";
+import { publicProcedure, router } from "../init";
+
+export { evaluateInput };
+
+export const trainingRouter = router({
+  /** Queue a LoRA fine-tune of a dataset; the finished job registers the student model. */
+  train: publicProcedure.input(trainConfigInput).mutation(async ({ ctx, input }) => {
+    const config = resolveTrainConfig(input);
+    await findDataset(ctx.db, config.dataset);
+    const job = await enqueueJob(ctx.db, { kind: "train", backend: config.backend, config: input });
+    return { jobId: job.id, model: config.name };
+  }),
+  models: publicProcedure.query(({ ctx }) => ctx.db.select().from(models).orderBy(desc(models.id))),
+  /** Queue an evaluation run of a student, with SAG on (sag > 1) or off. */
+  evaluate: publicProcedure.input(evaluateInput).mutation(async ({ ctx, input }) => {
+    const config = resolveRunConfig({
+      run: input.run ?? `eval-${input.model}-${input.benchmark}${input.sag > 1 ? `-sag${input.sag}` : ""}`,
+      benchmark: input.benchmark,
+      split: input.split,
+      limit: input.limit,
+      modelUrl: input.modelUrl,
+      model: input.model,
+      role: "student",
+      sag: input.sag,
+      maxSteps: input.maxSteps,
+      tags: ["eval", input.sag > 1 ? "sag" : "no-sag"],
+    });
+    await findBenchmark(ctx.db, config);
+    const job = await enqueueJob(ctx.db, { kind: "eval", config });
+    return { jobId: job.id, run: config.run };
+  }),
+});
