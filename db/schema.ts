@@ -67,7 +67,13 @@ export const experiments = pgTable("experiments", {
   status: text("status", { enum: ["pending", "running", "succeeded", "failed", "cancelled"] })
     .notNull()
     .default("pending"),
+  /** One entry per recipe step: its status, the job that ran it and what it made. */
+  steps: jsonb("steps")
+    .$type<{ id: string; kind: string; status: string; jobId?: number; product?: string; error?: string }[]>()
+    .notNull()
+    .default([]),
   createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const models = pgTable("models", {
@@ -132,6 +138,11 @@ export const trajectories = pgTable(
     /** The whole conversation as sent to the model, for export and debugging. */
     messages: jsonb("messages").$type<unknown[]>(),
     error: text("error"),
+    /**
+     * The newest annotation's verdict, kept in step by server/annotations in the same
+     * transaction as the annotation, so verdict filters and queue counters are index scans.
+     */
+    latestVerdict: text("latest_verdict", { enum: ["accept", "reject"] }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -140,6 +151,7 @@ export const trajectories = pgTable(
     index("trajectories_run_correct_idx").on(t.runId, t.correct),
     index("trajectories_run_status_idx").on(t.runId, t.status),
     index("trajectories_question_idx").on(t.questionId),
+    index("trajectories_run_verdict_idx").on(t.runId, t.latestVerdict),
   ],
 );
 

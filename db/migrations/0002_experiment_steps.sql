@@ -1,0 +1,2 @@
+ALTER TABLE "experiments" ADD COLUMN "steps" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "experiments" ADD COLUMN "updated_at" timestamp with time zone DEFAULT now() NOT NULL;

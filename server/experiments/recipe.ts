@@ -1,0 +1,72 @@
+// An experiment recipe (experiments/*.yaml): a named chain of steps — generation runs, dataset
+// builds, trainings and evaluations — each step's `with` validated by the same schema as the
+// matching CLI command. Names made by a step are `<experiment>:<step id>`, and later steps refer
+// to earlier ones by id, so the recipe reads like the pipeline it runs.
+import fs from "node:fs";
+import { parse } from "yaml";
+import { z } from "zod";
+import { datasetFields } from "@/server/datasets/spec";
+import { InputError } from "@/server/errors";
+import { RUN_NAME, runConfigInput } from "@/server/runs/config";
+import { trainConfigInput } from "@/server/training/config";
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, _ and - only");
+
+const step = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("generate"), id, with: runConfigInput.omit({ run: true }).partial({ modelUrl: true }) }),
+  z.object({ kind: z.literal("dataset"), id, with: datasetFields.omit({ name: true }) }),
+  z.object({ kind: z.literal("train"), id, with: trainConfigInput.omit({ name: true }) }),
+]);
+export type RecipeStep = z.infer<typeof step>;
+
+export const recipeSchema = z.object({
+  name: z.string().regex(RUN_NAME),
+  description: z.string().optional(),
+  /** Merged into every generate step (e.g. modelUrl: embedded). */
+  defaults: z.object({ modelUrl: z.string().optional(), concurrency: z.number().int().positive().optional() }).default({}),
+  steps: z.array(step).min(1),
+});
+export type Recipe = z.infer<typeof recipeSchema>;
+
+export function loadRecipe(file: string): Recipe {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new InputError(`${file}: cannot read file`);
+  }
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (err) {
+    throw new InputError(`${file}: not valid YAML (${(err as Error).message.split("\n")[0]})`);
+  }
+  const parsed = recipeSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(`${file}: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  checkReferences(parsed.data, file);
+  return parsed.data;
+}
+
+/** The name a step's product gets in the workbench (run, dataset or model). */
+export function productName(recipe: Recipe, stepId: string): string {
+  return `${recipe.name}:${stepId}`;
+}
+
+/** Steps may only refer to steps before them, of the right kind. */
+function checkReferences(recipe: Recipe, file: string) {
+  const seen = new Map<string, RecipeStep["kind"]>();
+  for (const s of recipe.steps) {
+    if (seen.has(s.id)) throw new InputError(`${file}: step id "${s.id}" is used twice`);
+    const need = (ref: string, kind: RecipeStep["kind"], field: string) => {
+      if (seen.get(ref) !== kind) {
+        throw new InputError(`${file}: step "${s.id}": ${field} "${ref}" must name an earlier ${kind} step`);
+      }
+    };
+    if (s.kind === "dataset") s.with.run.forEach((r) => need(r, "generate", "run"));
+    if (s.kind === "train") need(s.with.dataset, "dataset", "dataset");
+    seen.set(s.id, s.kind);
+  }
+}

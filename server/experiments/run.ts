@@ -1,0 +1,79 @@
+// Runs a recipe step by step through the API (in-process or via a running workbench), each
+// step as the same job a user would start by hand. Every step is idempotent — a generation run
+// resumes by name, a dataset is only versioned when its content changed, a registered student is
+// not trained again — so running the recipe again after a crash continues where it stopped.
+import type { ApiConnection } from "@/server/cli/api";
+import { runOrFollowJob } from "@/server/cli/follow-job";
+import { jobHandlers } from "@/server/jobs/handlers";
+import { productName, type Recipe, type RecipeStep } from "./recipe";
+
+export type StepState = { id: string; kind: string; status: string; jobId?: number; product?: string; error?: string };
+
+export async function runExperiment(
+  conn: ApiConnection,
+  recipe: Recipe,
+  onStep?: (index: number, step: RecipeStep, state: StepState) => void,
+): Promise<StepState[]> {
+  const states: StepState[] = recipe.steps.map((s) => ({ id: s.id, kind: s.kind, status: "pending", product: productName(recipe, s.id) }));
+  const experiment = await conn.api.experiments.start.mutate({ name: recipe.name, recipe: recipe as unknown as Record<string, unknown>, steps: states });
+  const save = (status: "running" | "succeeded" | "failed") =>
+    conn.api.experiments.update.mutate({ id: experiment.id, status, steps: states });
+  const trainIds = new Set(recipe.steps.filter((s) => s.kind === "train").map((s) => s.id));
+
+  for (const [index, step] of recipe.steps.entries()) {
+    const state = states[index]!;
+    state.status = "running";
+    onStep?.(index, step, state);
+    await save("running");
+    try {
+      const outcome = await runStep(conn, recipe, step, trainIds);
+      Object.assign(state, outcome);
+    } catch (err) {
+      state.status = "failed";
+      state.error = err instanceof Error ? err.message : String(err);
+    }
+    onStep?.(index, step, state);
+    if (state.status !== "succeeded") {
+      await save("failed");
+      return states;
+    }
+  }
+  await save("succeeded");
+  return states;
+}
+
+async function runStep(
+  conn: ApiConnection,
+  recipe: Recipe,
+  step: RecipeStep,
+  trainIds: Set<string>,
+): Promise<Partial<StepState>> {
+  const name = productName(recipe, step.id);
+  if (step.kind === "dataset") {
+    const { dataset } = await conn.api.datasets.create.mutate({
+      ...step.with,
+      name,
+      run: step.with.run.map((id) => productName(recipe, id)),
+    });
+    return { status: "succeeded", product: `${dataset.name}@${dataset.version}` };
+  }
+  if (step.kind === "train") {
+    const trained = (await conn.api.training.models.query()).find((m) => m.name === name);
+    if (trained) return { status: "succeeded", jobId: trained.trainJobId ?? undefined };
+    const { jobId } = await conn.api.training.train.mutate({ ...step.with, name, dataset: productName(recipe, step.with.dataset) });
+    const job = await runOrFollowJob(conn, jobId, `${step.id} (train)`, jobHandlers().train!);
+    return { status: job.status, jobId, error: job.error ?? undefined };
+  }
+  // A generate step: a teacher run, or an evaluation of a student trained earlier in the recipe.
+  const model = trainIds.has(step.with.model) ? productName(recipe, step.with.model) : step.with.model;
+  const { jobId, kind } = await conn.api.runs.generate.mutate({
+    ...step.with,
+    modelUrl: step.with.modelUrl ?? recipe.defaults.modelUrl ?? "embedded",
+    concurrency: step.with.concurrency ?? recipe.defaults.concurrency,
+    model,
+    run: name,
+    tags: [...(step.with.tags ?? []), `experiment:${recipe.name}`],
+  });
+  const job = await runOrFollowJob(conn, jobId, `${step.id} (${step.with.mode ?? "agent"})`, jobHandlers()[kind]!);
+  return { status: job.status, jobId, error: job.error ?? undefined };
+}
