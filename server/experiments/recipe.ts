@@ -10,7 +10,7 @@ import { InputError } from "@/server/errors";
 import { RUN_NAME, runConfigInput } from "@/server/runs/config";
 import { trainConfigInput } from "@/server/training/config";
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, _ and - only");
+const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, . _ and - only");
 
 const step = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("generate"), id, with: runConfigInput.omit({ run: true }).partial({ modelUrl: true }) }),

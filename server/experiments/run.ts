@@ -18,7 +18,8 @@ export async function runExperiment(
   const experiment = await conn.api.experiments.start.mutate({ name: recipe.name, recipe: recipe as unknown as Record<string, unknown>, steps: states });
   const save = (status: "running" | "succeeded" | "failed") =>
     conn.api.experiments.update.mutate({ id: experiment.id, status, steps: states });
-  const trainIds = new Set(recipe.steps.filter((s) => s.kind === "train").map((s) => s.id));
+  // A generate step's model may name a train step that came before it (evaluating that student).
+  const trainIds = new Set<string>();
 
   for (const [index, step] of recipe.steps.entries()) {
     const state = states[index]!;
@@ -33,6 +34,7 @@ export async function runExperiment(
       state.error = err instanceof Error ? err.message : String(err);
     }
     onStep?.(index, step, state);
+    if (step.kind === "train") trainIds.add(step.id);
     if (state.status !== "succeeded") {
       await save("failed");
       return states;
