@@ -3,5 +3,5 @@ import path from "node:path";
 
 /** The project venv's interpreter; every Python child process (sandbox, trainer, server) uses it. */
 export function workerPython(): string {
-  return path.join(process.cwd(), ".venv/bin/python");
+  return path.join(/*turbopackIgnore: true*/ process.cwd(), ".venv/bin/python");
 }

@@ -1,6 +1,7 @@
 // OpenAI-compatible chat client: one class of backend for every model (vLLM, the embedded
 // worker server, any hosted API). Timeouts per attempt; retries with exponential backoff on
 // connection failures, timeouts, 429 and 5xx; 4xx errors fail at once with the server's message.
+import { Agent, fetch } from "undici";
 import {
   isRetryableStatus,
   LlmError,
@@ -11,6 +12,12 @@ import {
   networkReason,
 } from "./errors";
 import type { ChatChoice, ChatClientOptions, ChatModel, ChatRequest, ChatResponse } from "./types";
+
+/**
+ * A CPU model can take minutes before its first byte; Node's fetch would give up after its own
+ * 300 s headers timeout. Our per-attempt timeout (an AbortSignal) is the only limit.
+ */
+const noIdleTimeouts = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 const DEFAULT_TIMEOUT_MS = 600_000;
 const DEFAULT_RETRIES = 3;
@@ -151,7 +158,7 @@ export class ChatClient implements ChatModel {
       const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
       let response: Response;
       try {
-        response = await fetch(url, { ...init, headers, signal });
+        response = (await fetch(url, { ...init, headers, signal, dispatcher: noIdleTimeouts })) as unknown as Response;
       } catch (err) {
         if (request.signal?.aborted) throw request.signal.reason;
         lastError = timeout.aborted

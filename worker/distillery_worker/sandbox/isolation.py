@@ -109,14 +109,18 @@ def python_paths() -> list[str]:
     return [p for p in paths if os.path.exists(p)]
 
 
-def _bind_readonly(src: str, root: str) -> None:
+def _bind_readonly(src: str, handle: int, is_dir: bool, root: str) -> None:
+    """Bind `src`, opened earlier as `handle`, read-only at the same path under `root`.
+
+    The source is reached through its O_PATH descriptor, so it is found even where the private
+    tmpfs on /tmp now hides it (a clone checked out under /tmp)."""
     dst = root + os.path.abspath(src)  # the path Python knows (a symlinked venv stays symlinked)
-    if os.path.isdir(src):
+    if is_dir:
         os.makedirs(dst, exist_ok=True)
     else:
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         open(dst, "a").close()
-    _mount(src, dst, None, MS_BIND)
+    _mount(f"/proc/self/fd/{handle}", dst, None, MS_BIND)
     _mount(None, dst, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
@@ -136,12 +140,14 @@ def build_root(layers: Layers, scratch_mb: int) -> None:
     """In PID 1: pivot into a fresh root holding read-only Python, /proc, /dev and a tmpfs scratch."""
     try:
         _mount(None, "/", None, MS_REC | MS_PRIVATE)
+        sources = [(src, os.open(src, os.O_PATH), os.path.isdir(src)) for src in python_paths()]
         _mount("tmpfs", "/tmp", "tmpfs", 0, "size=64k")  # private to this namespace
         root = "/tmp/root"
         os.mkdir(root)
         _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
-        for src in python_paths():
-            _bind_readonly(src, root)
+        for src, handle, is_dir in sources:
+            _bind_readonly(src, handle, is_dir, root)
+            os.close(handle)
         for link, target in (("/lib", "usr/lib"), ("/lib64", "usr/lib64"), ("/bin", "usr/bin")):
             if os.path.islink(link) and not os.path.exists(root + link):
                 os.symlink(target, root + link)
