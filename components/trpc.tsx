@@ -6,6 +6,12 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/trpc/router";
+import { annotatorName } from "./AnnotatorName";
+
+function annotatorHeader(): Record<string, string> {
+  const name = annotatorName();
+  return name ? { "x-distillery-user": name } : {};
+}
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
@@ -14,7 +20,10 @@ export function Providers({ children }: { children: ReactNode }) {
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, refetchOnWindowFocus: false } } }),
   );
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+    createTRPCClient<AppRouter>({
+      // The annotator's name (set in the UI, kept in localStorage) says who gave a verdict.
+      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: () => annotatorHeader() })],
+    }),
   );
   return (
     <QueryClientProvider client={queryClient}>

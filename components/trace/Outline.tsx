@@ -1,0 +1,38 @@
+"use client";
+// The outline sidebar: one line per step (first words of the thought), error and SAG markers;
+// clicking jumps to the step.
+import type { StepDetail } from "@/server/trajectories/detail";
+
+/** The first line of the thought, without Markdown marks. */
+function outlineText(s: StepDetail): string {
+  const line = (s.thought ?? s.code ?? "").split("\n").find((l) => l.trim()) ?? "";
+  return line.replace(/[*_`#>]+/g, "").trim().slice(0, 80) || "…";
+}
+
+export function Outline({ steps, focused, onJump }: { steps: StepDetail[]; focused: number; onJump: (idx: number) => void }) {
+  return (
+    <nav aria-label="Outline" className="outline">
+      <div className="part-label">Outline · j/k</div>
+      <ol>
+        {steps.map((s) => (
+          <li key={s.id}>
+            <a
+              href={`#step-${s.idx}`}
+              className={s.idx === focused ? "active" : undefined}
+              aria-current={s.idx === focused ? "location" : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                onJump(s.idx);
+              }}
+            >
+              <span className="outline-num">{s.idx + 1}</span>
+              <span className="outline-text">{outlineText(s)}</span>
+              {s.errorKind && <span className={`dot err-${s.errorKind}`} title={s.errorKind} />}
+              {s.candidates.length > 0 && <span className="dot sag" title="SAG" />}
+            </a>
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}

@@ -1,0 +1,68 @@
+// Verdicts on trajectories: an append-only log per trajectory where the newest record wins.
+// Undo deletes the newest record *of the same user* on that trajectory, so the verdict falls
+// back to whatever was there before (another user's, or none) and nobody can undo someone else.
+import { and, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { annotations } from "@/db/schema";
+import { InputError } from "@/server/errors";
+import { REJECT_REASONS, VERDICTS } from "./reasons";
+import { lockTrajectory, refreshLatestVerdict } from "./verdicts";
+
+export const annotationInput = z
+  .object({
+    trajectoryId: z.number().int().positive(),
+    verdict: z.enum(VERDICTS),
+    reason: z.enum(REJECT_REASONS).optional(),
+    note: z.string().max(4000).optional(),
+  })
+  .refine((a) => a.verdict === "accept" || a.reason !== undefined, { message: "a rejection needs a reason", path: ["reason"] });
+export type AnnotationInput = z.infer<typeof annotationInput>;
+
+export type Annotation = typeof annotations.$inferSelect;
+
+export async function addAnnotation(db: Db, user: string, input: AnnotationInput): Promise<Annotation> {
+  const parsed = annotationInput.parse(input);
+  return db.transaction(async (tx) => {
+    if (!(await lockTrajectory(tx, parsed.trajectoryId))) throw new InputError(`no trajectory ${parsed.trajectoryId}`);
+    const [row] = await tx
+      .insert(annotations)
+      .values({
+        trajectoryId: parsed.trajectoryId,
+        userName: user,
+        verdict: parsed.verdict,
+        // A reason only makes sense for a rejection; an accept never carries a stale one.
+        reason: parsed.verdict === "reject" ? parsed.reason : null,
+        note: parsed.note?.trim() || null,
+      })
+      .returning();
+    await refreshLatestVerdict(tx, parsed.trajectoryId);
+    return row!;
+  });
+}
+
+/** Remove this user's newest annotation on the trajectory; null when there was none. */
+export async function undoAnnotation(db: Db, user: string, trajectoryId: number): Promise<Annotation | null> {
+  return db.transaction(async (tx) => {
+    if (!(await lockTrajectory(tx, trajectoryId))) return null;
+    const [latest] = await tx
+      .select()
+      .from(annotations)
+      .where(and(eq(annotations.trajectoryId, trajectoryId), eq(annotations.userName, user)))
+      .orderBy(desc(annotations.createdAt), desc(annotations.id))
+      .limit(1);
+    if (!latest) return null;
+    await tx.delete(annotations).where(eq(annotations.id, latest.id));
+    await refreshLatestVerdict(tx, trajectoryId);
+    return latest;
+  });
+}
+
+/** Every annotation of a trajectory, newest first (the first one is the verdict). */
+export async function annotationHistory(db: Db, trajectoryId: number): Promise<Annotation[]> {
+  return db
+    .select()
+    .from(annotations)
+    .where(eq(annotations.trajectoryId, trajectoryId))
+    .orderBy(desc(annotations.createdAt), desc(annotations.id));
+}
