@@ -1,0 +1,28 @@
+"use client";
+// Bars of a few metrics per run (x = run), on one or two y-axes: the shape of the FTP, SAG and
+// token charts.
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { ChartRow } from "./series";
+
+export type Metric = { key: string; name: string; color: string; axis?: "left" | "right" };
+
+export function RunMetricBars(props: { data: ChartRow[]; metrics: Metric[]; leftLabel: string; rightLabel?: string; leftPercent?: boolean }) {
+  const { data, metrics, leftLabel, rightLabel, leftPercent } = props;
+  return (
+    <ResponsiveContainer width="100%" height={300}>
+      <BarChart data={data} margin={{ top: 10, right: 20, bottom: 5, left: 10 }}>
+        <CartesianGrid strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="x" interval={0} tick={{ fontSize: 12 }} />
+        <YAxis yAxisId="left" domain={leftPercent ? [0, 100] : undefined} label={{ value: leftLabel, angle: -90, position: "insideLeft", style: { textAnchor: "middle" } }} />
+        {rightLabel && (
+          <YAxis yAxisId="right" orientation="right" label={{ value: rightLabel, angle: 90, position: "insideRight", style: { textAnchor: "middle" } }} />
+        )}
+        <Tooltip />
+        <Legend />
+        {metrics.map((m) => (
+          <Bar key={m.key} yAxisId={m.axis ?? "left"} dataKey={m.key} name={m.name} fill={m.color} isAnimationActive={false} />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}

@@ -1,0 +1,97 @@
+// The compare page end to end (issue 8): two runs are generated through the real CLI, which goes
+// through the running workbench's API (its job loop, agent loop, sandbox, scoring, store), against
+// a scripted OpenAI-compatible stub model on loopback; then /compare charts them and exports CSV/PNG.
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import { promisify } from "node:util";
+import { expect, test, type Page } from "@playwright/test";
+import { startStubLlm, type StubRequest, type StubServer } from "../test/stub-llm";
+import { e2eDataDir } from "../playwright.config";
+import { distillery } from "./cli";
+
+let stub: StubServer;
+
+/**
+ * The "model": it solves the first GSM-Hard question (218983 apples × 2 people × 30 days) and gets
+ * the others wrong, so each run scores 1 of 3. Plain agent → compute, then answer; SAG → four
+ * candidates per step: two agree, one is off by one, one fails to execute.
+ */
+function script(req: StubRequest): string | string[] {
+  const expr = req.messages.some((m) => m.content.includes("Marin and his neighbor")) ? "218983 * 2 * 30" : "3 + 4";
+  const answered = req.messages.some((m) => m.role === "assistant");
+  if ((req.n ?? 1) > 1) {
+    if (answered) return ["Thought: answer now\n```py\nfinal_answer(x)\n```"];
+    return [
+      `Thought: compute\n\`\`\`py\nx = ${expr}\nprint(x)\n\`\`\``,
+      `Thought: compute again\n\`\`\`py\nx = (${expr})\nprint(x)\n\`\`\``,
+      "Thought: this breaks\n```py\nraise ValueError('bad candidate')\n```",
+      `Thought: off by one\n\`\`\`py\nx = ${expr} + 1\nprint(x)\n\`\`\``,
+    ];
+  }
+  if (!answered) return `Thought: compute.\n\`\`\`py\ntotal = ${expr}\nprint(total)\n\`\`\``;
+  return "Thought: done\n```py\nfinal_answer(total)\n```";
+}
+
+// Async, not e2e/cli.ts's execFileSync: the stub model answers from this same process.
+async function generate(...args: string[]) {
+  await promisify(execFile)("node", ["bin/distillery.mjs", "generate", "--benchmark", "gsm_hard", "--limit", "3", "--model-url", stub.url, ...args], {
+    env: { ...process.env, DISTILLERY_DATA_DIR: e2eDataDir, DATABASE_URL: "" },
+  });
+}
+
+async function downloadText(page: Page, region: string, button: "Export CSV" | "Export PNG") {
+  const card = page.getByRole("region", { name: region });
+  const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("button", { name: button }).click()]);
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync((await download.path())!) };
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  distillery("import-benchmarks");
+  stub = await startStubLlm(script, { model: "stub" });
+  await generate("--run", "cmp-A", "--model", "stub-teacher", "--tags", "method:agent");
+  await generate("--run", "cmp-B", "--model", "stub-student", "--role", "student", "--sag", "4", "--tags", "method:agent-ftp-sag");
+});
+
+test.afterAll(async () => {
+  await stub?.close();
+});
+
+test("pick two runs, see every chart, export the accuracy CSV and a PNG", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Compare" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Compare runs");
+  await page.getByRole("checkbox", { name: "cmp-A" }).check();
+  await page.getByRole("checkbox", { name: "cmp-B" }).check();
+  await expect(page).toHaveURL(/\/compare\?runs=cmp-A,cmp-B$/);
+
+  // The selection is the URL: a reload (or a shared link) shows the same comparison.
+  await page.reload();
+  await expect(page.getByRole("checkbox", { name: "cmp-B" })).toBeChecked();
+  for (const title of ["Accuracy per benchmark", "Method matrix", "Teacher FTP vs no FTP", "SAG on vs off", "Tokens per question"]) {
+    await expect(page.getByRole("region", { name: title }).locator("svg.recharts-surface").first()).toBeVisible();
+  }
+  const matrix = page.getByRole("table", { name: "Method matrix" });
+  const matrixRow = (method: string) => matrix.locator("tr", { has: page.getByRole("rowheader", { name: method, exact: true }) });
+  await expect(matrixRow("Agent distill")).toContainText("33.3%");
+  await expect(matrixRow("Agent distill")).toContainText("n=3");
+  await expect(matrixRow("Agent distill + FTP + SAG")).toContainText("n=3");
+  await expect(matrixRow("CoT distill")).toContainText("—");
+  await expect(page.getByRole("region", { name: "SAG on vs off" })).toContainText("cmp-B (SAG ×4)");
+  await expect(page.getByRole("region", { name: "Training loss" })).toContainText("No train job linked");
+
+  const csv = await downloadText(page, "Accuracy per benchmark", "Export CSV");
+  expect(csv.name).toBe("accuracy-per-benchmark.csv");
+  const lines = csv.bytes.toString("utf8").trim().split("\r\n");
+  expect(lines[0]).toBe("run,benchmark,n,correct,accuracy,ciLow,ciHigh");
+  expect(lines.slice(1).map((l) => l.split(",").slice(0, 4).join(","))).toEqual(["cmp-A,gsm_hard,3,1", "cmp-B,gsm_hard,3,1"]);
+  expect(lines[1]).toMatch(/^cmp-A,gsm_hard,3,1,0\.333333333333,0\.06\d*,0\.79\d*$/); // Wilson 95% for 1/3
+
+  const matrixCsv = (await downloadText(page, "Method matrix", "Export CSV")).bytes.toString("utf8");
+  expect(matrixCsv).toContain("Agent distill + FTP + SAG,gsm_hard,3,1,0.333333333333,");
+
+  const png = await downloadText(page, "SAG on vs off", "Export PNG");
+  expect(png.name).toBe("sag-on-vs-off.png");
+  expect(png.bytes.subarray(1, 4).toString("ascii")).toBe("PNG");
+  expect(png.bytes.length).toBeGreaterThan(2000);
+});
