@@ -19,6 +19,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main">
             <Link href="/">Benchmarks</Link>
+            <Link href="/#runs">Runs</Link>
+            <Link href="/annotate">Annotate</Link>
+            <Link href="/datasets">Datasets</Link>
+            <Link href="/jobs">Jobs</Link>
+            <Link href="/compare">Compare</Link>
           </nav>
         </header>
         <main>

@@ -1,11 +1,29 @@
 // The whole API: one router per feature, in pipeline order.
 import { router } from "./init";
 import { benchmarksRouter } from "./routers/benchmarks";
+import { compareRouter } from "./routers/compare";
+import { annotationsRouter } from "./routers/annotations";
+import { datasetPreviewRouter } from "./routers/dataset-preview";
+import { datasetsRouter } from "./routers/datasets";
+import { experimentsRouter } from "./routers/experiments";
+import { jobsRouter } from "./routers/jobs";
+import { runsRouter } from "./routers/runs";
 import { systemRouter } from "./routers/system";
+import { trainingRouter } from "./routers/training";
+import { trajectoriesRouter } from "./routers/trajectories";
 
 export const appRouter = router({
   system: systemRouter,
   benchmarks: benchmarksRouter,
+  runs: runsRouter,
+  jobs: jobsRouter,
+  trajectories: trajectoriesRouter,
+  annotations: annotationsRouter,
+  datasets: datasetsRouter,
+  datasetPreview: datasetPreviewRouter,
+  training: trainingRouter,
+  compare: compareRouter,
+  experiments: experimentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

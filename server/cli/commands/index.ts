@@ -1,5 +1,27 @@
 // Every CLI command, in the order of the pipeline: data → models → tools → runs → datasets → training.
 import type { Command } from "../command";
+import { datasetCommand, exportSftCommand, importCommand } from "./datasets";
+import { experimentCommand } from "./experiment";
+import { generateCommand } from "./generate";
 import { importBenchmarks } from "./import-benchmarks";
+import { jobsCommand } from "./jobs";
+import { runsCommand } from "./runs";
+import { sandboxCommand } from "./sandbox";
+import { searchCommand } from "./search";
+import { serveModelCommand } from "./serve-model";
+import { trainCommand } from "./train";
 
-export const commands: Command[] = [importBenchmarks];
+export const commands: Command[] = [
+  importBenchmarks,
+  serveModelCommand,
+  sandboxCommand,
+  searchCommand,
+  generateCommand,
+  runsCommand,
+  datasetCommand,
+  exportSftCommand,
+  importCommand,
+  trainCommand,
+  jobsCommand,
+  experimentCommand,
+];

@@ -30,7 +30,9 @@ class TrainConfig:
     group_by_length: bool = field(
         default=True, metadata={"help": "batch samples of similar length (less padding)"}
     )
-    gradient_checkpointing: bool = False
+    gradient_checkpointing: bool = field(
+        default=True, metadata={"help": "recompute activations in backward (TRL's default; long samples)"}
+    )
     logging_steps: int = 1
     save_steps: int = 50
     save_total_limit: int = 2

@@ -1,0 +1,75 @@
+"use client";
+// One dataset version: its spec, hash and size, the first example as exported (messages with
+// their trainability) and that example's tokens under a base model's chat template.
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useTRPC } from "@/components/trpc";
+import { filterSummary } from "./dataset-form";
+import { TokenPreview } from "./TokenPreview";
+
+export function DatasetDetail({ datasetRef }: { datasetRef: string }) {
+  const trpc = useTRPC();
+  const dataset = useQuery(trpc.datasets.get.queryOptions({ ref: datasetRef }));
+  const example = useQuery(trpc.datasets.preview.queryOptions({ ref: datasetRef }));
+  if (dataset.isPending) return <p className="muted">Loading dataset…</p>;
+  if (dataset.error) return <p className="error">Could not load dataset: {dataset.error.message}</p>;
+  const d = dataset.data;
+  const ref = `${d.name}@${d.version}`;
+  const runs = Array.isArray(d.filter.run) ? (d.filter.run as string[]) : [];
+  return (
+    <>
+      <p className="small">
+        <Link href="/datasets">← Datasets</Link>
+      </p>
+      <h1>{ref}</h1>
+      <dl className="qa-grid panel">
+        <dt>Kind</dt>
+        <dd>{d.kind}</dd>
+        <dt>Trajectories</dt>
+        <dd>{d.trajectoryIds.length}</dd>
+        <dt>Filter</dt>
+        <dd>{filterSummary(d.filter)}</dd>
+        <dt>Runs</dt>
+        <dd>
+          {runs.map((r, i) => (
+            <span key={r}>
+              {i > 0 && ", "}
+              <Link href={`/runs/${encodeURIComponent(r)}`}>{r}</Link>
+            </span>
+          ))}
+        </dd>
+        <dt>Content hash</dt>
+        <dd className="answer">{d.contentHash}</dd>
+        <dt>Created</dt>
+        <dd>{new Date(d.createdAt).toLocaleString()}</dd>
+        <dt>Export</dt>
+        <dd>
+          <code>npx distillery export-sft --dataset {ref} --out {d.name}.jsonl</code>
+        </dd>
+      </dl>
+      <p>
+        <Link href={`/jobs?dataset=${encodeURIComponent(ref)}#train`}>Train a student on this dataset →</Link>
+      </p>
+
+      <h2 className="section-gap">First example</h2>
+      <p className="subtitle">As exported for SFT: every message with its trainability (only assistant turns train).</p>
+      {example.isPending && <p className="muted">Loading the example…</p>}
+      {example.error && <p className="error">Could not export the example: {example.error.message}</p>}
+      {example.data && (
+        <ol className="example-messages" aria-label="Example messages">
+          {example.data.messages.map((m, i) => (
+            <li key={i} className={m.trainable ? "trainable" : "masked"}>
+              <div className="part-label">
+                {m.role} <span className="chip">{m.trainable ? "trainable" : "masked"}</span>
+              </div>
+              <pre className="outcome-text compact">{m.content}</pre>
+            </li>
+          ))}
+        </ol>
+      )}
+
+      <h2 className="section-gap">Tokens</h2>
+      <TokenPreview datasetRef={ref} />
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+// Datasets and jobs end to end (issue 7): a teacher run is generated through the running
+// workbench by the real CLI against a scripted OpenAI-compatible stub model (a test double on
+// loopback), frozen into a dataset from the Datasets page, previewed token by token, and a LoRA
+// student is trained from the Jobs page on a tiny random model until it succeeds with a loss curve.
+import { execFile, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { expect, test } from "@playwright/test";
+import { e2eDataDir } from "../playwright.config";
+import { startStubLlm, type StubRequest, type StubServer } from "../test/stub-llm";
+import { distillery } from "./cli";
+
+const RUN = "e2e-jobs-teacher";
+const DATASET = "e2e-sft";
+let stub: StubServer;
+let tinyModel: string;
+
+/** The CLI, without blocking this process: the stub model it talks to answers from here. */
+async function distilleryAsync(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)("node", ["bin/distillery.mjs", ...args], {
+    env: { ...process.env, DISTILLERY_DATA_DIR: e2eDataDir, DATABASE_URL: "" },
+    encoding: "utf8",
+  });
+  return stdout;
+}
+
+/** The "model": compute in the first step, answer in the second. */
+function script(req: StubRequest): string {
+  const turns = req.messages.filter((m) => m.role === "assistant").length;
+  if (turns === 0) return "Thought: add them up.\n```py\ntotal = 3 + 4\nprint(total)\n```";
+  return "Thought: done\n```py\nfinal_answer(total)\n```";
+}
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  distillery("import-benchmarks");
+  stub = await startStubLlm(script, { model: "stub-teacher" });
+  // `generate` goes through the running server's API and follows the job to its end.
+  await distilleryAsync("generate", "--run", RUN, "--benchmark", "gsm_hard", "--limit", "2", "--model-url", stub.url, "--model", "stub-teacher", "--json");
+  tinyModel = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-e2e-tiny-"));
+  execFileSync(".venv/bin/python", ["-m", "distillery_worker.models", "tiny", tinyModel], { stdio: "ignore" });
+});
+
+test.afterAll(async () => {
+  await stub?.close();
+  if (tinyModel) fs.rmSync(tinyModel, { recursive: true, force: true });
+});
+
+test("create a dataset from the Datasets page form, then preview its tokens", async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto("/datasets");
+  const form = page.getByRole("form", { name: "New dataset" });
+  // The schema's own messages, per field, before anything reaches the server.
+  await form.getByRole("button", { name: "Create dataset" }).click();
+  await expect(form.getByText("at least one --run")).toBeVisible();
+  await expect(form.getByText(/letters, digits/)).toBeVisible();
+
+  await form.getByLabel("Name").fill(DATASET);
+  await form.getByRole("checkbox", { name: RUN }).check();
+  // The stub's answers are not the gold ones: keep every finished, parsed trajectory.
+  await form.getByRole("checkbox", { name: "Correct only" }).uncheck();
+  await form.getByRole("checkbox", { name: "Accepted only" }).check();
+  await form.getByRole("checkbox", { name: "Exclude rejected" }).check();
+  await expect(form.getByRole("checkbox", { name: "Accepted only" })).not.toBeChecked();
+  await form.getByRole("button", { name: "Create dataset" }).click();
+  await expect(form.getByRole("status")).toContainText(`Created ${DATASET}@1`);
+
+  const table = page.getByRole("table", { name: "Datasets" });
+  const row = table.getByRole("row").filter({ hasText: `${DATASET}@1` });
+  await expect(row).toContainText("agent");
+  await expect(row).toContainText("rejected excluded");
+  await row.getByRole("link", { name: `${DATASET}@1` }).click();
+
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${DATASET}@1`);
+  const messages = page.getByRole("list", { name: "Example messages" });
+  await expect(messages.locator("li.trainable").first()).toContainText("Thought:");
+  await expect(messages.locator("li.masked").first()).toBeVisible();
+
+  // Tokens under the tiny model's tokenizer (the default, the installed student, may be absent).
+  const preview = page.getByRole("region", { name: "Token preview" });
+  await preview.getByRole("textbox", { name: "Tokenizer model" }).fill(tinyModel);
+  await preview.getByRole("button", { name: "Show" }).click();
+  await expect(preview.getByLabel("Trainable fraction")).toContainText(/\d+ of \d+ tokens trainable/, { timeout: 120_000 });
+  const tokens = preview.getByLabel("Tokens");
+  await expect(tokens.locator(".tok-train").first()).toBeVisible();
+  await expect(tokens.locator(".tok-masked").first()).toBeVisible();
+  await expect(tokens).toContainText("final_answer(total)");
+});
+
+test("train a student from the Jobs form and watch it succeed with a loss curve", async ({ page }) => {
+  test.setTimeout(420_000);
+  await page.goto("/jobs");
+  const form = page.getByRole("form", { name: "Train a student" });
+  await form.getByLabel("Dataset").selectOption(`${DATASET}@1`);
+  await form.getByLabel("Base model").fill(tinyModel);
+  await form.getByLabel("Student name").fill("e2e-student");
+  await form.getByLabel("Max steps").fill("0");
+  await form.getByLabel("LoRA r").fill("4");
+  await form.getByLabel("LoRA alpha").fill("8");
+  await form.getByLabel("Max length").fill("1024");
+  await form.getByRole("button", { name: "Train" }).click();
+  await expect(form.getByText(/too small|expected number to be >0/i)).toBeVisible();
+  await form.getByLabel("Max steps").fill("2");
+  await form.getByRole("button", { name: "Train" }).click();
+  const queued = form.getByRole("status");
+  await expect(queued).toContainText("student e2e-student");
+  await queued.getByRole("link", { name: /job #\d+/ }).click();
+
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("train");
+  await expect(page.locator(".job-head .job-status")).toHaveText("succeeded", { timeout: 360_000 });
+  const loss = page.getByRole("figure", { name: "Loss curve" });
+  await expect(loss.locator(".recharts-line-curve").first()).toBeVisible();
+  await expect(page.getByLabel("Log tail")).toContainText("mask verified");
+  await expect(page.getByRole("form", { name: "Evaluate" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
+
+  await page.getByRole("link", { name: "← Jobs" }).click();
+  const row = page.getByRole("table", { name: "Jobs" }).getByRole("row").filter({ hasText: "e2e-student" });
+  await expect(row).toContainText("succeeded");
+});
