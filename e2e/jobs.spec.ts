@@ -15,6 +15,8 @@ import { distillery } from "./cli";
 const RUN = "e2e-jobs-teacher";
 const DATASET = "e2e-sft";
 let stub: StubServer;
+/** A "model" that takes a minute to answer: keeps the eval job running until it is cancelled. */
+let slowStub: StubServer;
 let tinyModel: string;
 
 /** The CLI, without blocking this process: the stub model it talks to answers from here. */
@@ -39,6 +41,7 @@ test.beforeAll(async () => {
   test.setTimeout(300_000);
   distillery("import-benchmarks");
   stub = await startStubLlm(script, { model: "stub-teacher" });
+  slowStub = await startStubLlm(script, { model: "e2e-student", latencyMs: 60_000 });
   // `generate` goes through the running server's API and follows the job to its end.
   await distilleryAsync("generate", "--run", RUN, "--benchmark", "gsm_hard", "--limit", "2", "--model-url", stub.url, "--model", "stub-teacher", "--json");
   tinyModel = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-e2e-tiny-"));
@@ -46,7 +49,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await stub?.close();
+  await Promise.all([stub?.close(), slowStub?.close()]);
   if (tinyModel) fs.rmSync(tinyModel, { recursive: true, force: true });
 });
 
@@ -91,7 +94,7 @@ test("create a dataset from the Datasets page form, then preview its tokens", as
   await expect(tokens).toContainText("final_answer(total)");
 });
 
-test("train a student from the Jobs form and watch it succeed with a loss curve", async ({ page }) => {
+test("train a student from the Jobs form, watch it succeed with a loss curve, evaluate it and cancel the eval", async ({ page }) => {
   test.setTimeout(420_000);
   await page.goto("/jobs");
   const form = page.getByRole("form", { name: "Train a student" });
@@ -115,10 +118,32 @@ test("train a student from the Jobs form and watch it succeed with a loss curve"
   const loss = page.getByRole("figure", { name: "Loss curve" });
   await expect(loss.locator(".recharts-line-curve").first()).toBeVisible();
   await expect(page.getByLabel("Log tail")).toContainText("mask verified");
-  await expect(page.getByRole("form", { name: "Evaluate" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
+  const trainJobUrl = page.url();
 
-  await page.getByRole("link", { name: "← Jobs" }).click();
-  const row = page.getByRole("table", { name: "Jobs" }).getByRole("row").filter({ hasText: "e2e-student" });
-  await expect(row).toContainText("succeeded");
+  // Evaluate the student (SAG off, one question, served from a given URL): the panel links the
+  // new run and its job.
+  const evaluate = page.getByRole("form", { name: "Evaluate" });
+  await evaluate.getByLabel("Benchmark").selectOption("gsm_hard");
+  await evaluate.getByLabel("Limit").fill("1");
+  await evaluate.getByRole("checkbox", { name: "SAG on" }).uncheck();
+  await evaluate.getByLabel("Model URL").fill(slowStub.url);
+  await evaluate.getByRole("button", { name: "Evaluate e2e-student" }).click();
+  const evalStatus = evaluate.getByRole("status");
+  await expect(evalStatus.getByRole("link", { name: "eval-e2e-student-gsm_hard" })).toHaveAttribute("href", "/runs/eval-e2e-student-gsm_hard");
+  await evalStatus.getByRole("link", { name: /job #\d+/ }).click();
+
+  // Cancel it, then it offers Retry instead.
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("eval");
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.locator(".job-head .job-status")).toHaveText("cancelled");
+  await expect(page.getByRole("button", { name: "Retry" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Cancel" })).toHaveCount(0);
+
+  await page.goto("/jobs");
+  const jobs = page.getByRole("table", { name: "Jobs" });
+  await expect(jobs.getByRole("row").filter({ hasText: "e2e-student" }).filter({ hasText: "train" })).toContainText("succeeded");
+  await expect(jobs.getByRole("row").filter({ hasText: "eval-e2e-student-gsm_hard" })).toContainText("cancelled");
+  await jobs.getByRole("link", { name: `#${trainJobUrl.split("/").pop()}` }).click();
+  await expect(page.getByRole("figure", { name: "Loss curve" })).toBeVisible();
 });
