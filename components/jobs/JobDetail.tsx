@@ -5,6 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useEffect } from "react";
 import { useTRPC } from "@/components/trpc";
 import { EvaluatePanel } from "./EvaluatePanel";
 import { canCancel, canRetry, isActive, jobRun, jobSubject, metricSeries } from "./job-status";
@@ -28,9 +29,14 @@ export function JobDetail({ id }: { id: number }) {
   const metrics = useQuery({
     ...trpc.jobs.metrics.queryOptions({ id }),
     enabled: isTrain,
-    // One last fetch after the job ends picks up the final steps.
     refetchInterval: running ? POLL_MS : false,
   });
+  // One last fetch once the job has ended picks up the steps logged after the previous poll.
+  const status = job.data?.status;
+  const { refetch: refetchMetrics } = metrics;
+  useEffect(() => {
+    if (isTrain && status && !isActive(status)) void refetchMetrics();
+  }, [isTrain, status, refetchMetrics]);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.jobs.pathKey() });
   const cancel = useMutation(trpc.jobs.cancel.mutationOptions({ onSuccess: refresh }));
   const retry = useMutation(
