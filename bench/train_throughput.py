@@ -13,7 +13,7 @@ rounds) whose observation lengths vary like real ones (short prints to long retr
 seeded; no teacher trajectories are needed.
 
 Usage (model: the embedded student, installed by `python -m distillery_worker.models ensure`):
-    PYTHONPATH=worker .venv/bin/python bench/train_throughput.py [--base student] [--samples 16]
+    PYTHONPATH=worker .venv/bin/python bench/train_throughput.py [--base student] [--samples 12]
         [--batch-size 2] [--grad-accum 4] [--repeats 1] [--json out.json]
 """
 
@@ -97,7 +97,7 @@ def measure(trainer, name: str) -> dict:
 def ours(args, data: Path, out: Path) -> dict:
     config = TrainConfig(data=str(data), out=str(out), base=args.base, epochs=1, batch_size=args.batch_size,
                          grad_accum=args.grad_accum, max_length=args.max_length, save_steps=10**6,
-                         logging_steps=10**6)
+                         logging_steps=10**6, gradient_checkpointing=args.gradient_checkpointing)
     return measure(prepare(config).trainer, "ours")
 
 
@@ -110,7 +110,7 @@ def plain_trl(args, records: list[dict], out: Path) -> dict:
                        gradient_accumulation_steps=args.grad_accum, max_length=args.max_length,
                        learning_rate=2e-4, use_cpu=True, report_to="none", save_strategy="no",
                        logging_steps=10**6, disable_tqdm=True, include_num_input_tokens_seen="non_padding",
-                       seed=42)
+                       gradient_checkpointing=args.gradient_checkpointing, seed=42)
     lora = LoraConfig(r=64, lora_alpha=128, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
     trainer = SFTTrainer(model=model, args=config, train_dataset=Dataset.from_list(chats),
                          processing_class=tokenizer, peft_config=lora)
@@ -120,29 +120,36 @@ def plain_trl(args, records: list[dict], out: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default="student")
-    parser.add_argument("--samples", type=int, default=16)
+    parser.add_argument("--samples", type=int, default=12)
     parser.add_argument("--batch-size", type=int, default=2)
     parser.add_argument("--grad-accum", type=int, default=4)
     parser.add_argument("--max-length", type=int, default=4096)
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--gradient-checkpointing", action=argparse.BooleanOptionalAction, default=True,
+                        help="same on both sides (both trainers default to on)")
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json")
     args = parser.parse_args()
+    # One thread by default: CPU-seconds then measure work, not OpenMP spinning on a busy machine.
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     records = trajectories(args.samples, seed=0)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "sft.jsonl"
         data.write_text("".join(json.dumps(r) + "\n" for r in records))
-        for repeat in range(args.repeats):  # alternate sides so drift in machine load hits both
-            results.append(ours(args, data, Path(tmp) / f"ours-{repeat}"))
-            results.append(plain_trl(args, records, Path(tmp) / f"trl-{repeat}"))
-            for row in results[-2:]:
-                print(json.dumps(row), file=sys.stderr, flush=True)
+        for repeat in range(args.repeats):  # alternate the order so drift in machine load hits both
+            out = Path(tmp) / str(repeat)
+            sides = [lambda out=out: ours(args, data, out / "ours"),
+                     lambda out=out: plain_trl(args, records, out / "trl")]
+            for side in sides if repeat % 2 == 0 else sides[::-1]:
+                results.append(side())
+                print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     best = {side: max((r for r in results if r["side"] == side), key=lambda r: r["tokens_per_cpu_s"])
             for side in ("ours", "plain TRL")}
     summary = {
         "base": args.base, "samples": args.samples, "batch_size": args.batch_size, "grad_accum": args.grad_accum,
-        "threads": torch.get_num_threads(), "load_avg": os.getloadavg(), "runs": results, "best": best,
+        "gradient_checkpointing": args.gradient_checkpointing, "threads": torch.get_num_threads(), "load_avg": os.getloadavg(), "runs": results, "best": best,
         "ratio_tokens_per_s": round(best["ours"]["tokens_per_s"] / best["plain TRL"]["tokens_per_s"], 2),
         "ratio_tokens_per_cpu_s": round(best["ours"]["tokens_per_cpu_s"] / best["plain TRL"]["tokens_per_cpu_s"], 2),
     }

@@ -151,3 +151,18 @@ def test_trainability_defaults_to_the_role(tmp_path):
     path.write_text(json.dumps(record) + "\n\n")
     [sample] = read_samples(path)
     assert [m.trainable for m in sample.messages] == [False, True]
+
+
+def test_preview_shows_exactly_what_trains(family):
+    from distillery_worker.train.preview import preview_record
+
+    name, tokenizer = family
+    record = agent_record(6)
+    result = preview_record(tokenizer, json.dumps(record))
+    chat = [{"role": m["role"], "content": m["content"]} for m in record["messages"]]
+    rendered = tokenizer.apply_chat_template(chat, tokenize=False)
+    assert "".join(text for text, _ in result["tokens"]) == rendered
+    assistants = [m["content"].strip() for m in record["messages"] if m["role"] == "assistant"]
+    shown = "".join(text for text, trainable in result["tokens"] if trainable)
+    assert shown == "".join(a + END_OF_TURN[name] for a in assistants)
+    assert result["mask_error"] is None and 0 < result["trainable_fraction"] < 1

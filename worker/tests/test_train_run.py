@@ -151,3 +151,15 @@ def test_bad_flag_values_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         parse_config(["--data", "d", "--out", "o", "--batch-size", "0"])
     assert exit_info.value.code == 2 and "--batch-size must be at least 1" in capsys.readouterr().err
+
+
+def test_length_grouping_cuts_padding_even_on_small_datasets():
+    from distillery_worker.train.batching import LengthGroupedSampler, padding_share
+
+    torch.manual_seed(0)
+    lengths = [213, 919, 334, 784, 364, 449, 724, 469, 819, 569, 615, 571]
+    order = list(LengthGroupedSampler(lengths, batch_size=2))
+    assert sorted(order) == list(range(len(lengths)))
+    grouped = padding_share(lengths, order, 2)
+    assert grouped == padding_share(lengths, sorted(range(12), key=lambda i: -lengths[i]), 2)
+    assert grouped < 0.5 * padding_share(lengths, list(range(12)), 2)

@@ -7,9 +7,9 @@
 Pipeline: ``preflight`` (data file, base model name, output dir; no ML imports, so bad input
 exits 2 at once) → ``data`` (the export format, DESIGN.md §5.5) → ``mask`` (labels by message
 boundary under the base model's chat template, then verified) → ``trainer`` (TRL SFTTrainer +
-PEFT LoRA on all linear layers; our labels, dynamic padding, length-grouped batches) with
-``progress``/``events`` (JSON lines on stdout, human logs on stderr) and ``config`` (flags =
-keys of the resolved config.json).
+PEFT LoRA on all linear layers; our labels, dynamic padding, ``batching``: length-grouped
+batches) with ``progress``/``events`` (JSON lines on stdout, human logs on stderr) and
+``config`` (flags = keys of the resolved config.json).
 
 Outputs in --out: ``checkpoint-N/`` (every --save-steps), ``config.json`` (resolved config),
 ``adapter/`` (PEFT adapter + tokenizer, renamed into place when complete), ``metrics.json``.
