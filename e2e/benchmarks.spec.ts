@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { distillery } from "./cli";
 
-test.beforeAll(() => {
+test.beforeAll(async () => {
   // Through the running server's API: the CLI must not fight it for the embedded database.
-  distillery("import-benchmarks");
+  await distillery("import-benchmarks");
 });
 
 test("home page lists every benchmark with kind, split and question count", async ({ page }) => {

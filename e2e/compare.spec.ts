@@ -1,12 +1,9 @@
 // The compare page end to end (issue 8): two runs are generated through the real CLI, which goes
 // through the running workbench's API (its job loop, agent loop, sandbox, scoring, store), against
 // a scripted OpenAI-compatible stub model on loopback; then /compare charts them and exports CSV/PNG.
-import { execFile } from "node:child_process";
 import fs from "node:fs";
-import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
 import { startStubLlm, type StubRequest, type StubServer } from "../test/stub-llm";
-import { e2eDataDir } from "../playwright.config";
 import { distillery } from "./cli";
 
 let stub: StubServer;
@@ -32,11 +29,8 @@ function script(req: StubRequest): string | string[] {
   return "Thought: done\n```py\nfinal_answer(total)\n```";
 }
 
-// Async, not e2e/cli.ts's execFileSync: the stub model answers from this same process.
 async function generate(...args: string[]) {
-  await promisify(execFile)("node", ["bin/distillery.mjs", "generate", "--benchmark", "gsm_hard", "--limit", "3", "--model-url", stub.url, ...args], {
-    env: { ...process.env, DISTILLERY_DATA_DIR: e2eDataDir, DATABASE_URL: "" },
-  });
+  await distillery("generate", "--benchmark", "gsm_hard", "--limit", "3", "--model-url", stub.url, ...args);
 }
 
 async function downloadText(page: Page, region: string, button: "Export CSV" | "Export PNG") {
@@ -47,7 +41,7 @@ async function downloadText(page: Page, region: string, button: "Export CSV" | "
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  distillery("import-benchmarks");
+  await distillery("import-benchmarks");
   stub = await startStubLlm(script, { model: "stub" });
   await generate("--run", "cmp-A", "--model", "stub-teacher", "--tags", "method:agent");
   await generate("--run", "cmp-B", "--model", "stub-student", "--role", "student", "--sag", "4", "--tags", "method:agent-ftp-sag");

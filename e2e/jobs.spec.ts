@@ -2,13 +2,11 @@
 // workbench by the real CLI against a scripted OpenAI-compatible stub model (a test double on
 // loopback), frozen into a dataset from the Datasets page, previewed token by token, and a LoRA
 // student is trained from the Jobs page on a tiny random model until it succeeds with a loss curve.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
-import { e2eDataDir } from "../playwright.config";
 import { startStubLlm, type StubRequest, type StubServer } from "../test/stub-llm";
 import { distillery } from "./cli";
 
@@ -18,15 +16,6 @@ let stub: StubServer;
 /** A "model" that takes a minute to answer: keeps the eval job running until it is cancelled. */
 let slowStub: StubServer;
 let tinyModel: string;
-
-/** The CLI, without blocking this process: the stub model it talks to answers from here. */
-async function distilleryAsync(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)("node", ["bin/distillery.mjs", ...args], {
-    env: { ...process.env, DISTILLERY_DATA_DIR: e2eDataDir, DATABASE_URL: "" },
-    encoding: "utf8",
-  });
-  return stdout;
-}
 
 /** The "model": compute in the first step, answer in the second. */
 function script(req: StubRequest): string {
@@ -39,11 +28,11 @@ test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  distillery("import-benchmarks");
+  await distillery("import-benchmarks");
   stub = await startStubLlm(script, { model: "stub-teacher" });
   slowStub = await startStubLlm(script, { model: "e2e-student", latencyMs: 60_000 });
   // `generate` goes through the running server's API and follows the job to its end.
-  await distilleryAsync("generate", "--run", RUN, "--benchmark", "gsm_hard", "--limit", "2", "--model-url", stub.url, "--model", "stub-teacher", "--json");
+  await distillery("generate", "--run", RUN, "--benchmark", "gsm_hard", "--limit", "2", "--model-url", stub.url, "--model", "stub-teacher", "--json");
   tinyModel = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-e2e-tiny-"));
   execFileSync(".venv/bin/python", ["-m", "distillery_worker.models", "tiny", tinyModel], { stdio: "ignore" });
 });

@@ -55,7 +55,7 @@ async function generate(request: APIRequestContext, config: Record<string, unkno
 
 test.beforeAll(async ({ request }) => {
   test.setTimeout(240_000);
-  distillery("import-benchmarks");
+  await distillery("import-benchmarks");
   stub = await startStubLlm(script, { model: "stub-teacher" });
   await generate(request, { run: "e2e-sag", model: "stub-student", role: "student", sag: 8 });
   await generate(request, { run: "e2e-plain", model: "stub-teacher" });

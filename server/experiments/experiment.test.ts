@@ -2,24 +2,16 @@
 // LoRA training of a tiny random model built in code, and an evaluation of the trained student
 // served by the real embedded model server with its adapter. Run twice: the second run redoes
 // nothing (resumable, idempotent steps).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workerPython } from "@/server/python";
+import { runCli } from "@/test/cli";
 import { startStubLlm, type StubServer } from "@/test/stub-llm";
 
-function cli(dataDir: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("node", ["bin/distillery.mjs", ...args], { env: { ...process.env, DISTILLERY_DATA_DIR: dataDir, DATABASE_URL: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 describe("distillery experiment run", () => {
   let stub: StubServer;

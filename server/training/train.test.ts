@@ -1,7 +1,7 @@
 // A training job end to end through the CLI: a dataset from a stub-model run (scripted
 // OpenAI-compatible server on loopback), the real trainer on a tiny random model built in code,
 // metrics streamed into the job, the student registered; then the failed-job path.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,18 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { jobMetrics, jobs, models } from "@/db/schema";
 import { workerPython } from "@/server/python";
+import { runCli } from "@/test/cli";
 import { startStubLlm, type StubServer } from "@/test/stub-llm";
 
-function cli(dataDir: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("node", ["bin/distillery.mjs", ...args], { env: { ...process.env, DISTILLERY_DATA_DIR: dataDir, DATABASE_URL: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 describe("distillery train (CLI)", () => {
   let stub: StubServer;

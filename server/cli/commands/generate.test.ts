@@ -7,25 +7,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { trajectories } from "@/db/schema";
+import { runCli } from "@/test/cli";
 import { startStubLlm, type StubServer } from "@/test/stub-llm";
 
-// Asynchronous on purpose: the stub server lives in this process and must keep answering.
-function cli(dataDir: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("node", ["bin/distillery.mjs", ...args], {
-      env: { ...process.env, DISTILLERY_DATA_DIR: dataDir, DATABASE_URL: "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const cli = runCli;
 
 async function countTrajectories(dataDir: string) {
   const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
