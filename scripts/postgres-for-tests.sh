@@ -15,7 +15,8 @@ if ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 fi
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-port="${PGTEST_PORT:-55432}"
+# A free port unless one is given, so a cluster left behind by an interrupted run never blocks this one.
+port="${PGTEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 dir="$(mktemp -d /tmp/distillery-pg.XXXXXX)"
 chown postgres "$dir"
 runuser -u postgres -- "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
