@@ -22,7 +22,7 @@ export type StepOutcome = { step: StepRecord; assistantText: string };
 
 export async function runStep(input: StepInput): Promise<StepOutcome> {
   const raws = input.choices.map((c) => input.prefix + c.text);
-  const parsed = raws.map(parseAction);
+  const parsed = raws.map((raw, i) => explainTruncation(parseAction(raw), input.choices[i]!));
   const toolCalls: ToolCallRecord[] = [];
   const onToolCall: ToolHandler = (name, args, kwargs, candidate) => {
     toolCalls.push({ name, args, candidate });
@@ -63,6 +63,18 @@ export async function runStep(input: StepInput): Promise<StepOutcome> {
     finalAnswer: p.ok ? finalAnswerText(result) : null,
   };
   return { step, assistantText: raws[chosen]!.trim() };
+}
+
+/** A reply cut off by max_tokens before its code is a different mistake from a reply without code. */
+function explainTruncation(parsed: ParsedAction, choice: ChatChoice): ParsedAction {
+  if (parsed.ok || choice.finishReason !== "length") return parsed;
+  return {
+    ...parsed,
+    error:
+      "Your reply was cut off at the token limit before its code was complete. " +
+      "Keep the Thought to a few sentences and do the work in code. " +
+      parsed.error,
+  };
 }
 
 const NOT_RUN: ActionResult = { ok: false, stdout: "", value_repr: null };
