@@ -83,6 +83,9 @@ describe("SandboxEpisode", () => {
     await b.exec("name = 'b'");
     // Kill a's whole sandbox from outside (what an OOM kill would do).
     (a as unknown as { child: { kill: (s: string) => void } }).child.kill("SIGKILL");
+    // The kill lands asynchronously (the supervisor dies through its parent-death signal), so
+    // wait until the host has seen the exit before using the dead episode.
+    await expect.poll(() => a.alive, { timeout: 10_000 }).toBe(false);
     const dead = await a.exec("1 + 1");
     expect(dead).toMatchObject({ ok: false, error: { type: "SandboxError" } });
     expect(a.alive).toBe(false);
