@@ -2,11 +2,11 @@
 // Chart 2: the paper's matrix (Kang et al., Table 1): methods × benchmarks + average, each cell
 // pooled over the runs placed there by their `method:` tag (or, for untagged student runs,
 // their config). The table shows n and the 95% interval; the chart draws the same numbers.
-import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { MatrixCell, MethodMatrix as Matrix } from "@/server/compare/charts";
 import { toCsv } from "@/server/compare/csv";
 import { METHODS, METHOD_TAG_PREFIX } from "@/server/compare/methods";
 import { ChartCard } from "./ChartCard";
+import { PercentBars } from "./PercentBars";
 import { fmtPct, pct, pivot } from "./series";
 
 const AVERAGE = "Average";
@@ -125,20 +125,7 @@ export function MethodMatrix({ matrix }: { matrix: Matrix }) {
             <p className="muted small">An average over fewer benchmarks than the columns is not comparable across rows.</p>
           )}
           {matrix.unplaced.length > 0 && <p className="muted small">Not in the matrix (untagged teacher runs): {matrix.unplaced.join(", ")}</p>}
-          <ResponsiveContainer width="100%" height={280}>
-            <BarChart data={data} margin={{ top: 10, right: 20, bottom: 5, left: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="x" />
-              <YAxis unit="%" domain={[0, 100]} />
-              <Tooltip formatter={(v) => (Array.isArray(v) ? null : `${v}%`)} />
-              <Legend />
-              {series.map((s) => (
-                <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color} isAnimationActive={false}>
-                  <ErrorBar dataKey={`${s.key}_err`} width={4} stroke="#333" isAnimationActive={false} />
-                </Bar>
-              ))}
-            </BarChart>
-          </ResponsiveContainer>
+          <PercentBars data={data} series={series} height={280} />
         </>
       )}
     </ChartCard>
