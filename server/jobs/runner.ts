@@ -5,6 +5,7 @@ import os from "node:os";
 import { and, eq, like } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { jobs } from "@/db/schema";
+import { alive } from "@/server/runtime/owner";
 import {
   appendLog,
   claimNextJob,
@@ -34,15 +35,6 @@ export class JobFailure extends Error {}
 
 export const workerId = () => `${os.hostname()}:${process.pid}`;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Fail at once the running jobs of dead processes on this host (no need to wait for staleness). */
 export async function reapDeadLocalJobs(db: Db): Promise<number> {
   const running = await db
@@ -52,7 +44,7 @@ export async function reapDeadLocalJobs(db: Db): Promise<number> {
   let reaped = 0;
   for (const job of running) {
     const pid = Number(job.claimedBy?.split(":").pop());
-    if (Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) {
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) {
       await finishJob(db, job.id, { status: "failed", error: "the job's process died; see the log tail" });
       reaped++;
     }

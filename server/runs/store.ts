@@ -1,7 +1,7 @@
 // Writes finished episodes. A trajectory, its steps and its candidates land in one transaction,
 // and (run, question, sample_idx) is unique, so a crash never leaves half a trajectory and a
 // resumed run never stores one twice.
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { candidates, steps, trajectories } from "@/db/schema";
 import type { EpisodeResult } from "@/server/agent/types";
@@ -58,12 +58,4 @@ export async function doneKeys(db: Db, runId: number): Promise<Set<string>> {
     .from(trajectories)
     .where(eq(trajectories.runId, runId));
   return new Set(rows.map((r) => `${r.questionId}:${r.sampleIdx}`));
-}
-
-export async function trajectoryExists(db: Db, runId: number, questionId: number, sampleIdx: number) {
-  const rows = await db
-    .select({ id: trajectories.id })
-    .from(trajectories)
-    .where(and(eq(trajectories.runId, runId), eq(trajectories.questionId, questionId), eq(trajectories.sampleIdx, sampleIdx)));
-  return rows.length > 0;
 }

@@ -11,7 +11,8 @@ export function ownerFile(): string {
   return path.join(dataDir(), "owner.json");
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,31 +1,13 @@
+import type { getRunByName } from "@/server/runs/stats";
 import { withApi } from "../api";
 import { jsonOption, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
 
-type RunSummary = {
-  name: string;
-  mode: string;
-  model: string;
-  benchmark: string | null;
-  split: string | null;
-  ftp: boolean;
-  sag: number;
-  status: string;
-  stats: {
-    trajectories: number;
-    correct: number;
-    accuracy: number | null;
-    parseErrors: number;
-    execErrors: number;
-    maxStepsHits: number;
-    meanSteps: number | null;
-    tokensIn: number;
-    tokensOut: number;
-    retrievalCalls: number;
-    meanCandidatesPerStep: number | null;
-    voteAgreement: number | null;
-  };
-};
+/** What `runs list` and `runs show` print: the run summary of server/runs/stats.ts. */
+type RunSummary = Pick<
+  NonNullable<Awaited<ReturnType<typeof getRunByName>>>,
+  "name" | "mode" | "model" | "benchmark" | "split" | "ftp" | "sag" | "status" | "stats"
+>;
 
 const pct = (x: number | null) => (x === null ? null : `${(100 * x).toFixed(1)}%`);
 
