@@ -12,6 +12,7 @@ Run from the repo root:  .venv/bin/python bench/serve_n.py [--models student,tea
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -20,7 +21,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "worker")}
@@ -34,24 +37,55 @@ def free_port() -> int:
 
 
 def post(url: str, body: dict[str, object]) -> dict[str, object]:
-    request = urllib.request.Request(url, json.dumps(body).encode(), {"content-type": "application/json"})
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"content-type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=1800) as response:
         return json.loads(response.read())
 
 
-def bench_server(model: str, tokens: int, rounds: int, threads: int | None) -> dict[str, object]:
+@contextlib.contextmanager
+def model_server(model: str, *args: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A real `python -m distillery_worker.serve` on a free loopback port: (chat URL, its announce)."""
     port = free_port()
-    command = [sys.executable, "-m", "distillery_worker.serve", "--model", model, "--port", str(port)]
-    if threads:
-        command += ["--threads", str(threads)]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV)
+    command = [
+        sys.executable,
+        "-m",
+        "distillery_worker.serve",
+        "--model",
+        model,
+        "--port",
+        str(port),
+        *args,
+    ]
+    server = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV
+    )
     try:
         assert server.stdout is not None
         ready = json.loads(server.stdout.readline() or "{}")
         if ready.get("event") != "listening":
-            raise SystemExit(f"model server for {model} did not start (is it installed?)")
-        url = f"http://127.0.0.1:{port}/v1/chat/completions"
-        base = {"model": model, "messages": [{"role": "user", "content": PROMPT}], "temperature": 0.4}
+            raise SystemExit(
+                f"model server for {model} did not start (is it installed?)"
+            )
+        yield f"http://127.0.0.1:{port}/v1/chat/completions", ready
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def bench_server(
+    model: str, tokens: int, rounds: int, threads: int | None
+) -> dict[str, object]:
+    with model_server(model, *(["--threads", str(threads)] if threads else [])) as (
+        url,
+        ready,
+    ):
+        base = {
+            "model": model,
+            "messages": [{"role": "user", "content": PROMPT}],
+            "temperature": 0.4,
+        }
         base |= {"top_p": 0.8, "max_tokens": tokens, "min_tokens": tokens}
         post(url, {**base, "max_tokens": 4, "min_tokens": 0})  # warm-up
         sequential: list[float] = []
@@ -70,7 +104,11 @@ def bench_server(model: str, tokens: int, rounds: int, threads: int | None) -> d
             assert reply["usage"]["completion_tokens"] == 8 * tokens  # type: ignore[index]
 
         for i in range(rounds):
-            for run in (run_sequential, run_batched) if i % 2 == 0 else (run_batched, run_sequential):
+            for run in (
+                (run_sequential, run_batched)
+                if i % 2 == 0
+                else (run_batched, run_sequential)
+            ):
                 run()
         seq, bat = statistics.median(sequential), statistics.median(batched)
         return {
@@ -83,21 +121,29 @@ def bench_server(model: str, tokens: int, rounds: int, threads: int | None) -> d
             "tok_s_n8": 8 * tokens / bat,
             "speedup": seq / bat,
         }
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 def grader_pairs(count: int) -> list[tuple[str, str]]:
     golds: list[str] = []
-    for name in ("math_500_20250414.json", "gsm_hard_500_20250507.json", "olymath_200_20250511.json"):
-        examples = json.loads((ROOT / "data/benchmarks/math/test" / name).read_text())["examples"]
+    for name in (
+        "math_500_20250414.json",
+        "gsm_hard_500_20250507.json",
+        "olymath_200_20250511.json",
+    ):
+        examples = json.loads((ROOT / "data/benchmarks/math/test" / name).read_text())[
+            "examples"
+        ]
         golds += [str(e["answer"]) for e in examples[: count // 3 + 1]]
     golds = golds[:count]
     # Even items: the gold itself, boxed in a sentence. Odd items: another question's gold
     # (a wrong answer takes the longest path: numbers, strings, then sympy).
     return [
-        (f"The final answer is $\\boxed{{{g}}}$." if i % 2 == 0 else golds[(i + 7) % len(golds)], g)
+        (
+            f"The final answer is $\\boxed{{{g}}}$."
+            if i % 2 == 0
+            else golds[(i + 7) % len(golds)],
+            g,
+        )
         for i, g in enumerate(golds)
     ]
 
@@ -108,15 +154,32 @@ def grader_command() -> list[str]:
 
 def bench_grader(answers: int, fresh: int) -> dict[str, object]:
     pairs = grader_pairs(answers)
-    lines = "".join(json.dumps({"id": i, "prediction": p, "gold": g}) + "\n" for i, (p, g) in enumerate(pairs))
+    lines = "".join(
+        json.dumps({"id": i, "prediction": p, "gold": g}) + "\n"
+        for i, (p, g) in enumerate(pairs)
+    )
     start = time.perf_counter()
-    result = subprocess.run(grader_command(), input=lines, capture_output=True, text=True, env=ENV, check=True)
+    result = subprocess.run(
+        grader_command(),
+        input=lines,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=True,
+    )
     long_lived = time.perf_counter() - start
     assert len(result.stdout.splitlines()) == len(pairs)
     start = time.perf_counter()
     for i, (p, g) in enumerate(pairs[:fresh]):
         line = json.dumps({"id": i, "prediction": p, "gold": g}) + "\n"
-        subprocess.run(grader_command(), input=line, capture_output=True, text=True, env=ENV, check=True)
+        subprocess.run(
+            grader_command(),
+            input=line,
+            capture_output=True,
+            text=True,
+            env=ENV,
+            check=True,
+        )
     per_fresh = (time.perf_counter() - start) / fresh
     return {
         "answers": len(pairs),
@@ -139,9 +202,13 @@ def main() -> None:
     parser.add_argument("--skip-server", action="store_true")
     parser.add_argument("--skip-grader", action="store_true")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start"
+    )
     if not args.skip_server:
-        print("| model | device | 8 × n=1 (s) | 1 × n=8 (s) | tok/s n=1 | tok/s n=8 | n=8 speed-up |")
+        print(
+            "| model | device | 8 × n=1 (s) | 1 × n=8 (s) | tok/s n=1 | tok/s n=8 | n=8 speed-up |"
+        )
         print("|---|---|---|---|---|---|---|")
         for model in args.models.split(","):
             r = bench_server(model, args.tokens, args.rounds, args.threads)
@@ -156,8 +223,12 @@ def main() -> None:
     print()
     print("| grader | answers | answers/s |")
     print("|---|---|---|")
-    print(f"| one long-lived process (incl. start-up) | {g['answers']} | {g['long_lived_per_s']:.1f} |")
-    print(f"| fresh Python per answer | {g['fresh_answers']} | {g['fresh_per_s']:.2f} |")
+    print(
+        f"| one long-lived process (incl. start-up) | {g['answers']} | {g['long_lived_per_s']:.1f} |"
+    )
+    print(
+        f"| fresh Python per answer | {g['fresh_answers']} | {g['fresh_per_s']:.2f} |"
+    )
     print(f"| ratio | | {g['speedup']:.0f}× |")
     print(f"load average {os.getloadavg()[0]:.1f} at end")
 

@@ -33,6 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8400)
     parser.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: half the cores)")
+    parser.add_argument(
+        "--max-batch", type=int, default=None, help="rows decoded together across requests (default 16)"
+    )
+    parser.add_argument(
+        "--prefix-cache-tokens",
+        type=int,
+        default=None,
+        help="token budget of reused prompt-prefix states (default 32768; 0 turns reuse off)",
+    )
     args = parser.parse_args(argv)
     adapters = parse_adapters(args.adapter)
 
@@ -46,10 +55,18 @@ def main(argv: list[str] | None = None) -> int:
 
     from ..models import ModelNotFound
     from .app import create_app
-    from .engine import Engine
+    from .engine import DEFAULT_MAX_BATCH, DEFAULT_PREFIX_CACHE_TOKENS, Engine
 
     try:
-        engine = Engine.load(args.model, adapters, dtype=args.dtype)
+        engine = Engine.load(
+            args.model,
+            adapters,
+            dtype=args.dtype,
+            max_batch=args.max_batch or DEFAULT_MAX_BATCH,
+            prefix_cache_tokens=(
+                DEFAULT_PREFIX_CACHE_TOKENS if args.prefix_cache_tokens is None else args.prefix_cache_tokens
+            ),
+        )
     except (ModelNotFound, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -1,12 +1,11 @@
-"""The model behind the server: a base causal LM plus named LoRA adapters, and a decode loop in
-which the n samples of one request share a single prefill and decode as one batch."""
+"""The model behind the server: a base causal LM plus named LoRA adapters. Requests decode in one
+shared batch (batcher.py): the n samples of a request share a single prefill, and concurrent
+requests share each forward pass and reuse each other's prompt prefixes."""
 
 from __future__ import annotations
 
 import contextlib
 import random
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,11 @@ from typing import Any
 import torch
 
 from ..models import resolve_model
-from .sampling import StopMatcher, sample_next
+from .batcher import Batcher, Request
+from .sampling import StopMatcher
+
+DEFAULT_MAX_BATCH = 16  # rows decoded together; past this a CPU step costs more than it shares
+DEFAULT_PREFIX_CACHE_TOKENS = 32_768  # ~1 GB of states for the 1.5B teacher
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,15 @@ def pick_device_and_dtype(dtype: str = "auto") -> tuple[torch.device, torch.dtyp
 
 
 class Engine:
-    def __init__(self, model: Any, tokenizer: Any, model_id: str, aliases: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        model_id: str,
+        aliases: tuple[str, ...] = (),
+        max_batch: int = DEFAULT_MAX_BATCH,
+        prefix_cache_tokens: int = DEFAULT_PREFIX_CACHE_TOKENS,
+    ) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.model_id = model_id
@@ -63,10 +74,17 @@ class Engine:
         self.device = next(model.parameters()).device
         self.context_length = int(getattr(model.config, "max_position_embeddings", 4096) or 4096)
         self.eos_ids = _eos_ids(model, tokenizer)
-        self._lock = threading.Lock()  # one generation at a time; requests queue
+        self.batcher = Batcher(self, max_batch, prefix_cache_tokens)
 
     @classmethod
-    def load(cls, name: str, adapters: dict[str, str] | None = None, dtype: str = "auto") -> Engine:
+    def load(
+        cls,
+        name: str,
+        adapters: dict[str, str] | None = None,
+        dtype: str = "auto",
+        max_batch: int = DEFAULT_MAX_BATCH,
+        prefix_cache_tokens: int = DEFAULT_PREFIX_CACHE_TOKENS,
+    ) -> Engine:
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         resolved = resolve_model(name)
@@ -76,7 +94,7 @@ class Engine:
         model = AutoModelForCausalLM.from_pretrained(resolved.path, dtype=torch_dtype, **kwargs)
         model.to(device).eval()
         aliases = (name,) if name != resolved.id else ()
-        engine = cls(model, tokenizer, resolved.id, aliases)
+        engine = cls(model, tokenizer, resolved.id, aliases, max_batch, prefix_cache_tokens)
         for adapter_name, path in (adapters or {}).items():
             engine.add_adapter(adapter_name, path)
         return engine
@@ -127,66 +145,27 @@ class Engine:
     def generate(
         self, prompt_ids: list[int], params: SamplingParams, adapter: str | None
     ) -> list[Completion]:
-        with self._lock, torch.inference_mode(), self._adapter(adapter):
-            return self._decode_loop(prompt_ids, params)
-
-    @contextlib.contextmanager
-    def _adapter(self, adapter: str | None) -> Iterator[None]:
-        if not self.adapters:
-            yield
-        elif adapter is None:
-            with self.model.disable_adapter():
-                yield
-        else:
-            self.model.set_adapter(adapter)
-            yield
-
-    def _decode_loop(self, prompt_ids: list[int], params: SamplingParams) -> list[Completion]:
+        """Decodes in the shared batch; blocks until this request's n samples are done."""
         seed = params.seed if params.seed is not None else random.getrandbits(63)
-        generator = torch.Generator(device=self.device).manual_seed(seed)
-        stops = StopMatcher(params.stop, self.decode)
-        n = params.n
-        # One prefill for the shared prompt, then the cache is copied to n rows. Only the last
-        # position's logits are kept: a 10k-token prompt × 150k vocabulary would be gigabytes.
-        prompt = torch.tensor([prompt_ids], device=self.device)
-        out = self.model(input_ids=prompt, use_cache=True, logits_to_keep=1)
-        cache = out.past_key_values
-        logits = out.logits[:, -1, :]
-        if n > 1:
-            cache.batch_repeat_interleave(n)
-            logits = logits.expand(n, -1)
-        tokens_by_seq: list[list[int]] = [[] for _ in range(n)]
-        logprobs_by_seq: list[list[float]] = [[] for _ in range(n)]
-        finish: list[str] = ["length"] * n
-        active = list(range(n))  # batch row → sequence index
-        eos = torch.tensor(sorted(self.eos_ids), device=self.device, dtype=torch.long)
-        for step in range(params.max_tokens):
-            may_stop = step >= params.min_tokens
-            if not may_stop and len(eos):
-                logits = logits.clone()
-                logits[:, eos] = float("-inf")
-            tokens, logprobs = sample_next(logits, params.temperature, params.top_p, generator)
-            keep: list[int] = []
-            for row, seq in enumerate(active):
-                token = int(tokens[row])
-                tokens_by_seq[seq].append(token)
-                logprobs_by_seq[seq].append(float(logprobs[row]))
-                if may_stop and (token in self.eos_ids or stops.hit(tokens_by_seq[seq])):
-                    finish[seq] = "stop"
-                elif len(tokens_by_seq[seq]) < params.max_tokens:
-                    keep.append(row)
-            if not keep:
-                break
-            if len(keep) < len(active):  # finished rows leave the batch
-                index = torch.tensor(keep, device=self.device)
-                cache.batch_select_indices(index)
-                tokens = tokens[index]
-                active = [active[row] for row in keep]
-            out = self.model(input_ids=tokens.unsqueeze(-1), past_key_values=cache, use_cache=True)
-            logits = out.logits[:, -1, :]
-        return [self._completion(tokens_by_seq[i], logprobs_by_seq[i], finish[i], stops) for i in range(n)]
+        request = Request(
+            prompt_ids=prompt_ids,
+            params=params,
+            adapter=adapter,
+            generator=torch.Generator(device=self.device).manual_seed(seed),
+            stops=StopMatcher(params.stop, self.decode),
+        )
+        return self.batcher.submit(request)
 
-    def _completion(
+    def adapter_scope(self, adapter: str | None) -> contextlib.AbstractContextManager[None]:
+        """Selects ``adapter`` (None: the base model with every adapter off) while entered."""
+        if not self.adapters:
+            return contextlib.nullcontext()
+        if adapter is None:
+            return self.model.disable_adapter()  # type: ignore[no-any-return]
+        self.model.set_adapter(adapter)
+        return contextlib.nullcontext()
+
+    def completion(
         self, ids: list[int], logprobs: list[float], finish: str, stops: StopMatcher
     ) -> Completion:
         ended_by_eos = finish == "stop" and bool(ids) and ids[-1] in self.eos_ids

@@ -1,0 +1,162 @@
+"""Continuous batching and prefix reuse in the model server's engine, on a tiny random Llama.
+
+The invariant: a request's greedy tokens are the same whether it decodes alone, joined to a batch
+of other requests (left padding, attention mask, position ids), or on top of reused prefix states.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from distillery_worker.models.tiny import build_tiny_model
+from distillery_worker.serve.engine import Engine, SamplingParams
+
+PROMPTS = [
+    [{"role": "user", "content": "Compute 2 + 2."}],
+    [{"role": "user", "content": "Name the largest planet of the solar system, and say why it is so large."}],
+    [
+        {"role": "system", "content": "You answer in one word."},
+        {"role": "user", "content": "Capital of Peru?"},
+    ],
+]
+GREEDY = SamplingParams(n=1, temperature=0, max_tokens=12, min_tokens=12)
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
+
+
+@pytest.fixture(scope="module")
+def adapter_dir(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    config = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    torch.manual_seed(2)
+    peft_model = get_peft_model(AutoModelForCausalLM.from_pretrained(tiny_dir), config)
+    with torch.no_grad():
+        for name, param in peft_model.named_parameters():
+            if "lora_B" in name:
+                param.normal_(0, 2.0)
+    out = tmp_path_factory.mktemp("adapters") / "sharp"
+    peft_model.save_pretrained(out)
+    return out
+
+
+def load(tiny_dir: Path, **kwargs: object) -> Engine:
+    """The tiny model with its attention sharpened: at random init every score is ~0 and attention
+    averages uniformly, which would hide a row whose keys were mixed up with another's."""
+    engine = Engine.load(str(tiny_dir), dtype="float32", **kwargs)  # type: ignore[arg-type]
+    with torch.no_grad():
+        for name, param in engine.model.named_parameters():
+            if name.endswith(("q_proj.weight", "k_proj.weight")):
+                param.mul_(12.0)
+    return engine
+
+
+def slow_forwards(engine: Engine, seconds: float) -> object:
+    """Each forward pass takes a little longer, so requests started together overlap for sure."""
+    return engine.model.register_forward_pre_hook(lambda *_: time.sleep(seconds))
+
+
+def concurrently(engine: Engine, jobs: list[tuple[list[int], str | None]]) -> list[list[int]]:
+    results: list[list[int]] = [[] for _ in jobs]
+
+    def run(index: int) -> None:
+        prompt, adapter = jobs[index]
+        results[index] = engine.generate(prompt, GREEDY, adapter)[0].token_ids
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_requests_decoded_together_match_each_decoded_alone(tiny_dir: Path) -> None:
+    engine = load(tiny_dir, prefix_cache_tokens=0)
+    prompts = [engine.render_prompt(p, True, False) for p in PROMPTS]
+    assert len({len(p) for p in prompts}) == 3, "different lengths exercise the left padding"
+    alone = [engine.generate(p, GREEDY, None)[0].token_ids for p in prompts]
+    assert engine.batcher.peak_rows == 1
+
+    hook = slow_forwards(engine, 0.02)
+    try:
+        together = concurrently(engine, [(p, None) for p in prompts])
+    finally:
+        hook.remove()  # type: ignore[attr-defined]
+    assert engine.batcher.peak_rows == 3, "the three requests shared forward passes"
+    assert together == alone
+
+
+def test_batched_requests_respect_their_own_max_tokens_and_seeds(tiny_dir: Path) -> None:
+    engine = load(tiny_dir)
+    prompt = engine.render_prompt(PROMPTS[0], True, False)
+    sampled = SamplingParams(n=3, temperature=1.0, max_tokens=9, min_tokens=9, seed=11)
+    short = SamplingParams(n=1, temperature=0, max_tokens=3, min_tokens=3)
+    alone = [c.token_ids for c in engine.generate(prompt, sampled, None)]
+    outputs: dict[str, list[list[int]]] = {}
+    hook = slow_forwards(engine, 0.02)
+    try:
+        first = threading.Thread(
+            target=lambda: outputs.__setitem__(
+                "sampled", [c.token_ids for c in engine.generate(prompt, sampled, None)]
+            )
+        )
+        first.start()
+        outputs["short"] = [c.token_ids for c in engine.generate(prompt, short, None)]
+        first.join(timeout=120)
+    finally:
+        hook.remove()  # type: ignore[attr-defined]
+    assert engine.batcher.peak_rows == 4, "the short request joined the 3 sampled rows"
+    assert [len(ids) for ids in outputs["short"]] == [3]
+    assert outputs["sampled"] == alone, "a seeded request samples the same tokens inside a batch"
+
+
+def test_prefix_states_are_reused_and_change_nothing(tiny_dir: Path) -> None:
+    cold = load(tiny_dir, prefix_cache_tokens=0)
+    warm = load(tiny_dir)
+    conversation = [*PROMPTS[1]]
+    first_prompt = warm.render_prompt(conversation, True, False)
+    reply = warm.generate(first_prompt, GREEDY, None)[0]
+    assert reply.token_ids == cold.generate(first_prompt, GREEDY, None)[0].token_ids
+
+    # The next agent step resends everything so far plus an observation.
+    conversation += [
+        {"role": "assistant", "content": reply.text},
+        {"role": "user", "content": "Observation: 42"},
+    ]
+    second_prompt = warm.render_prompt(conversation, True, False)
+    encoded: list[int] = []
+    hook = warm.model.register_forward_pre_hook(
+        lambda _m, _a, kwargs: encoded.append(kwargs["input_ids"].shape[1]), with_kwargs=True
+    )
+    try:
+        again = warm.generate(second_prompt, GREEDY, None)[0].token_ids
+    finally:
+        hook.remove()
+    assert encoded[0] < len(second_prompt) - len(first_prompt) + 8, "only the new tail is encoded"
+    assert warm.batcher.prefix.hits >= 1
+    assert again == cold.generate(second_prompt, GREEDY, None)[0].token_ids
+
+
+def test_an_adapter_request_waits_for_the_base_batch_and_both_stay_exact(
+    tiny_dir: Path, adapter_dir: Path
+) -> None:
+    engine = load(tiny_dir, adapters={"sharp": str(adapter_dir)})
+    prompt = engine.render_prompt(PROMPTS[2], True, False)
+    alone = [engine.generate(prompt, GREEDY, adapter)[0].token_ids for adapter in (None, "sharp", None)]
+    assert alone[0] != alone[1], "the adapter changes the output"
+    hook = slow_forwards(engine, 0.02)
+    try:
+        mixed = concurrently(engine, [(prompt, None), (prompt, "sharp"), (prompt, None)])
+    finally:
+        hook.remove()  # type: ignore[attr-defined]
+    assert mixed == alone
