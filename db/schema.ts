@@ -67,9 +67,9 @@ export const experiments = pgTable("experiments", {
   status: text("status", { enum: ["pending", "running", "succeeded", "failed", "cancelled"] })
     .notNull()
     .default("pending"),
-  /** One entry per recipe step: its status, the job that ran it and what it made. */
+  /** One entry per recipe step: its status, the job that ran it, what it made and what it did. */
   steps: jsonb("steps")
-    .$type<{ id: string; kind: string; status: string; jobId?: number; product?: string; error?: string }[]>()
+    .$type<{ id: string; kind: string; status: string; jobId?: number; product?: string; summary?: string; error?: string }[]>()
     .notNull()
     .default([]),
   createdAt: createdAt(),

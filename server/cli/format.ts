@@ -1,5 +1,4 @@
-// Output helpers shared by commands: aligned tables for people, JSON for machines, and a
-// progress bar that draws only on a TTY.
+// Output helpers shared by commands: aligned tables for people, JSON for machines.
 export function table(rows: Record<string, unknown>[], columns?: string[]): string {
   if (rows.length === 0) return "(none)";
   const cols = columns ?? Object.keys(rows[0]!);
@@ -22,26 +21,4 @@ function isNumeric(text: string): boolean {
 
 export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
-}
-
-export type Progress = { tick: (done: number, label?: string) => void; finish: () => void };
-
-/** A one-line progress bar on stderr when it is a TTY; silent otherwise. */
-export function progressBar(total: number, title: string): Progress {
-  const tty = process.stderr.isTTY === true;
-  const started = Date.now();
-  const draw = (done: number, label = "") => {
-    if (!tty) return;
-    const width = 30;
-    const frac = total > 0 ? Math.min(1, done / total) : 0;
-    const bar = "█".repeat(Math.round(frac * width)).padEnd(width, "░");
-    const secs = ((Date.now() - started) / 1000).toFixed(0);
-    process.stderr.write(`\r${title} ${bar} ${done}/${total} ${secs}s ${label}`.slice(0, process.stderr.columns ?? 120));
-  };
-  return {
-    tick: draw,
-    finish: () => {
-      if (tty) process.stderr.write("\n");
-    },
-  };
 }

@@ -4,37 +4,33 @@
 import crypto from "node:crypto";
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { datasets, runs, trajectories } from "@/db/schema";
+import { datasets, trajectories } from "@/db/schema";
 import { InputError } from "@/server/errors";
+import { findRunsByName } from "@/server/runs/find";
+import { checkConditions } from "./checks";
 import { datasetSpec, type DatasetSpec } from "./spec";
 
 export { datasetSpec, type DatasetSpec } from "./spec";
 
-/** The longest model call of a trajectory: prompt + completion of its last step. */
-const longestCall = sql<number>`(select coalesce(max(s.tokens_in + s.tokens_out), 0) from steps s
-  where s.trajectory_id = ${trajectories.id})`;
-
 export async function createDataset(db: Db, rawSpec: DatasetSpec) {
   const spec = datasetSpec.parse(rawSpec);
-  const runRows = await db.select({ id: runs.id, name: runs.name, mode: runs.mode }).from(runs).where(inArray(runs.name, spec.run));
-  const missing = spec.run.filter((name) => !runRows.some((r) => r.name === name));
-  if (missing.length > 0) throw new InputError(`no run named "${missing[0]}" (npx distillery runs list)`);
+  const runRows = await findRunsByName(db, spec.run);
   const kinds = new Set(runRows.map((r) => (r.mode === "agent" ? "agent" : "cot")));
   if (kinds.size > 1) throw new InputError("a dataset holds agent runs or CoT runs, not both");
 
-  const filters: (SQL | undefined)[] = [inArray(trajectories.runId, runRows.map((r) => r.id))];
-  if (spec.correctOnly) filters.push(eq(trajectories.correct, true));
-  if (spec.noParseErrors) filters.push(eq(trajectories.hasParseError, false));
-  if (spec.finishedOnly) filters.push(eq(trajectories.status, "finished"));
+  const filters: SQL[] = [inArray(trajectories.runId, runRows.map((r) => r.id)), ...checkConditions(spec).map((c) => c.condition)];
   if (spec.acceptedOnly) filters.push(eq(trajectories.latestVerdict, "accept"));
   if (spec.excludeRejected) filters.push(sql`${trajectories.latestVerdict} is distinct from 'reject'`);
-  if (spec.maxTokens) filters.push(sql`${longestCall} <= ${spec.maxTokens}`);
   const picked = await db
     .select({ id: trajectories.id, messages: trajectories.messages })
     .from(trajectories)
     .where(and(...filters))
     .orderBy(trajectories.id);
-  if (picked.length === 0) throw new InputError("no trajectory matches these filters; nothing was created");
+  if (picked.length === 0) {
+    const { name: _name, run, ...options } = spec;
+    const filtersOn = Object.entries(options).filter(([, on]) => on !== false && on !== undefined).map(([key]) => key);
+    throw new InputError(`no trajectory matches these filters (${filtersOn.join(", ") || "none"}) in ${run.join(", ")}; nothing was created`);
+  }
 
   const hash = crypto.createHash("sha256");
   for (const t of picked) hash.update(JSON.stringify([t.id, t.messages])).update("\n");

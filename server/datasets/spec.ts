@@ -3,16 +3,22 @@
 import { z } from "zod";
 import { RUN_NAME } from "@/server/runs/config";
 
+/** What a trajectory's own record must show to be kept (annotation rules reuse these checks). */
+export const trajectoryChecks = z.object({
+  correctOnly: z.boolean().default(false),
+  noParseErrors: z.boolean().default(false),
+  finishedOnly: z.boolean().default(false),
+  maxTokens: z.number().int().positive().optional(),
+});
+export type TrajectoryChecks = z.infer<typeof trajectoryChecks>;
+
 /** The fields alone (recipes reuse them without `name`; zod cannot omit from a refined object). */
 export const datasetFields = z.object({
   name: z.string().regex(RUN_NAME, "letters, digits and . _ : @ + - only (max 100)"),
   run: z.array(z.string().min(1)).min(1, "at least one --run"),
-  correctOnly: z.boolean().default(false),
-  noParseErrors: z.boolean().default(false),
-  finishedOnly: z.boolean().default(false),
+  ...trajectoryChecks.shape,
   acceptedOnly: z.boolean().default(false),
   excludeRejected: z.boolean().default(false),
-  maxTokens: z.number().int().positive().optional(),
 });
 
 export const datasetSpec = datasetFields.refine((s) => !(s.acceptedOnly && s.excludeRejected), {

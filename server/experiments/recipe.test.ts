@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadRecipe } from "./recipe";
@@ -16,5 +17,18 @@ describe("shipped experiment recipes", () => {
     const recipe = loadRecipe("experiments/paper.yaml");
     expect(recipe.steps.filter((s) => s.kind === "train")).toHaveLength(12);
     expect(recipe.steps.filter((s) => s.id.startsWith("eval-"))).toHaveLength(4 * 8 * 5);
+  });
+  it("rejects an annotate step whose runs are not earlier generate steps, naming the step", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "distillery-recipe-")), "bad.yaml");
+    fs.writeFileSync(
+      file,
+      [
+        "name: bad",
+        "steps:",
+        "  - { id: teacher, kind: generate, with: { benchmark: gsm_hard, model: m } }",
+        '  - { id: review, kind: annotate, with: { run: [teacher, nope], annotator: "rule:finished", accept: { finishedOnly: true } } }',
+      ].join("\n"),
+    );
+    expect(() => loadRecipe(file)).toThrow(/step "review": run "nope" must name an earlier generate step/);
   });
 });

@@ -1,10 +1,11 @@
-// An experiment recipe (experiments/*.yaml): a named chain of steps — generation runs, dataset
-// builds, trainings and evaluations — each step's `with` validated by the same schema as the
-// matching CLI command. Names made by a step are `<experiment>:<step id>`, and later steps refer
-// to earlier ones by id, so the recipe reads like the pipeline it runs.
+// An experiment recipe (experiments/*.yaml): a named chain of steps — generation runs, annotation
+// by a rule, dataset builds, trainings and evaluations — each step's `with` validated by the same
+// schema as the matching CLI command or API call. Names made by a step are `<experiment>:<step id>`,
+// and later steps refer to earlier ones by id, so the recipe reads like the pipeline it runs.
 import fs from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
+import { ruleAnnotationInput } from "@/server/annotations/rule";
 import { datasetFields } from "@/server/datasets/spec";
 import { InputError } from "@/server/errors";
 import { RUN_NAME, runConfigInput } from "@/server/runs/config";
@@ -14,6 +15,7 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits
 
 const step = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("generate"), id, with: runConfigInput.omit({ run: true }).partial({ modelUrl: true }) }),
+  z.object({ kind: z.literal("annotate"), id, with: ruleAnnotationInput }),
   z.object({ kind: z.literal("dataset"), id, with: datasetFields.omit({ name: true }) }),
   z.object({ kind: z.literal("train"), id, with: trainConfigInput.omit({ name: true }) }),
 ]);
@@ -65,7 +67,7 @@ function checkReferences(recipe: Recipe, file: string) {
         throw new InputError(`${file}: step "${s.id}": ${field} "${ref}" must name an earlier ${kind} step`);
       }
     };
-    if (s.kind === "dataset") s.with.run.forEach((r) => need(r, "generate", "run"));
+    if (s.kind === "annotate" || s.kind === "dataset") s.with.run.forEach((r) => need(r, "generate", "run"));
     if (s.kind === "train") need(s.with.dataset, "dataset", "dataset");
     seen.set(s.id, s.kind);
   }

@@ -1,20 +1,22 @@
 // Runs a recipe step by step through the API (in-process or via a running workbench), each
 // step as the same job a user would start by hand. Every step is idempotent — a generation run
-// resumes by name, a dataset is only versioned when its content changed, a registered student is
-// not trained again — so running the recipe again after a crash continues where it stopped.
-import type { ApiConnection } from "@/server/cli/api";
-import { runOrFollowJob } from "@/server/cli/follow-job";
+// resumes by name, a rule annotates only trajectories it has not annotated, a dataset is only
+// versioned when its content changed, a registered student is not trained again — so running the
+// recipe again after a crash continues where it stopped.
+import { describeRuleOutcome } from "@/server/annotations/rule";
+import type { ApiConnection } from "@/server/client/api";
+import { runOrFollowJob } from "@/server/client/follow-job";
 import { jobHandlers } from "@/server/jobs/handlers";
 import { productName, type Recipe, type RecipeStep } from "./recipe";
 
-export type StepState = { id: string; kind: string; status: string; jobId?: number; product?: string; error?: string };
+export type StepState = { id: string; kind: string; status: string; jobId?: number; product?: string; summary?: string; error?: string };
 
 export async function runExperiment(
   conn: ApiConnection,
   recipe: Recipe,
   onStep?: (index: number, step: RecipeStep, state: StepState) => void,
 ): Promise<StepState[]> {
-  const states: StepState[] = recipe.steps.map((s) => ({ id: s.id, kind: s.kind, status: "pending", product: productName(recipe, s.id) }));
+  const states: StepState[] = recipe.steps.map((s) => ({ id: s.id, kind: s.kind, status: "pending", product: stepProduct(recipe, s) }));
   const experiment = await conn.api.experiments.start.mutate({ name: recipe.name, recipe: recipe as unknown as Record<string, unknown>, steps: states });
   const save = (status: "running" | "succeeded" | "failed") =>
     conn.api.experiments.update.mutate({ id: experiment.id, status, steps: states });
@@ -44,6 +46,11 @@ export async function runExperiment(
   return states;
 }
 
+/** Where a step's result shows in the workbench: the rule's annotations, or the run, dataset or model it makes. */
+function stepProduct(recipe: Recipe, step: RecipeStep): string {
+  return step.kind === "annotate" ? step.with.annotator : productName(recipe, step.id);
+}
+
 async function runStep(
   conn: ApiConnection,
   recipe: Recipe,
@@ -51,6 +58,10 @@ async function runStep(
   trainIds: Set<string>,
 ): Promise<Partial<StepState>> {
   const name = productName(recipe, step.id);
+  if (step.kind === "annotate") {
+    const outcome = await conn.api.annotations.applyRule.mutate({ ...step.with, run: step.with.run.map((id) => productName(recipe, id)) });
+    return { status: "succeeded", summary: describeRuleOutcome(outcome) };
+  }
   if (step.kind === "dataset") {
     const { dataset } = await conn.api.datasets.create.mutate({
       ...step.with,

@@ -1,6 +1,6 @@
 import path from "node:path";
+import { withApi } from "@/server/client/api";
 import { datasetSpec } from "@/server/datasets/create";
-import { withApi } from "../api";
 import { jsonOption, stringFlag, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
 import { inputFromFlags, optionsFromSchema } from "../schema-flags";

@@ -1,6 +1,6 @@
+import { connectApi } from "@/server/client/api";
 import { loadRecipe } from "@/server/experiments/recipe";
 import { runExperiment } from "@/server/experiments/run";
-import { connectApi } from "../api";
 import { jsonOption, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
 
@@ -18,7 +18,8 @@ export const experimentCommand: Command = {
     try {
       const json = Boolean(args.values.json);
       const states = await runExperiment(conn, recipe, (index, step, state) => {
-        if (!json) console.error(`[${index + 1}/${recipe.steps.length}] ${step.kind} ${step.id}: ${state.status}${state.error ? ` — ${state.error}` : ""}`);
+        const detail = state.error ?? state.summary;
+        if (!json) console.error(`[${index + 1}/${recipe.steps.length}] ${step.kind} ${step.id}: ${state.status}${detail ? ` — ${detail}` : ""}`);
       });
       if (json) printJson({ experiment: recipe.name, steps: states });
       else console.log(table(states.map((s) => ({ step: s.id, kind: s.kind, status: s.status, product: s.product ?? null, job: s.jobId ?? null }))));

@@ -1,9 +1,9 @@
-import { runConfigInput, resolveRunConfig } from "@/server/runs/config";
-import { jobHandlers } from "@/server/jobs/handlers";
 import { ZodError } from "zod";
-import { connectApi } from "../api";
+import { connectApi } from "@/server/client/api";
+import { runOrFollowJob } from "@/server/client/follow-job";
+import { jobHandlers } from "@/server/jobs/handlers";
+import { runConfigInput, resolveRunConfig } from "@/server/runs/config";
 import type { Command } from "../command";
-import { runOrFollowJob } from "../follow-job";
 import { printJson } from "../format";
 import { inputFromFlags, optionsFromSchema, usageErrorFromZod } from "../schema-flags";
 import { printRunSummary } from "./runs";

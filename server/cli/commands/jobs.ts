@@ -1,4 +1,4 @@
-import { withApi } from "../api";
+import { withApi } from "@/server/client/api";
 import { jsonOption, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
 

@@ -1,5 +1,5 @@
+import { withApi } from "@/server/client/api";
 import type { getRunByName } from "@/server/runs/stats";
-import { withApi } from "../api";
 import { jsonOption, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
 

@@ -1,9 +1,9 @@
 import { ZodError } from "zod";
+import { connectApi } from "@/server/client/api";
+import { runOrFollowJob } from "@/server/client/follow-job";
 import { jobHandlers } from "@/server/jobs/handlers";
 import { resolveTrainConfig, trainConfigInput } from "@/server/training/config";
-import { connectApi } from "../api";
 import type { Command } from "../command";
-import { runOrFollowJob } from "../follow-job";
 import { printJson, table } from "../format";
 import { inputFromFlags, optionsFromSchema, usageErrorFromZod } from "../schema-flags";
 

@@ -9,6 +9,7 @@ const stepState = z.object({
   status: z.string(),
   jobId: z.number().int().optional(),
   product: z.string().optional(),
+  summary: z.string().optional(),
   error: z.string().optional(),
 });
 

@@ -1,9 +1,10 @@
-// Runs or follows a job from the CLI: in-process when this CLI holds the database, otherwise by
-// polling the workbench that runs it. Either way a progress bar is drawn on a TTY.
+// Runs or follows a job for a client process (the CLI, the experiment runner): in-process when
+// this process holds the database, otherwise by polling the workbench that runs it. Either way a
+// progress bar is drawn on a TTY.
 import { claimJob, type Job } from "@/server/jobs/queue";
 import { executeJob, reapDeadLocalJobs, workerId, type JobHandler } from "@/server/jobs/runner";
 import type { ApiConnection } from "./api";
-import { progressBar } from "./format";
+import { progressBar } from "./progress-bar";
 
 export async function runOrFollowJob(
   conn: ApiConnection,

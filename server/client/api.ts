@@ -1,5 +1,6 @@
-// How the CLI reaches the data: through a running workbench's API when one holds the embedded
-// database, otherwise in-process on a database it opens itself. Both give the same typed client.
+// How a client process (the CLI, the experiment runner) reaches the data: through a running
+// workbench's API when one holds the embedded database, otherwise in-process on a database it
+// opens itself. Both give the same typed client.
 import { createTRPCClient, httpBatchLink, unstable_localLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 import { openDb, type Db, type DbHandle } from "@/db/client";
@@ -10,7 +11,7 @@ export type Api = TRPCClient<AppRouter>;
 /** `db` is set when this process holds the database itself (no workbench running). */
 export type ApiConnection = { api: Api; via: string; db?: Db; close: () => Promise<void> };
 
-const cliUser = () => process.env.DISTILLERY_USER ?? process.env.USER ?? "cli";
+const clientUser = () => process.env.DISTILLERY_USER ?? process.env.USER ?? "cli";
 
 async function serverResponds(url: string): Promise<boolean> {
   try {
@@ -29,7 +30,7 @@ export async function connectApi(): Promise<ApiConnection> {
         httpBatchLink({
           url: `${owner.url}/api/trpc`,
           transformer: superjson,
-          headers: { "x-distillery-user": cliUser() },
+          headers: { "x-distillery-user": clientUser() },
         }),
       ],
     });
@@ -43,17 +44,8 @@ export async function connectApi(): Promise<ApiConnection> {
     releaseOwnership();
     throw err;
   }
-  const api = createTRPCClient<AppRouter>({
-    links: [
-      unstable_localLink({
-        router: appRouter,
-        transformer: superjson,
-        createContext: async () => ({ db: handle.db, user: cliUser() }),
-      }),
-    ],
-  });
   return {
-    api,
+    api: inProcessApi(handle.db),
     db: handle.db,
     via: handle.kind === "postgres" ? "Postgres (DATABASE_URL)" : "embedded database",
     close: async () => {
@@ -61,6 +53,19 @@ export async function connectApi(): Promise<ApiConnection> {
       releaseOwnership();
     },
   };
+}
+
+/** The API served in this process on a database it holds (no HTTP). */
+export function inProcessApi(db: Db): Api {
+  return createTRPCClient<AppRouter>({
+    links: [
+      unstable_localLink({
+        router: appRouter,
+        transformer: superjson,
+        createContext: async () => ({ db, user: clientUser() }),
+      }),
+    ],
+  });
 }
 
 /** Run `fn` with an API connection that is always closed afterwards. */
