@@ -3,8 +3,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { jobMetrics, jobs } from "@/db/schema";
+import { createCallerFactory } from "@/server/trpc/init";
+import { appRouter } from "@/server/trpc/router";
 import { testDatabases } from "@/test/databases";
-import { cancelJob, claimJob, claimNextJob, enqueueJob, getJob, recordMetrics, reapStaleJobs } from "./queue";
+import { appendLog, cancelJob, claimJob, claimNextJob, enqueueJob, finishJob, getJob, recordMetrics, reapStaleJobs } from "./queue";
 import { executeJob, JobFailure, reapDeadLocalJobs } from "./runner";
 
 describe.each(testDatabases())("job queue on $name", ({ open }) => {
@@ -88,5 +90,22 @@ describe.each(testDatabases())("job queue on $name", ({ open }) => {
     await recordMetrics(db, job.id, 5, { loss: 0.5, nan: Number.NaN });
     const rows = await db.select().from(jobMetrics).where(eq(jobMetrics.jobId, job.id));
     expect(rows.map((r) => [r.name, r.value])).toEqual([["loss", 0.5]]);
+  });
+
+  it("lists jobs without their log tail or result; the job itself keeps both", async () => {
+    const { db } = handle;
+    const job = (await claimJob(db, (await enqueueJob(db, { kind: "train", config: { dataset: "d" } })).id, "me"))!;
+    await appendLog(db, job.id, "x".repeat(10_000));
+    await finishJob(db, job.id, { status: "failed", result: { adapter: "/tmp/a" }, error: "out of memory" });
+    const api = createCallerFactory(appRouter)({ db, user: "test" });
+
+    const row = (await api.jobs.list()).find((j) => j.id === job.id)!;
+    expect(row).toMatchObject({ kind: "train", status: "failed", error: "out of memory", config: { dataset: "d" } });
+    expect(row).not.toHaveProperty("logTail");
+    expect(row).not.toHaveProperty("result");
+
+    const full = await api.jobs.get({ id: job.id });
+    expect(full.logTail).toHaveLength(10_000);
+    expect(full.result).toEqual({ adapter: "/tmp/a" });
   });
 });

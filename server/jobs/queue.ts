@@ -1,7 +1,7 @@
 // The job queue lives in the `jobs` table. Claiming uses SELECT … FOR UPDATE SKIP LOCKED so
 // several workers can share a Postgres database; a running job heartbeats, and one whose
 // heartbeat stops is marked failed with its log tail instead of staying "running" forever.
-import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { jobMetrics, jobs } from "@/db/schema";
 
@@ -130,6 +130,27 @@ export async function reapStaleJobs(db: Db, staleAfterMs = STALE_AFTER_MS): Prom
     )
     .returning({ id: jobs.id });
   return rows.map((r) => r.id);
+}
+
+/** The columns the Jobs list shows. The log tail (up to 16 KB a job) and the result stay with
+ *  `getJob`: the list is polled every 2 s while a job runs. */
+const listColumns = {
+  id: jobs.id,
+  kind: jobs.kind,
+  backend: jobs.backend,
+  status: jobs.status,
+  config: jobs.config, // small; the list derives each job's subject (dataset → student, run) from it
+  progress: jobs.progress,
+  error: jobs.error,
+  createdAt: jobs.createdAt,
+  startedAt: jobs.startedAt,
+  finishedAt: jobs.finishedAt,
+};
+export type JobListRow = Pick<Job, keyof typeof listColumns>;
+
+/** The newest jobs first, without their log tails. */
+export async function listJobs(db: Db, limit = 200): Promise<JobListRow[]> {
+  return db.select(listColumns).from(jobs).orderBy(desc(jobs.id)).limit(limit);
 }
 
 export async function getJob(db: Db, id: number): Promise<Job | null> {

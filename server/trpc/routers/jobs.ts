@@ -1,14 +1,15 @@
 import { TRPCError } from "@trpc/server";
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { jobMetrics, jobs } from "@/db/schema";
-import { cancelJob, enqueueJob, getJob } from "@/server/jobs/queue";
+import { jobMetrics } from "@/db/schema";
+import { cancelJob, enqueueJob, getJob, listJobs } from "@/server/jobs/queue";
 import { publicProcedure, router } from "../init";
 
 const byId = z.object({ id: z.number().int().positive() });
 
 export const jobsRouter = router({
-  list: publicProcedure.query(({ ctx }) => ctx.db.select().from(jobs).orderBy(desc(jobs.id)).limit(200)),
+  /** The Jobs table's rows; the log tail and result come with `get`. */
+  list: publicProcedure.query(({ ctx }) => listJobs(ctx.db)),
   get: publicProcedure.input(byId).query(async ({ ctx, input }) => {
     const job = await getJob(ctx.db, input.id);
     if (!job) throw new TRPCError({ code: "NOT_FOUND", message: `no job ${input.id}` });
