@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 import torch
+import torch.nn.functional as F
+from transformers.cache_utils import DynamicLayer
 
 from distillery_worker.models.tiny import build_tiny_model
+from distillery_worker.serve.append_cache import AppendLayer
 from distillery_worker.serve.engine import Engine, SamplingParams
 
 PROMPTS = [
@@ -160,3 +163,59 @@ def test_an_adapter_request_waits_for_the_base_batch_and_both_stay_exact(
     finally:
         hook.remove()  # type: ignore[attr-defined]
     assert mixed == alone
+
+
+def test_decode_steps_append_in_place_instead_of_copying_the_history(tiny_dir: Path) -> None:
+    engine = load(tiny_dir)
+    prompt = engine.render_prompt(PROMPTS[1], True, False)
+    steps: list[tuple[int, int, int]] = []  # after each decode step: keys and values storage, length
+
+    def record(_module: object, args: tuple[object, ...], kwargs: dict[str, object], _out: object) -> None:
+        if kwargs["input_ids"].shape[1] == 1:  # type: ignore[attr-defined]
+            layer = kwargs["past_key_values"].layers[0]  # type: ignore[attr-defined]
+            steps.append((layer.keys.data_ptr(), layer.values.data_ptr(), layer.keys.shape[-2]))
+
+    hook = engine.model.register_forward_hook(record, with_kwargs=True)
+    try:
+        engine.generate(prompt, GREEDY, None)
+    finally:
+        hook.remove()
+    assert [length for *_, length in steps] == list(range(len(prompt) + 1, len(prompt) + GREEDY.max_tokens))
+    assert len({(keys, values) for keys, values, _ in steps}) == 1, "every step wrote into the same buffer"
+
+
+def test_the_cache_layer_matches_concatenation_and_never_writes_into_tensors_it_was_given() -> None:
+    torch.manual_seed(0)
+    held = torch.randn(2, 2, 12, 4)  # e.g. prefix-cache states, handed out as slices
+    snapshot = held.clone()
+    layer, plain = AppendLayer(), DynamicLayer()
+
+    def step(tokens: int) -> int:
+        rows = layer.keys.shape[0]
+        keys, values = torch.randn(rows, 2, tokens, 4), torch.randn(rows, 2, tokens, 4)
+        ours, theirs = layer.update(keys, values), plain.update(keys, values)
+        assert torch.equal(ours[0], theirs[0]) and torch.equal(ours[1], theirs[1])
+        assert ours[0] is layer.keys and ours[1] is layer.values
+        return ours[0].data_ptr()
+
+    layer.update(held[:, :, :5], held[:, :, 5:10])
+    plain.update(held[:, :, :5], held[:, :, 5:10])
+    first = step(1)
+    assert step(1) == first and step(3) == first, "appends land in the buffer's spare room"
+    step(400)  # past the spare room: the buffer grows
+    assert layer.capacity > layer.keys.shape[-2]
+    # What the batcher does to a batch's cache: trim left padding (a view at an offset into the
+    # buffer), drop rows, pad on the left.
+    edits = [lambda t: t[:, :, 3:], lambda t: t[torch.tensor([1])], lambda t: F.pad(t, (0, 0, 2, 0))]
+    for edit in edits:
+        layer.keys, layer.values = edit(layer.keys), edit(layer.values)
+        plain.keys, plain.values = edit(plain.keys), edit(plain.values)
+        assert layer.capacity == 0, "an assigned tensor is never used as the buffer"
+        rebuffered = step(1)
+        assert step(1) == rebuffered
+    # A slice of someone else's tensor, with room after it that is not the layer's to use.
+    layer.keys, layer.values = held[:1, :, :7], held[:1, :, 2:9]
+    plain.keys, plain.values = held[:1, :, :7], held[:1, :, 2:9]
+    step(1)
+    step(2)
+    assert torch.equal(held, snapshot), "the given tensors were only read"

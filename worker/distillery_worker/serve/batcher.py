@@ -7,9 +7,11 @@ scheduler thread owns the model; a request joins the running batch at the next s
 own prefill, which reuses cached prefix states) and leaves it as soon as it is done.
 
 Rows of different lengths share one key/value cache by left padding, with an attention mask that
-hides the padding and per-row position ids, as batched generation does in transformers. Rows
-whose request selects another LoRA adapter wait until the batch drains. Models whose cache is not
-a plain growing one (sliding-window layers) are served one request at a time.
+hides the padding and per-row position ids, as batched generation does in transformers; a decode
+step writes the new token's states into spare room of the cache (append_cache.py) instead of
+copying every row's history. Rows whose request selects another LoRA adapter wait until the batch
+drains. Models whose cache is not a plain growing one (sliding-window layers) are served one
+request at a time.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import torch.nn.functional as F
 from transformers import DynamicCache
 from transformers.cache_utils import DynamicLayer
 
+from .append_cache import append_cache
 from .prefix_cache import PrefixCache
 from .sampling import StopMatcher, sample_next
 
@@ -141,11 +144,15 @@ class Batcher:
         if not self._rows:
             self._use_adapter(request.adapter)
         ids = request.prompt_ids
-        start, states = self.prefix.lookup(request.adapter, ids) if self.shares_cache else (0, None)
-        cache = DynamicCache(ddp_cache_data=states, config=self.engine.model.config) if states else None
+        config = self.engine.model.config
+        if self.shares_cache:
+            start, states = self.prefix.lookup(request.adapter, ids)
+            cache = append_cache(config, states)  # copies the states: the prefix cache keeps its own
+        else:
+            start, cache = 0, DynamicCache(config=config)
         out = self.engine.model(
             input_ids=torch.tensor([ids[start:]], device=self.engine.device),
-            past_key_values=cache if cache is not None else DynamicCache(config=self.engine.model.config),
+            past_key_values=cache,
             use_cache=True,
             logits_to_keep=1,  # a 10k-token prompt × 150k vocabulary would be gigabytes
         )
@@ -257,7 +264,7 @@ class Batcher:
         """Drop cache columns that are padding in every row (left by rows that have left)."""
         assert self._cache is not None
         padding = int((self._mask.shape[1] - self._mask.sum(dim=1)).min())
-        if padding > 0:
+        if padding > 0:  # the layers re-buffer the sliced views at the next step (one copy)
             self._mask = self._mask[:, padding:]
             for layer in self._cache.layers:
                 layer.keys, layer.values = layer.keys[:, :, padding:], layer.values[:, :, padding:]
