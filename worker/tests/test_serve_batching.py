@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -219,3 +220,40 @@ def test_the_cache_layer_matches_concatenation_and_never_writes_into_tensors_it_
     step(1)
     step(2)
     assert torch.equal(held, snapshot), "the given tensors were only read"
+
+
+def test_grouped_decode_attention_matches_transformers_sdpa(tiny_dir: Path) -> None:
+    """The decode step's grouped attention (no key/value head copies) computes what transformers'
+    SDPA path computes, with left padding in the mask."""
+    from transformers import AutoModelForCausalLM
+
+    from distillery_worker.serve.append_cache import append_cache
+    from distillery_worker.serve.grouped_attention import NAME, use_grouped_attention
+
+    def decode_logits(model: Any) -> torch.Tensor:
+        torch.manual_seed(0)
+        ids = torch.randint(3, 300, (3, 20))
+        mask = torch.ones(3, 21, dtype=torch.long)
+        mask[0, :7] = 0  # a left-padded row
+        cache = append_cache(model.config)
+        with torch.inference_mode():
+            model(input_ids=ids, attention_mask=mask[:, :20], past_key_values=cache, use_cache=True)
+            out = model(
+                input_ids=torch.tensor([[5], [6], [7]]),
+                attention_mask=mask,
+                past_key_values=cache,
+                position_ids=torch.tensor([[13], [20], [20]]),
+                use_cache=True,
+            )
+        return out.logits[:, -1].float()
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_dir, dtype=torch.float32).eval()
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            if name.endswith(("q_proj.weight", "k_proj.weight")):
+                param.mul_(12.0)
+    assert model.config.num_attention_heads != model.config.num_key_value_heads, "a GQA model"
+    reference = decode_logits(model)
+    assert use_grouped_attention(model)
+    assert model.config._attn_implementation == NAME
+    torch.testing.assert_close(decode_logits(model), reference, rtol=1e-4, atol=1e-4)

@@ -14,6 +14,7 @@ import torch
 
 from ..models import resolve_model
 from .batcher import Batcher, Request
+from .grouped_attention import use_grouped_attention
 from .sampling import StopMatcher
 
 DEFAULT_MAX_BATCH = 16  # rows decoded together; past this a CPU step costs more than it shares
@@ -93,6 +94,7 @@ class Engine:
         tokenizer = AutoTokenizer.from_pretrained(resolved.path, **kwargs)
         model = AutoModelForCausalLM.from_pretrained(resolved.path, dtype=torch_dtype, **kwargs)
         model.to(device).eval()
+        use_grouped_attention(model)
         aliases = (name,) if name != resolved.id else ()
         engine = cls(model, tokenizer, resolved.id, aliases, max_batch, prefix_cache_tokens)
         for adapter_name, path in (adapters or {}).items():
