@@ -30,6 +30,8 @@ export function executionObservation(result: ActionResult, max = OBSERVATION_MAX
     parts.push(
       `Error: ${errorTextOf(result)}\nFix the code and try again; do not repeat the same mistake.`,
     );
+  } else if (finalAnswerText(result) !== null) {
+    parts.push(`Final answer: ${finalAnswerText(result)}`);
   } else if (!result.stdout) {
     parts.push(
       result.value_repr && result.value_repr !== "None"
