@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadRecipe } from "./recipe";
+import { loadRecipe, productName } from "./recipe";
 
 describe("shipped experiment recipes", () => {
   const files = fs.readdirSync("experiments").filter((f) => f.endsWith(".yaml"));
@@ -30,5 +30,20 @@ describe("shipped experiment recipes", () => {
       ].join("\n"),
     );
     expect(() => loadRecipe(file)).toThrow(/step "review": run "nope" must name an earlier generate step/);
+  });
+  it("a generate step may name its run (adopting one made by hand); later steps resolve to that name", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "distillery-recipe-")), "adopt.yaml");
+    fs.writeFileSync(
+      file,
+      [
+        "name: exp",
+        "steps:",
+        "  - { id: teacher, kind: generate, with: { benchmark: gsm_hard, model: m, run: measured-by-hand } }",
+        "  - { id: other, kind: generate, with: { benchmark: gsm_hard, model: m } }",
+        "  - { id: data, kind: dataset, with: { run: [teacher, other] } }",
+      ].join("\n"),
+    );
+    const recipe = loadRecipe(file);
+    expect(["teacher", "other", "data"].map((id) => productName(recipe, id))).toEqual(["measured-by-hand", "exp:other", "exp:data"]);
   });
 });

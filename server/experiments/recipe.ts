@@ -14,7 +14,8 @@ import { trainConfigInput } from "@/server/training/config";
 const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, . _ and - only");
 
 const step = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("generate"), id, with: runConfigInput.omit({ run: true }).partial({ modelUrl: true }) }),
+  // `run` names the run explicitly, e.g. to adopt one started by hand with the same settings.
+  z.object({ kind: z.literal("generate"), id, with: runConfigInput.partial({ modelUrl: true }) }),
   z.object({ kind: z.literal("annotate"), id, with: ruleAnnotationInput }),
   z.object({ kind: z.literal("dataset"), id, with: datasetFields.omit({ name: true }) }),
   z.object({ kind: z.literal("train"), id, with: trainConfigInput.omit({ name: true }) }),
@@ -52,8 +53,11 @@ export function loadRecipe(file: string): Recipe {
   return parsed.data;
 }
 
-/** The name a step's product gets in the workbench (run, dataset or model). */
+/** The name a step's product gets in the workbench (run, dataset or model): `<experiment>:<step>`,
+ * or the run a generate step names itself. */
 export function productName(recipe: Recipe, stepId: string): string {
+  const step = recipe.steps.find((s) => s.id === stepId);
+  if (step?.kind === "generate" && step.with.run) return step.with.run;
   return `${recipe.name}:${stepId}`;
 }
 
