@@ -6,6 +6,9 @@ describe("executionObservation", () => {
     expect(executionObservation({ ok: true, stdout: "42\n", value_repr: null })).toBe("Observation:\n42");
     expect(executionObservation({ ok: true, stdout: "", value_repr: null })).toBe("Observation:\n(no output: print what you need to see)");
     expect(executionObservation({ ok: true, stdout: "", value_repr: "7" })).toBe("Observation:\n(no output; the last expression was 7)");
+    expect(executionObservation({ ok: true, stdout: "", value_repr: null, assigned: "total = 145537182" })).toBe(
+      "Observation:\n(no output; the last line set total = 145537182. Print what you need to see.)",
+    );
   });
 
   it("records the final answer instead of asking for prints after final_answer", () => {

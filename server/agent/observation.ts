@@ -36,7 +36,9 @@ export function executionObservation(result: ActionResult, max = OBSERVATION_MAX
     parts.push(
       result.value_repr && result.value_repr !== "None"
         ? `(no output; the last expression was ${result.value_repr})`
-        : "(no output: print what you need to see)",
+        : result.assigned
+          ? `(no output; the last line set ${result.assigned}. Print what you need to see.)`
+          : "(no output: print what you need to see)",
     );
   }
   return truncate(`Observation:\n${parts.join("\n")}`, max);

@@ -65,6 +65,15 @@ def test_state_persists_and_value_repr(ep: Episode) -> None:
     assert result == {"ok": True, "value_repr": "42", "stdout": ""}
 
 
+def test_a_final_assignment_reports_the_value_it_set(ep: Episode) -> None:
+    result = ep.exec("seats = 8085399 * 18")
+    assert result == {"ok": True, "value_repr": None, "assigned": "seats = 145537182", "stdout": ""}
+    assert ep.exec("seats += 1")["assigned"] == "seats = 145537183"
+    assert ep.exec("n: int = 3")["assigned"] == "n = 3"
+    for code in ("a, b = 1, 2", "d = {}\nd['k'] = 1", "x = 1\nprint(x)", "pass"):
+        assert "assigned" not in ep.exec(code), code
+
+
 def test_tool_call_reaches_host(ep: Episode) -> None:
     result = ep.exec("r = web_search('Eiffel Tower')\nprint(r)")
     assert result["stdout"] == "Doc 1 (Title: Eiffel Tower) passage about Eiffel Tower\n"

@@ -15,6 +15,8 @@ export type ActionResult = {
   ok: boolean;
   stdout: string;
   value_repr: string | null;
+  /** `name = repr` of the variable a final assignment set (when the action printed nothing). */
+  assigned?: string;
   final_answer?: unknown;
   error?: ActionError;
 };

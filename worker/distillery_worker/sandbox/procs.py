@@ -213,6 +213,9 @@ def clean_result(raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"ok": raw.get("ok") is True}
     value = raw.get("value_repr")
     out["value_repr"] = value[:20_000] if isinstance(value, str) else None
+    assigned = raw.get("assigned")
+    if isinstance(assigned, str):
+        out["assigned"] = assigned[:20_000]
     if "final_answer" in raw:
         answer = raw["final_answer"]
         text = json.dumps(answer, default=str)

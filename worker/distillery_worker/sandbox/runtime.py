@@ -163,6 +163,7 @@ class Worker:
 
         try:
             tree = ast.parse(code, filename, "exec")
+            assigned = _assigned_name(tree.body[-1]) if tree.body else None
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
             body = compile(tree, filename, "exec")
             tail = compile(ast.Expression(last.value), filename, "eval") if last else None
@@ -174,6 +175,8 @@ class Worker:
                     value = eval(tail, self.namespace)
                     if value is not None:
                         result["value_repr"] = _cap(repr(value))
+                elif assigned is not None and assigned in self.namespace:
+                    result["assigned"] = f"{assigned} = {_cap(repr(self.namespace[assigned]))}"
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except FinalAnswer:
@@ -248,3 +251,15 @@ class Worker:
                         os.waitpid(int(pid), 0)
                     except ChildProcessError:
                         pass
+
+
+def _assigned_name(statement: ast.stmt) -> str | None:
+    """The variable a final ``name = …`` (or ``name += …``, ``name: T = …``) statement sets: when an
+    action prints nothing, its value is the observation's hint (models often forget to print)."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target: ast.expr = statement.targets[0]
+    elif isinstance(statement, ast.AugAssign | ast.AnnAssign):
+        target = statement.target
+    else:
+        return None
+    return target.id if isinstance(target, ast.Name) else None
