@@ -11,12 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 import torch
 import torch.nn.functional as F
 from transformers.cache_utils import DynamicLayer
 
-from distillery_worker.models.tiny import build_tiny_model
 from distillery_worker.serve.append_cache import AppendLayer
 from distillery_worker.serve.engine import Engine, SamplingParams
 
@@ -29,28 +27,6 @@ PROMPTS = [
     ],
 ]
 GREEDY = SamplingParams(n=1, temperature=0, max_tokens=12, min_tokens=12)
-
-
-@pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
-
-
-@pytest.fixture(scope="module")
-def adapter_dir(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM
-
-    config = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
-    torch.manual_seed(2)
-    peft_model = get_peft_model(AutoModelForCausalLM.from_pretrained(tiny_dir), config)
-    with torch.no_grad():
-        for name, param in peft_model.named_parameters():
-            if "lora_B" in name:
-                param.normal_(0, 2.0)
-    out = tmp_path_factory.mktemp("adapters") / "sharp"
-    peft_model.save_pretrained(out)
-    return out
 
 
 def load(tiny_dir: Path, **kwargs: object) -> Engine:
