@@ -148,8 +148,12 @@ def grader_pairs(count: int) -> list[tuple[str, str]]:
     ]
 
 
-def grader_command() -> list[str]:
-    return [sys.executable, "-m", "distillery_worker.grade"]
+def run_grader(lines: str) -> subprocess.CompletedProcess[str]:
+    """One grader process over the given JSON lines, to its end."""
+    command = [sys.executable, "-m", "distillery_worker.grade"]
+    return subprocess.run(
+        command, input=lines, capture_output=True, text=True, env=ENV, check=True
+    )
 
 
 def bench_grader(answers: int, fresh: int) -> dict[str, object]:
@@ -159,27 +163,13 @@ def bench_grader(answers: int, fresh: int) -> dict[str, object]:
         for i, (p, g) in enumerate(pairs)
     )
     start = time.perf_counter()
-    result = subprocess.run(
-        grader_command(),
-        input=lines,
-        capture_output=True,
-        text=True,
-        env=ENV,
-        check=True,
-    )
+    result = run_grader(lines)
     long_lived = time.perf_counter() - start
     assert len(result.stdout.splitlines()) == len(pairs)
     start = time.perf_counter()
     for i, (p, g) in enumerate(pairs[:fresh]):
         line = json.dumps({"id": i, "prediction": p, "gold": g}) + "\n"
-        subprocess.run(
-            grader_command(),
-            input=line,
-            capture_output=True,
-            text=True,
-            env=ENV,
-            check=True,
-        )
+        run_grader(line)
     per_fresh = (time.perf_counter() - start) / fresh
     return {
         "answers": len(pairs),
