@@ -12,7 +12,7 @@ const METRICS: Metric[] = [
   { key: "accuracy", name: "Accuracy (%)", color: "#2f5bd3" },
   { key: "retrieval", name: "Retrieval calls / question", color: "#d9822b", axis: "right" },
 ];
-const CSV_KEYS = ["run", "benchmark", "model", "ftp", "n", "accuracy", "ciLow", "ciHigh", "retrievalPerQuestion"] as const;
+const CSV_KEYS = ["run", "benchmark", "model", "ftp", "n", "correct", "accuracy", "ciLow", "ciHigh", "retrievalPerQuestion"] as const;
 
 export function FtpChart({ rows }: { rows: FtpRow[] }) {
   const data = rows.map((r) => ({

@@ -67,7 +67,7 @@ export function methodMatrix(runs: CompareRun[]): MethodMatrix {
   return { benchmarks, rows, unplaced: runs.filter((r) => r.method === null).map((r) => r.name) };
 }
 
-export type FtpRow = { run: string; benchmark: string; model: string; ftp: boolean; n: number; accuracy: number | null; ciLow: number | null; ciHigh: number | null; retrievalPerQuestion: number | null };
+export type FtpRow = { run: string; benchmark: string; model: string; ftp: boolean; n: number; correct: number; accuracy: number | null; ciLow: number | null; ciHigh: number | null; retrievalPerQuestion: number | null };
 
 /** Chart 3: teacher agent runs with FTP on and off, side by side per benchmark. */
 export function teacherFtp(runs: CompareRun[]): FtpRow[] {
@@ -79,6 +79,7 @@ export function teacherFtp(runs: CompareRun[]): FtpRow[] {
       model: r.model,
       ftp: r.ftp,
       n: r.stats.trajectories,
+      correct: r.stats.correct,
       accuracy: r.stats.accuracy,
       ciLow: r.accuracyInterval?.low ?? null,
       ciHigh: r.accuracyInterval?.high ?? null,

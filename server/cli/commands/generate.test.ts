@@ -95,4 +95,23 @@ describe("distillery generate (CLI)", () => {
     expect(show.status).toBe(0);
     expect(show.stdout).toMatch(/resume-me/);
   });
+
+  it("compare prints the method matrix with n and 95% intervals, and names runs that are not in it", async () => {
+    const student = await cli(dataDir, [
+      "generate", "--benchmark", "gsm_hard", "--limit", "2", "--model-url", stub.url, "--model", "stub-model",
+      "--role", "student", "--tags", "method:agent", "--tags", "experiment:cli-test", "--run", "tagged-student",
+    ]);
+    expect(student.status).toBe(0);
+    const res = await cli(dataDir, ["compare", "resume-me", "--experiment", "cli-test", "--markdown"]);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/\| method \| gsm_hard \| average \|/);
+    expect(res.stdout).toMatch(/\| Agent distill \| \d\/2 · \d+\.\d% \(\d+\.\d–\d+\.\d\) \|/);
+    expect(res.stdout).toMatch(/\| CoT distill \| – \| – \|/);
+    expect(res.stdout).toMatch(/Not in the matrix.*resume-me/);
+    expect(res.stdout).toMatch(/\| resume-me \| gsm_hard \| off \| \d+\/12 · /);
+
+    const missing = await cli(dataDir, ["compare", "tagged-student", "no-such-run"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/no run named "no-such-run"/);
+  });
 });

@@ -1,5 +1,6 @@
 // Every CLI command, in the order of the pipeline: data → models → tools → runs → datasets → training.
 import type { Command } from "../command";
+import { compareCommand } from "./compare";
 import { datasetCommand, exportSftCommand, importCommand } from "./datasets";
 import { experimentCommand } from "./experiment";
 import { generateCommand } from "./generate";
@@ -24,4 +25,5 @@ export const commands: Command[] = [
   trainCommand,
   jobsCommand,
   experimentCommand,
+  compareCommand,
 ];

@@ -32,7 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adapter", action="append", default=[], help="NAME=PATH of a PEFT LoRA directory")
     parser.add_argument("--port", type=int, default=8400)
     parser.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: half the cores)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=os.environ.get("DISTILLERY_SERVE_THREADS"),  # a string default goes through type=int
+        help="CPU threads (default: $DISTILLERY_SERVE_THREADS, else half the cores)",
+    )
     parser.add_argument(
         "--max-batch", type=int, default=None, help="rows decoded together across requests (default 16)"
     )
