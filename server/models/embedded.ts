@@ -43,10 +43,12 @@ export function embeddedServerUrl(spec: EmbeddedSpec, log?: (line: string) => vo
 
 async function start(spec: EmbeddedSpec, log?: (line: string) => void): Promise<Running> {
   const port = await freePort();
-  const args = ["-m", "distillery_worker.serve", "--model", spec.model, "--port", String(port)];
+  // --exit-with-stdin: the server holds our end of its stdin and exits when it closes, so it
+  // never outlives this process, however this process ends (SIGKILL included).
+  const args = ["-m", "distillery_worker.serve", "--model", spec.model, "--port", String(port), "--exit-with-stdin"];
   for (const [name, path] of Object.entries(spec.adapters ?? {})) args.push("--adapter", `${name}=${path}`);
   log?.(`starting the embedded model server for ${spec.model} on 127.0.0.1:${port}`);
-  const child = spawn(workerPython(), args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(workerPython(), args, { stdio: ["pipe", "pipe", "pipe"] });
   let stderrTail = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString()).slice(-4000)));
   const stop = () => child.kill("SIGTERM");

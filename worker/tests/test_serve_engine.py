@@ -90,7 +90,10 @@ def test_command_line_serves_base_and_adapter(tiny_dir: Path, adapter_dir: Path)
     env = {**os.environ, "PYTHONPATH": str(Path(distillery_worker.__file__).parents[1])}
     command = [sys.executable, "-m", "distillery_worker.serve", "--model", str(tiny_dir)]
     command += ["--adapter", f"sharp={adapter_dir}", "--port", str(port), "--dtype", "float32"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    command += ["--exit-with-stdin"]
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     try:
         assert process.stdout is not None
         ready = json.loads(process.stdout.readline() or "{}")
@@ -100,6 +103,10 @@ def test_command_line_serves_base_and_adapter(tiny_dir: Path, adapter_dir: Path)
         body = {"model": "tiny-llama:sharp", "messages": USER, "max_tokens": 4, "temperature": 0}
         reply = _post(f"http://127.0.0.1:{port}/v1/chat/completions", body)
         assert reply["model"] == "tiny-llama:sharp" and reply["choices"][0]["message"]["role"] == "assistant"
+        # The parent's end of the pipe closing (as when it is killed) takes the server down.
+        assert process.stdin is not None
+        process.stdin.close()
+        assert process.wait(timeout=30) == 0
     finally:
         process.terminate()
         process.wait(timeout=30)

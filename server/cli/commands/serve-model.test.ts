@@ -6,7 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChatClient } from "@/server/llm/client";
 import { workerPython } from "@/server/python";
 import { UsageError } from "../command";
@@ -44,26 +44,16 @@ describe("serve-model flags", () => {
 });
 
 describe("serve-model with a tiny model", () => {
-  it("serves chat completions to the client", async () => {
-    const modelDir = path.join(tmp, "tiny-chat");
+  const modelDir = path.join(tmp, "tiny-chat");
+  beforeAll(() => {
     const env = { ...process.env, PYTHONPATH: path.join(process.cwd(), "worker") };
     const built = spawnSync(workerPython(), ["-m", "distillery_worker.models", "tiny", modelDir], { env, encoding: "utf8" });
     expect(built.status, built.stderr).toBe(0);
+  });
 
+  it("serves chat completions to the client", async () => {
     const port = await freePort();
-    const cli = path.join(process.cwd(), "bin/distillery.mjs");
-    const child = spawn(process.execPath, [cli, "serve-model", "--model", modelDir, "--port", String(port), "--json"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let stderr = "";
-    child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const listening = await new Promise<{ url: string; models: string[] }>((resolve, reject) => {
-      readline.createInterface({ input: child.stdout! }).on("line", (line) => {
-        if (line.includes('"listening"')) resolve(JSON.parse(line) as { url: string; models: string[] });
-      });
-      child.on("exit", (code) => reject(new Error(`serve-model exited with ${code}: ${stderr}`)));
-    });
+    const { child, listening } = await startServeModel(modelDir, port);
     expect(listening.url).toBe(`http://127.0.0.1:${port}/v1`);
     expect(listening.models).toEqual(["tiny-chat"]);
 
@@ -84,4 +74,36 @@ describe("serve-model with a tiny model", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
   });
+
+  it("takes the model server down with it when the CLI is killed outright", async () => {
+    const port = await freePort();
+    const { child } = await startServeModel(modelDir, port);
+    child.kill("SIGKILL"); // no handler runs: only the server's stdin pipe closing tells it
+    await expect.poll(() => portOpen(port), { timeout: 30_000, interval: 200 }).toBe(false);
+  });
 });
+
+async function startServeModel(modelDir: string, port: number) {
+  const cli = path.join(process.cwd(), "bin/distillery.mjs");
+  const child = spawn(process.execPath, [cli, "serve-model", "--model", modelDir, "--port", String(port), "--json"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const listening = await new Promise<{ url: string; models: string[] }>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (line.includes('"listening"')) resolve(JSON.parse(line) as { url: string; models: string[] });
+    });
+    child.on("exit", (code) => reject(new Error(`serve-model exited with ${code}: ${stderr}`)));
+  });
+  return { child, listening };
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}

@@ -33,7 +33,7 @@ function serverArgs(args: ParsedArgs): string[] {
   const port = intFlag(args, "port", DEFAULT_MODEL_PORT, { min: 1, max: 65535 });
   const model = stringFlag(args, "model") ?? "student";
   const adapters = adapterArgs((args.values.adapter as string[] | undefined) ?? []);
-  const out = ["-m", "distillery_worker.serve", "--model", model, "--port", String(port), ...adapters];
+  const out = ["-m", "distillery_worker.serve", "--model", model, "--port", String(port), ...adapters, "--exit-with-stdin"];
   const dtype = stringFlag(args, "dtype");
   if (dtype) {
     if (!["auto", "float32", "bfloat16", "float16"].includes(dtype)) {
@@ -65,7 +65,7 @@ export const serveModelCommand: Command = {
     const child = spawn(workerPython(), pythonArgs, {
       cwd,
       env: { ...process.env, PYTHONPATH: pythonPath },
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["pipe", "pipe", "inherit"], // with --exit-with-stdin: the server goes when this process does
     });
     readline.createInterface({ input: child.stdout }).on("line", (line) => {
       const event = parseEvent(line);

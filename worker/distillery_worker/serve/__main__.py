@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 
 
 def parse_adapters(values: list[str]) -> dict[str, str]:
@@ -46,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=None,
         help="token budget of reused prompt-prefix states (default 32768; 0 turns reuse off)",
+    )
+    parser.add_argument(
+        "--exit-with-stdin",
+        action="store_true",
+        help="exit when stdin closes: the parent holding the pipe takes the server with it, even if killed",
     )
     args = parser.parse_args(argv)
     adapters = parse_adapters(args.adapter)
@@ -92,8 +98,16 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(announce), flush=True)
 
     server.startup = startup  # type: ignore[method-assign]
+    if args.exit_with_stdin:
+        threading.Thread(target=_exit_at_stdin_eof, daemon=True).start()
     server.run()
     return 0 if server.started else 1
+
+
+def _exit_at_stdin_eof() -> None:
+    """The parent is gone (however it died) once its end of the pipe closes: nothing here needs saving."""
+    sys.stdin.buffer.read()
+    os._exit(0)
 
 
 if __name__ == "__main__":
