@@ -28,6 +28,7 @@ fi
 tier typecheck npx tsc --noEmit
 tier "lint (eslint)" npx eslint .
 tier "lint (ruff)" .venv/bin/ruff check worker
+tier "format (ruff)" .venv/bin/ruff format --check worker
 tier vitest npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
 tier pytest .venv/bin/python -m pytest worker/tests -q -p no:cacheprovider --junitxml="$REPORTS/pytest.xml"
 tier build npx next build

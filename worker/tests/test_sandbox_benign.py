@@ -26,28 +26,40 @@ def ep() -> Iterator[Episode]:
 
 
 BENIGN = {
-    "numpy": ("import numpy as np\na = np.arange(12).reshape(3, 4)\nprint(a.sum(), a.T.shape)",
-              "66 (4, 3)\n"),
+    "numpy": (
+        "import numpy as np\na = np.arange(12).reshape(3, 4)\nprint(a.sum(), a.T.shape)",
+        "66 (4, 3)\n",
+    ),
     "sympy": ("import sympy as sp\nx = sp.symbols('x')\nprint(sp.solve(x**2 - 5*x + 6, x))", "[2, 3]\n"),
     "math": ("import math\nprint(math.comb(10, 3), math.isqrt(99), round(math.pi, 5))", "120 9 3.14159\n"),
-    "itertools": ("from itertools import permutations, product\n"
-                  "print(len(list(permutations(range(5)))), len(list(product('ab', repeat=3))))", "120 8\n"),
-    "collections": ("from collections import Counter, deque\n"
-                    "print(Counter('banana').most_common(1), deque([1, 2], 1))",
-                    "[('a', 3)] deque([2], maxlen=1)\n"),
+    "itertools": (
+        "from itertools import permutations, product\n"
+        "print(len(list(permutations(range(5)))), len(list(product('ab', repeat=3))))",
+        "120 8\n",
+    ),
+    "collections": (
+        "from collections import Counter, deque\nprint(Counter('banana').most_common(1), deque([1, 2], 1))",
+        "[('a', 3)] deque([2], maxlen=1)\n",
+    ),
     "fractions": ("from fractions import Fraction\nprint(Fraction(1, 3) + Fraction(1, 6))", "1/2\n"),
-    "statistics": ("import statistics\nprint(statistics.median([3, 1, 2]), statistics.mean([1, 2, 3, 4]))",
-                   "2 2.5\n"),
+    "statistics": (
+        "import statistics\nprint(statistics.median([3, 1, 2]), statistics.mean([1, 2, 3, 4]))",
+        "2 2.5\n",
+    ),
     "re": ("import re\nprint(re.findall(r'\\d+', 'a1b22c333'))", "['1', '22', '333']\n"),
-    "datetime": ("import datetime\nprint((datetime.date(2024, 3, 1) - datetime.date(2024, 2, 1)).days)",
-                 "29\n"),
-    "decimal": ("from decimal import Decimal, getcontext\ngetcontext().prec = 30\n"
-                "print(Decimal(1) / Decimal(7))",
-                "0.142857142857142857142857142857\n"),
+    "datetime": (
+        "import datetime\nprint((datetime.date(2024, 3, 1) - datetime.date(2024, 2, 1)).days)",
+        "29\n",
+    ),
+    "decimal": (
+        "from decimal import Decimal, getcontext\ngetcontext().prec = 30\nprint(Decimal(1) / Decimal(7))",
+        "0.142857142857142857142857142857\n",
+    ),
     "scratch files": ("open('notes.txt', 'w').write('hi')\nprint(open('notes.txt').read())", "hi\n"),
-    "tempfile": ("import tempfile\n"
-                 "with tempfile.TemporaryFile() as f: f.write(b'ok'); f.seek(0); print(f.read())",
-                 "b'ok'\n"),
+    "tempfile": (
+        "import tempfile\nwith tempfile.TemporaryFile() as f: f.write(b'ok'); f.seek(0); print(f.read())",
+        "b'ok'\n",
+    ),
 }
 
 
@@ -116,8 +128,10 @@ def test_output_is_capped_visibly() -> None:
 
 
 def test_stderr_and_child_output_are_captured(ep: Episode) -> None:
-    result = ep.exec("import sys, os\nprint('a', file=sys.stderr)\nos.write(1, b'b\\n')\n"
-                     "if os.fork() == 0:\n    os.write(1, b'c\\n'); os._exit(0)\nos.wait()")
+    result = ep.exec(
+        "import sys, os\nprint('a', file=sys.stderr)\nos.write(1, b'b\\n')\n"
+        "if os.fork() == 0:\n    os.write(1, b'c\\n'); os._exit(0)\nos.wait()"
+    )
     assert sorted(result["stdout"].split()) == ["a", "b", "c"]
 
 

@@ -22,10 +22,12 @@ def ep() -> Iterator[Episode]:
 
 def test_candidates_do_not_see_each_other(ep: Episode) -> None:
     ep.exec("items = []\nopen('shared.txt', 'w').write('base')")
-    codes = [f"items.append({i})\nopen('shared.txt', 'a').write('{i}')\nopen('mine{i}', 'w')\n"
-             "import os, time; time.sleep(0.2)\n"
-             "print(items, open('shared.txt').read(), sorted(os.listdir('.')))"
-             for i in range(4)]
+    codes = [
+        f"items.append({i})\nopen('shared.txt', 'a').write('{i}')\nopen('mine{i}', 'w')\n"
+        "import os, time; time.sleep(0.2)\n"
+        "print(items, open('shared.txt').read(), sorted(os.listdir('.')))"
+        for i in range(4)
+    ]
     results = ep.fork(codes)
     for i, r in enumerate(results):
         assert r["ok"], r
@@ -55,8 +57,16 @@ def test_losers_and_old_worker_are_killed(ep: Episode) -> None:
 
 def test_failed_candidates_and_tool_calls(ep: Episode) -> None:
     ep.exec("base = 10")
-    results = ep.fork(["print(web_search('a'))", "1 / 0", "import os; os._exit(1)",
-                       "while True: pass", "final_answer(base * 2)"], timeout=1)
+    results = ep.fork(
+        [
+            "print(web_search('a'))",
+            "1 / 0",
+            "import os; os._exit(1)",
+            "while True: pass",
+            "final_answer(base * 2)",
+        ],
+        timeout=1,
+    )
     assert results[0]["stdout"] == "result for a\n"
     assert results[1]["error"]["type"] == "ZeroDivisionError"
     assert results[2]["error"]["type"] == "WorkerDied"

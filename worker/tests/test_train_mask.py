@@ -133,8 +133,10 @@ def test_templates_that_alter_assistant_content_are_refused():
         ("{not json", r"data.jsonl:2: not valid JSON"),
         ('{"text": "x"}', r'data.jsonl:2: expected an object with a "messages" array'),
         ('{"messages": [{"role": "tool", "content": "x"}]}', r"data.jsonl:2: messages\[0\].role"),
-        ('{"id": 5, "messages": [{"role": "user", "content": "x", "trainable": true}]}',
-         r"data.jsonl:2 \(id 5\): messages\[0\] is a trainable user message"),
+        (
+            '{"id": 5, "messages": [{"role": "user", "content": "x", "trainable": true}]}',
+            r"data.jsonl:2 \(id 5\): messages\[0\] is a trainable user message",
+        ),
         ('{"messages": [{"role": "user", "content": "x"}]}', r"data.jsonl:2: no trainable assistant message"),
     ],
 )

@@ -45,7 +45,10 @@ def test_a_bad_record_is_an_input_error_on_the_cli():
     bad = json.dumps({"messages": [{"role": "user", "content": "hi", "trainable": True}]})
     proc = subprocess.run(
         [sys.executable, "-m", "distillery_worker.train.preview", "--base", "/nonexistent-model"],
-        input=bad, capture_output=True, text=True, timeout=120,
+        input=bad,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ")

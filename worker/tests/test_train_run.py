@@ -20,8 +20,18 @@ from distillery_worker.train.trainer import prepare
 
 WORKER = Path(__file__).resolve().parents[1]
 CONFIGS = WORKER / "distillery_worker" / "train" / "configs"
-SMALL = ["--lora-r", "4", "--lora-alpha", "8", "--batch-size", "2", "--grad-accum", "1",
-         "--max-length", "256"]
+SMALL = [
+    "--lora-r",
+    "4",
+    "--lora-alpha",
+    "8",
+    "--batch-size",
+    "2",
+    "--grad-accum",
+    "1",
+    "--max-length",
+    "256",
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +47,13 @@ def data(tmp_path_factory) -> Path:
 
 def cli(*args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(WORKER), "TOKENIZERS_PARALLELISM": "false"}
-    return subprocess.Popen([sys.executable, "-m", "distillery_worker.train", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "distillery_worker.train", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def events(stdout: str) -> list[dict]:
@@ -46,8 +61,17 @@ def events(stdout: str) -> list[dict]:
 
 
 def test_three_steps_move_the_lora_weights(tiny, data, tmp_path):
-    config = TrainConfig(data=str(data), out=str(tmp_path / "run"), base=str(tiny), max_steps=3,
-                         lora_r=4, lora_alpha=8, batch_size=2, grad_accum=1, max_length=256)
+    config = TrainConfig(
+        data=str(data),
+        out=str(tmp_path / "run"),
+        base=str(tiny),
+        max_steps=3,
+        lora_r=4,
+        lora_alpha=8,
+        batch_size=2,
+        grad_accum=1,
+        max_length=256,
+    )
     run = prepare(config)
     lora = {n: p.detach().clone() for n, p in run.trainer.model.named_parameters() if "lora_" in n}
     frozen = {n: p.detach().clone() for n, p in run.trainer.model.named_parameters() if "lora_" not in n}
@@ -64,8 +88,21 @@ def test_three_steps_move_the_lora_weights(tiny, data, tmp_path):
 
 def test_cli_events_kill_and_resume(tiny, data, tmp_path):
     out = tmp_path / "run"
-    args = ["--data", str(data), "--base", str(tiny), "--out", str(out), "--max-steps", "8",
-            "--save-steps", "2", "--save-total-limit", "3", *SMALL]
+    args = [
+        "--data",
+        str(data),
+        "--base",
+        str(tiny),
+        "--out",
+        str(out),
+        "--max-steps",
+        "8",
+        "--save-steps",
+        "2",
+        "--save-total-limit",
+        "3",
+        *SMALL,
+    ]
     proc = cli(*args)
     assert proc.stdout is not None
     first: list[dict] = []
@@ -104,9 +141,13 @@ def test_cli_events_kill_and_resume(tiny, data, tmp_path):
 
 @pytest.mark.parametrize(
     ("line", "expected"),
-    [("{oops", "sft.jsonl:3: not valid JSON"),
-     ('{"messages": [{"role": "user", "content": "x", "trainable": true}]}',
-      "sft.jsonl:3: messages[0] is a trainable user message")],
+    [
+        ("{oops", "sft.jsonl:3: not valid JSON"),
+        (
+            '{"messages": [{"role": "user", "content": "x", "trainable": true}]}',
+            "sft.jsonl:3: messages[0] is a trainable user message",
+        ),
+    ],
 )
 def test_bad_input_exits_2_naming_the_line(tiny, tmp_path, line, expected):
     data = tmp_path / "sft.jsonl"

@@ -71,9 +71,21 @@ GEMMA3 = """{{ bos_token }}
 """
 
 FAMILIES = {
-    "smollm2": (SMOLLM2, ["<|endoftext|>", "<|im_start|>", "<|im_end|>"], None, "<|im_end|>", "<|endoftext|>"),
+    "smollm2": (
+        SMOLLM2,
+        ["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+        None,
+        "<|im_end|>",
+        "<|endoftext|>",
+    ),
     "qwen2.5": (QWEN25, ["<|endoftext|>", "<|im_start|>", "<|im_end|>"], None, "<|im_end|>", "<|endoftext|>"),
-    "gemma3": (GEMMA3, ["<pad>", "<eos>", "<bos>", "<start_of_turn>", "<end_of_turn>"], "<bos>", "<eos>", "<pad>"),
+    "gemma3": (
+        GEMMA3,
+        ["<pad>", "<eos>", "<bos>", "<start_of_turn>", "<end_of_turn>"],
+        "<bos>",
+        "<eos>",
+        "<pad>",
+    ),
 }
 
 _CORPUS = [
@@ -93,8 +105,12 @@ def build_tokenizer(family: str, vocab_size: int = 300):
     core = Tokenizer(models.BPE())
     core.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     core.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=special, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=special,
+        show_progress=False,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
     core.train_from_iterator(_CORPUS * 4, trainer=trainer)
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, bos_token=bos, eos_token=eos, pad_token=pad)
     tokenizer.chat_template = template
@@ -108,11 +124,21 @@ def agent_record(i: int, observation_repeat: int = 1) -> dict:
         "messages": [
             {"role": "system", "content": "You are an agent. Answer with code.", "trainable": False},
             {"role": "user", "content": f"Task: what is {i} + 1?", "trainable": False},
-            {"role": "assistant", "content": f"Thought: add.\n```py\nprint({i} + 1)\n```<end_code>",
-             "trainable": True},
-            {"role": "user", "content": "Observation: " + f"{i + 1} " * observation_repeat, "trainable": False},
-            {"role": "assistant", "content": f"Thought: done.\n```py\nfinal_answer({i + 1})\n```<end_code>",
-             "trainable": True},
+            {
+                "role": "assistant",
+                "content": f"Thought: add.\n```py\nprint({i} + 1)\n```<end_code>",
+                "trainable": True,
+            },
+            {
+                "role": "user",
+                "content": "Observation: " + f"{i + 1} " * observation_repeat,
+                "trainable": False,
+            },
+            {
+                "role": "assistant",
+                "content": f"Thought: done.\n```py\nfinal_answer({i + 1})\n```<end_code>",
+                "trainable": True,
+            },
         ],
     }
 

@@ -41,8 +41,13 @@ def main() -> None:
         env = {CLEAN_MARK: "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": package_root, "LC_ALL": "C.UTF-8"}
         os.execve(sys.executable, argv, env)
     args = _parse(sys.argv[1:])
-    limits = Limits(memory_bytes=args.memory_mb << 20, cpu_seconds=args.cpu_s, file_bytes=args.file_mb << 20,
-                    open_files=args.open_files, processes=args.processes)
+    limits = Limits(
+        memory_bytes=args.memory_mb << 20,
+        cpu_seconds=args.cpu_s,
+        file_bytes=args.file_mb << 20,
+        open_files=args.open_files,
+        processes=args.processes,
+    )
     tools = [t for t in args.tools.split(",") if t.isidentifier()]
     layers = Layers()
     layers.set("separate_process", True)

@@ -146,8 +146,11 @@ def kill_all_except(keep: set[int]) -> None:
     Repeats until a pass finds nobody: a fork bomb's children born during a pass die in the next.
     """
     for _ in range(1000):
-        victims = [int(n) for n in os.listdir("/proc")
-                   if n.isdigit() and int(n) not in keep and int(n) != 1 and not _zombie(n)]
+        victims = [
+            int(n)
+            for n in os.listdir("/proc")
+            if n.isdigit() and int(n) not in keep and int(n) != 1 and not _zombie(n)
+        ]
         for pid in victims:
             try:
                 os.kill(pid, signal.SIGKILL)

@@ -42,7 +42,8 @@ class GroupedSFTTrainer(SFTTrainer):
 
 def padding_share(lengths: list[int], order: list[int], batch_size: int) -> float:
     """Share of padding tokens when ``order`` is cut into batches padded to their longest."""
-    padded = sum(max(lengths[i] for i in order[k : k + batch_size]) * len(order[k : k + batch_size])
-                 for k in range(0, len(order), batch_size))
+    padded = sum(
+        max(lengths[i] for i in order[k : k + batch_size]) * len(order[k : k + batch_size])
+        for k in range(0, len(order), batch_size)
+    )
     return 1 - sum(lengths) / padded if padded else 0.0
-

@@ -27,7 +27,8 @@ def latest_checkpoint(out: Path) -> Path | None:
     if not out.is_dir():
         return None
     complete = [
-        p for p in out.glob(f"{CHECKPOINT_PREFIX}*")
+        p
+        for p in out.glob(f"{CHECKPOINT_PREFIX}*")
         if p.name.removeprefix(CHECKPOINT_PREFIX).isdigit() and (p / "trainer_state.json").is_file()
     ]
     return max(complete, key=lambda p: int(p.name.removeprefix(CHECKPOINT_PREFIX)), default=None)
