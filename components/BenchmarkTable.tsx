@@ -1,13 +1,14 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { QueryFallback } from "./QueryFallback";
 import { useTRPC } from "./trpc";
 
 export function BenchmarkTable() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery(trpc.benchmarks.list.queryOptions());
-  if (isPending) return <p className="muted">Loading benchmarks…</p>;
-  if (error) return <p className="error">Could not load benchmarks: {error.message}</p>;
+  const query = useQuery(trpc.benchmarks.list.queryOptions());
+  if (!query.isSuccess) return <QueryFallback query={query} noun="benchmarks" />;
+  const data = query.data;
   if (data.length === 0) {
     return (
       <p className="muted">

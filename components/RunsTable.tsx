@@ -3,18 +3,19 @@
 // job is queued or running, the list (which carries each run's job progress) is polled.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { QueryFallback } from "./QueryFallback";
 import { useTRPC } from "./trpc";
 
 const ACTIVE = new Set(["queued", "running", "pending"]);
 
 export function RunsTable() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery({
+  const query = useQuery({
     ...trpc.runs.list.queryOptions(),
     refetchInterval: (q) => (q.state.data?.some((r) => ACTIVE.has(r.status) || (r.job && ACTIVE.has(r.job.status))) ? 2000 : false),
   });
-  if (isPending) return <p className="muted">Loading runs…</p>;
-  if (error) return <p className="error">Could not load runs: {error.message}</p>;
+  if (!query.isSuccess) return <QueryFallback query={query} noun="runs" />;
+  const data = query.data;
   if (data.length === 0) {
     return (
       <p className="muted">

@@ -3,15 +3,16 @@
 // comparison is a link to share.
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { QueryFallback } from "../QueryFallback";
 import { useTRPC } from "../trpc";
 import { fmtPct } from "./series";
 
 export function RunPicker({ selected, onChange }: { selected: string[]; onChange: (names: string[]) => void }) {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery(trpc.runs.list.queryOptions());
+  const query = useQuery(trpc.runs.list.queryOptions());
   const [filter, setFilter] = useState("");
-  if (isPending) return <p className="muted">Loading runs…</p>;
-  if (error) return <p className="error">Could not load runs: {error.message}</p>;
+  if (!query.isSuccess) return <QueryFallback query={query} noun="runs" />;
+  const data = query.data;
   const needle = filter.trim().toLowerCase();
   const visible = data.filter((r) => !needle || [r.name, r.model, r.benchmark ?? "", ...r.tags].some((t) => t.toLowerCase().includes(needle)));
   const toggle = (name: string) => onChange(selected.includes(name) ? selected.filter((n) => n !== name) : [...selected, name]);

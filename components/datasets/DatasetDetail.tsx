@@ -3,6 +3,7 @@
 // their trainability) and that example's tokens under a base model's chat template.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { QueryFallback } from "@/components/QueryFallback";
 import { useTRPC } from "@/components/trpc";
 import { filterSummary } from "./dataset-form";
 import { TokenPreview } from "./TokenPreview";
@@ -11,8 +12,7 @@ export function DatasetDetail({ datasetRef }: { datasetRef: string }) {
   const trpc = useTRPC();
   const dataset = useQuery(trpc.datasets.get.queryOptions({ ref: datasetRef }));
   const example = useQuery(trpc.datasets.preview.queryOptions({ ref: datasetRef }));
-  if (dataset.isPending) return <p className="muted">Loading dataset…</p>;
-  if (dataset.error) return <p className="error">Could not load dataset: {dataset.error.message}</p>;
+  if (!dataset.isSuccess) return <QueryFallback query={dataset} noun="dataset" />;
   const d = dataset.data;
   const ref = `${d.name}@${d.version}`;
   const runs = Array.isArray(d.filter.run) ? (d.filter.run as string[]) : [];

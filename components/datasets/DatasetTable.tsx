@@ -2,14 +2,15 @@
 // Every dataset version: what it holds, how it was filtered and its content hash.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { QueryFallback } from "@/components/QueryFallback";
 import { useTRPC } from "@/components/trpc";
 import { filterSummary } from "./dataset-form";
 
 export function DatasetTable() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery(trpc.datasets.list.queryOptions());
-  if (isPending) return <p className="muted">Loading datasets…</p>;
-  if (error) return <p className="error">Could not load datasets: {error.message}</p>;
+  const query = useQuery(trpc.datasets.list.queryOptions());
+  if (!query.isSuccess) return <QueryFallback query={query} noun="datasets" />;
+  const data = query.data;
   if (data.length === 0) {
     return (
       <p className="muted">

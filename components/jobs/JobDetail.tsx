@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
+import { QueryFallback } from "@/components/QueryFallback";
 import { useTRPC } from "@/components/trpc";
 import { EvaluatePanel } from "./EvaluatePanel";
 import { canCancel, canRetry, isActive, jobRun, jobSubject, metricSeries } from "./job-status";
@@ -48,8 +49,7 @@ export function JobDetail({ id }: { id: number }) {
     }),
   );
 
-  if (job.isPending) return <p className="muted">Loading job…</p>;
-  if (job.error) return <p className="error">Could not load job {id}: {job.error.message}</p>;
+  if (!job.isSuccess) return <QueryFallback query={job} noun={`job ${id}`} />;
   const j = job.data;
   const run = jobRun(j.kind, j.config);
   const result = j.result ?? null;

@@ -3,18 +3,19 @@
 // every 2 s while any job is queued or running.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { QueryFallback } from "@/components/QueryFallback";
 import { useTRPC } from "@/components/trpc";
 import { isActive, jobSubject } from "./job-status";
 import { JobProgress, JobStatusBadge } from "./JobStatusBadge";
 
 export function JobTable() {
   const trpc = useTRPC();
-  const { data, error, isPending } = useQuery({
+  const query = useQuery({
     ...trpc.jobs.list.queryOptions(),
     refetchInterval: (q) => (q.state.data?.some((j) => isActive(j.status)) ? 2000 : false),
   });
-  if (isPending) return <p className="muted">Loading jobs…</p>;
-  if (error) return <p className="error">Could not load jobs: {error.message}</p>;
+  if (!query.isSuccess) return <QueryFallback query={query} noun="jobs" />;
+  const data = query.data;
   if (data.length === 0) return <p className="muted">No jobs yet. Train a student below, or generate a run.</p>;
   return (
     <table className="data" aria-label="Jobs">

@@ -5,6 +5,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { QueryFallback } from "@/components/QueryFallback";
 import { useTRPC } from "@/components/trpc";
 import { filterToParams, type TrajectoryFilter } from "@/server/trajectories/filter-schema";
 import { CandidateVotes } from "./CandidateVotes";
@@ -109,8 +110,7 @@ export function TraceViewer({
     return { kind: "code", value: step?.code ?? "# no code in this step", label: `Code of step ${focused + 1}` };
   }, [selected, selectedCandidate.data, chosenCandidate.data, step, focused]);
 
-  if (trajectory.error) return <p className="error">{trajectory.error.message}</p>;
-  if (!trajectory.data) return <p className="muted">Loading trajectory…</p>;
+  if (!trajectory.isSuccess) return <QueryFallback query={trajectory} noun="trajectory" />;
   const t = trajectory.data;
   const partner = partners.data?.[0];
   const pair = partner ? (t.run.ftp ? { plain: partner.id, ftp: t.id } : { plain: t.id, ftp: partner.id }) : null;
