@@ -6,6 +6,7 @@ import fs from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
 import { ruleAnnotationInput } from "@/server/annotations/rule";
+import { answerableBenchmarkName, answerableInput } from "@/server/benchmarks/answerable";
 import { datasetFields } from "@/server/datasets/spec";
 import { InputError } from "@/server/errors";
 import { RUN_NAME, runConfigInput } from "@/server/runs/config";
@@ -17,6 +18,8 @@ const step = z.discriminatedUnion("kind", [
   // `run` names the run explicitly, e.g. to adopt one started by hand with the same settings.
   z.object({ kind: z.literal("generate"), id, with: runConfigInput.partial({ modelUrl: true }) }),
   z.object({ kind: z.literal("annotate"), id, with: ruleAnnotationInput }),
+  // A QA benchmark's answerable subset, for later generate steps to name as their benchmark.
+  z.object({ kind: z.literal("answerable"), id, with: answerableInput }),
   z.object({ kind: z.literal("dataset"), id, with: datasetFields.omit({ name: true }) }),
   z.object({ kind: z.literal("train"), id, with: trainConfigInput.omit({ name: true }) }),
 ]);
@@ -54,10 +57,11 @@ export function loadRecipe(file: string): Recipe {
 }
 
 /** The name a step's product gets in the workbench (run, dataset or model): `<experiment>:<step>`,
- * or the run a generate step names itself. */
+ * or the run a generate step names itself, or the benchmark an answerable step makes. */
 export function productName(recipe: Recipe, stepId: string): string {
   const step = recipe.steps.find((s) => s.id === stepId);
   if (step?.kind === "generate" && step.with.run) return step.with.run;
+  if (step?.kind === "answerable") return `${answerableBenchmarkName(step.with)}/${step.with.split ?? "test"}`;
   return `${recipe.name}:${stepId}`;
 }
 

@@ -4,6 +4,7 @@
 // versioned when its content changed, a registered student is not trained again — so running the
 // recipe again after a crash continues where it stopped.
 import { describeRuleOutcome } from "@/server/annotations/rule";
+import { describeAnswerable } from "@/server/benchmarks/answerable";
 import type { ApiConnection } from "@/server/client/api";
 import { runOrFollowJob } from "@/server/client/follow-job";
 import { jobHandlers } from "@/server/jobs/handlers";
@@ -61,6 +62,10 @@ async function runStep(
   if (step.kind === "annotate") {
     const outcome = await conn.api.annotations.applyRule.mutate({ ...step.with, run: step.with.run.map((id) => productName(recipe, id)) });
     return { status: "succeeded", summary: describeRuleOutcome(outcome) };
+  }
+  if (step.kind === "answerable") {
+    const made = await conn.api.benchmarks.answerable.mutate(step.with);
+    return { status: "succeeded", summary: describeAnswerable(made) };
   }
   if (step.kind === "dataset") {
     const { dataset } = await conn.api.datasets.create.mutate({

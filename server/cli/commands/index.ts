@@ -4,7 +4,7 @@ import { compareCommand } from "./compare";
 import { datasetCommand, exportSftCommand, importCommand } from "./datasets";
 import { experimentCommand } from "./experiment";
 import { generateCommand } from "./generate";
-import { importBenchmarks } from "./import-benchmarks";
+import { answerableCommand, importBenchmarks } from "./import-benchmarks";
 import { jobsCommand } from "./jobs";
 import { runsCommand } from "./runs";
 import { sandboxCommand } from "./sandbox";
@@ -14,6 +14,7 @@ import { trainCommand } from "./train";
 
 export const commands: Command[] = [
   importBenchmarks,
+  answerableCommand,
   serveModelCommand,
   sandboxCommand,
   searchCommand,

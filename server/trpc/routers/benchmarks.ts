@@ -1,8 +1,20 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { answerableInput, createAnswerableSubset } from "@/server/benchmarks/answerable";
 import { importBenchmarks, listBenchmarks } from "@/server/benchmarks/import";
 import { getBenchmark, listQuestions, questionPageInput } from "@/server/benchmarks/questions";
+import { InputError } from "@/server/errors";
+import { openRetriever, RetrievalConfigError } from "@/server/tools/retrieval";
 import { publicProcedure, router } from "../init";
+
+function retrieverFor(spec: string) {
+  try {
+    return openRetriever(spec);
+  } catch (err) {
+    if (err instanceof RetrievalConfigError) throw new InputError(err.message);
+    throw err;
+  }
+}
 
 export const benchmarksRouter = router({
   list: publicProcedure.query(({ ctx }) => listBenchmarks(ctx.db)),
@@ -13,4 +25,8 @@ export const benchmarksRouter = router({
   }),
   questions: publicProcedure.input(questionPageInput).query(({ ctx, input }) => listQuestions(ctx.db, input)),
   import: publicProcedure.mutation(({ ctx }) => importBenchmarks(ctx.db)),
+  /** A QA benchmark's questions whose answer the retriever finds, as a benchmark of its own. */
+  answerable: publicProcedure
+    .input(answerableInput)
+    .mutation(({ ctx, input }) => createAnswerableSubset(ctx.db, retrieverFor(input.retriever), input)),
 });
