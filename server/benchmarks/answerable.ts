@@ -9,13 +9,13 @@ import type { Db } from "@/db/client";
 import { benchmarks, questions } from "@/db/schema";
 import { InputError } from "@/server/errors";
 import { normalizeAnswer } from "@/server/scoring/qa";
-import type { Retriever } from "@/server/tools/retrieval";
+import { passageText, WEB_SEARCH_TOP_K, type Retriever } from "@/server/tools/retrieval";
 
 export const answerableInput = z.object({
   from: z.string().min(1),
   split: z.enum(["train", "test"]).default("test"),
-  /** Passages looked at per question: the agent's web_search returns 3. */
-  k: z.number().int().min(1).max(50).default(3),
+  /** Passages looked at per question: by default as many as the agent's web_search returns. */
+  k: z.number().int().min(1).max(50).default(WEB_SEARCH_TOP_K),
   /** "bm25" (the embedded corpus) or a Search-R1 URL, as for runs. */
   retriever: z.string().min(1).default("bm25"),
   /** Defaults to `<from>_answerable`. */
@@ -71,7 +71,7 @@ export async function createAnswerableSubset(db: Db, retriever: Retriever, rawIn
     const batch = all.slice(i, i + SEARCH_BATCH);
     const found = await retriever.searchMany(batch.map((q) => q.question), input.k);
     batch.forEach((q, j) => {
-      if (containsAnswer(found[j]!.map((p) => `${p.title}\n${p.contents}`).join("\n"), q.answer)) kept.push(q);
+      if (containsAnswer(found[j]!.map(passageText).join("\n"), q.answer)) kept.push(q);
     });
   }
   if (kept.length === 0) throw new InputError(`no ${input.from}/${input.split} question has its answer in the top ${input.k} passages`);

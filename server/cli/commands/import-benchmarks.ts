@@ -1,5 +1,6 @@
 import { describeAnswerable } from "@/server/benchmarks/answerable";
 import { withApi } from "@/server/client/api";
+import { WEB_SEARCH_TOP_K } from "@/server/tools/retrieval";
 import { intFlag, jsonOption, stringFlag, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
 
@@ -26,7 +27,7 @@ export const answerableCommand: Command = {
   options: {
     from: { type: "string", help: "the QA benchmark to take questions from (e.g. hotpotqa)" },
     split: { type: "string", help: "train | test (default test)" },
-    k: { type: "string", help: "passages looked at per question (default 3, as web_search)" },
+    k: { type: "string", help: `passages looked at per question (default ${WEB_SEARCH_TOP_K}, as web_search)` },
     name: { type: "string", help: "the new benchmark's name (default <from>_answerable)" },
     retriever: { type: "string", help: '"bm25" (the embedded corpus, default) or a Search-R1 server URL' },
     ...jsonOption,
@@ -36,7 +37,7 @@ export const answerableCommand: Command = {
     if (!from) throw new UsageError("answerable: --from NAME is required (e.g. --from hotpotqa)");
     const split = stringFlag(args, "split") ?? "test";
     if (split !== "train" && split !== "test") throw new UsageError(`--split must be train or test, got "${split}"`);
-    const input = { from, split, k: intFlag(args, "k", 3, { min: 1, max: 50 }), name: stringFlag(args, "name"), retriever: stringFlag(args, "retriever") } as const;
+    const input = { from, split, k: intFlag(args, "k", WEB_SEARCH_TOP_K, { min: 1, max: 50 }), name: stringFlag(args, "name"), retriever: stringFlag(args, "retriever") } as const;
     const report = await withApi((api) => api.benchmarks.answerable.mutate(input));
     if (args.values.json) return printJson(report);
     const what = `${report.name}/${report.split}: ${describeAnswerable(report)}.`;

@@ -6,7 +6,7 @@ import { RemoteRetriever, type RemoteOptions } from "./remote";
 import { RetrievalConfigError, type Retriever } from "./retriever";
 
 export { CachedRetriever, runCacheFile } from "./cache";
-export { Bm25Retriever, openBm25Retriever } from "./local";
+export { Bm25Retriever, openBm25Retriever, passageText } from "./local";
 export { RemoteRetriever } from "./remote";
 export {
   RetrievalConfigError,
