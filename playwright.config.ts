@@ -1,8 +1,9 @@
-// e2e tests run Debian's Chromium (a browser download is impossible here) against the production
-// build served by `npm start` on a throwaway database.
+// e2e tests run Debian's Chromium (e2e/chromium.ts) against the production build served by
+// `npm start` on a throwaway database.
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions } from "./e2e/chromium";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 export const e2eDataDir = path.join(os.tmpdir(), `distillery-e2e-${port}`);
@@ -16,18 +17,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   webServer: {
     command: `rm -rf ${e2eDataDir} && bash scripts/start.sh`,

@@ -1,0 +1,58 @@
+// Saves every chart of the compare page for some runs, as the page's own "Export PNG" and
+// "Export CSV" buttons give them, into a folder: the figures of a report (the README's cpu-repro
+// section) come from the same code a user clicks. Needs a running workbench (`npm start`).
+//   npx tsx scripts/compare-charts.ts --out docs/cpu-repro [--url http://127.0.0.1:3000] RUN...
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { chromium, type Page } from "@playwright/test";
+import { chromiumLaunchOptions } from "../e2e/chromium";
+
+const { values: flags, positionals: runs } = parseArgs({
+  allowPositionals: true,
+  options: { url: { type: "string", default: "http://127.0.0.1:3000" }, out: { type: "string" } },
+});
+if (!flags.out || runs.length === 0) {
+  console.error("usage: npx tsx scripts/compare-charts.ts --out DIR [--url URL] RUN...");
+  process.exit(2);
+}
+const outDir = path.resolve(flags.out);
+fs.mkdirSync(outDir, { recursive: true });
+
+/** Clicks each card's two export buttons and saves what they download. */
+async function saveCharts(page: Page) {
+  const titles = await page.locator("section.chart-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("aria-label") ?? ""));
+  for (const title of titles) {
+    const card = page.getByRole("region", { name: title, exact: true });
+    for (const name of ["Export CSV", "Export PNG"]) {
+      const button = card.getByRole("button", { name });
+      if (await button.isDisabled()) {
+        console.log(`${title}: nothing to export (${name})`);
+        continue;
+      }
+      const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+      const file = path.join(outDir, download.suggestedFilename());
+      await download.saveAs(file);
+      console.log(`${title}: ${path.relative(process.cwd(), file)}`);
+    }
+  }
+}
+
+const browser = await chromium.launch(chromiumLaunchOptions);
+try {
+  const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
+  await page.goto(`${flags.url}/compare?runs=${runs.map(encodeURIComponent).join(",")}`);
+  // Charts 1–5 arrive with one query, the loss chart with its own: wait for both before reading
+  // the list of cards (it grows while they load).
+  await page.getByRole("region", { name: "Accuracy per benchmark" }).or(page.locator("p.error")).first().waitFor();
+  const errors = await page.locator("p.error").allTextContents();
+  if (errors.length) {
+    console.error(errors.join("\n"));
+    process.exitCode = 1;
+  } else {
+    await page.waitForFunction(() => !/Loading [^…]*…/.test(document.querySelector("main")?.textContent ?? ""));
+    await saveCharts(page);
+  }
+} finally {
+  await browser.close();
+}
