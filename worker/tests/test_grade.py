@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from worker_env import worker_env
 
-import distillery_worker
 from distillery_worker.grade import grade_answer
 from distillery_worker.grade.extract import answer_text, last_boxed, plain_number
 
@@ -88,7 +86,7 @@ def test_pathological_answer_times_out_instead_of_hanging() -> None:
 
 
 def _start_grader() -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(distillery_worker.__file__).parents[1])}
+    env = worker_env()
     return subprocess.Popen(
         [sys.executable, "-m", "distillery_worker.grade"],
         stdin=subprocess.PIPE,

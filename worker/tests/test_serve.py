@@ -139,7 +139,7 @@ def test_logprobs_mean_matches_tokens_and_greedy_picks_the_top(base_url: str, en
     prompt = engine.render_prompt(USER, True, False)
     first = body["choices"][0]["logprobs"]["content"][0]["logprob"]
     with torch.no_grad():
-        logits = engine.model(input_ids=torch.tensor([prompt])).logits[0, -1]
+        logits = engine.model(input_ids=torch.tensor([prompt], device=engine.device)).logits[0, -1]
     assert first == pytest.approx(torch.log_softmax(logits.float(), -1).max().item(), abs=1e-4)
     assert chat(base_url, max_tokens=2)["choices"][0]["logprobs"] is None
 

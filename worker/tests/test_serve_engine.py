@@ -4,7 +4,6 @@ selected by model name, stop matching, and the command line started as a real pr
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -14,8 +13,8 @@ from typing import Any
 
 import pytest
 import torch
+from worker_env import worker_env
 
-import distillery_worker
 from distillery_worker.serve.engine import Engine, SamplingParams, UnknownModel
 from distillery_worker.serve.sampling import StopMatcher, sample_next
 
@@ -87,7 +86,7 @@ def test_command_line_serves_base_and_adapter(tiny_dir: Path, adapter_dir: Path)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    env = {**os.environ, "PYTHONPATH": str(Path(distillery_worker.__file__).parents[1])}
+    env = worker_env()
     command = [sys.executable, "-m", "distillery_worker.serve", "--model", str(tiny_dir)]
     command += ["--adapter", f"sharp={adapter_dir}", "--port", str(port), "--dtype", "float32"]
     command += ["--exit-with-stdin"]
@@ -113,7 +112,7 @@ def test_command_line_serves_base_and_adapter(tiny_dir: Path, adapter_dir: Path)
 
 
 def test_command_line_rejects_an_unknown_model() -> None:
-    env = {**os.environ, "PYTHONPATH": str(Path(distillery_worker.__file__).parents[1])}
+    env = worker_env()
     command = [sys.executable, "-m", "distillery_worker.serve", "--model", "no-such-model", "--port", "1"]
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 2

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import torch
 from train_fixtures import agent_record, write_jsonl
+from worker_env import WORKER, worker_env
 
 from distillery_worker.models.tiny import build_tiny_model
 from distillery_worker.train.config import TrainConfig, parse_config
 from distillery_worker.train.trainer import prepare
 
-WORKER = Path(__file__).resolve().parents[1]
 CONFIGS = WORKER / "distillery_worker" / "train" / "configs"
 SMALL = [
     "--lora-r",
@@ -46,7 +46,7 @@ def data(tmp_path_factory) -> Path:
 
 
 def cli(*args: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(WORKER), "TOKENIZERS_PARALLELISM": "false"}
+    env = worker_env(TOKENIZERS_PARALLELISM="false")
     return subprocess.Popen(
         [sys.executable, "-m", "distillery_worker.train", *args],
         env=env,
