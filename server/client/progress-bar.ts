@@ -1,22 +1,31 @@
-// A job's progress as one line on stderr, drawn only on a TTY (the CLI and the experiment runner).
+// A job's progress on stderr (the CLI and the experiment runner): a one-line bar redrawn in place
+// on a TTY; elsewhere (a log file, CI) a plain line at every tenth of the way, so a long job run
+// under nohup still shows where it is.
 export type Progress = { tick: (done: number, label?: string) => void; finish: () => void };
+type Stream = { isTTY?: boolean; columns?: number; write: (text: string) => unknown };
 
-/** A one-line progress bar on stderr when it is a TTY; silent otherwise. */
-export function progressBar(total: number, title: string): Progress {
-  const tty = process.stderr.isTTY === true;
+export function progressBar(total: number, title: string, stream: Stream = process.stderr): Progress {
+  const tty = stream.isTTY === true;
   const started = Date.now();
+  let loggedTenths = -1;
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
   const draw = (done: number, label = "") => {
-    if (!tty) return;
-    const width = 30;
     const frac = total > 0 ? Math.min(1, done / total) : 0;
+    if (!tty) {
+      const tenths = Math.floor(frac * 10);
+      if (tenths <= loggedTenths) return;
+      loggedTenths = tenths;
+      stream.write(`${title} ${done}/${total} (${Math.round(frac * 100)}%) ${elapsed()}${label ? ` ${label}` : ""}\n`);
+      return;
+    }
+    const width = 30;
     const bar = "█".repeat(Math.round(frac * width)).padEnd(width, "░");
-    const secs = ((Date.now() - started) / 1000).toFixed(0);
-    process.stderr.write(`\r${title} ${bar} ${done}/${total} ${secs}s ${label}`.slice(0, process.stderr.columns ?? 120));
+    stream.write(`\r${title} ${bar} ${done}/${total} ${elapsed()} ${label}`.slice(0, stream.columns ?? 120));
   };
   return {
     tick: draw,
     finish: () => {
-      if (tty) process.stderr.write("\n");
+      if (tty) stream.write("\n");
     },
   };
 }
