@@ -2,6 +2,8 @@
 // "Export CSV" buttons give them, into a folder: the figures of a report (the README's cpu-repro
 // section) come from the same code a user clicks. Needs a running workbench (`npm start`).
 //   npx tsx scripts/compare-charts.ts --out docs/cpu-repro [--url http://127.0.0.1:3000] RUN...
+//   npx tsx scripts/compare-charts.ts --out docs/cpu-repro --experiment cpu-repro   (its runs, picked
+//   as a user would: filter the run list by the tag experiment:NAME, then "Select shown")
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -10,10 +12,10 @@ import { chromiumLaunchOptions } from "../e2e/chromium";
 
 const { values: flags, positionals: runs } = parseArgs({
   allowPositionals: true,
-  options: { url: { type: "string", default: "http://127.0.0.1:3000" }, out: { type: "string" } },
+  options: { url: { type: "string", default: "http://127.0.0.1:3000" }, out: { type: "string" }, experiment: { type: "string" } },
 });
-if (!flags.out || runs.length === 0) {
-  console.error("usage: npx tsx scripts/compare-charts.ts --out DIR [--url URL] RUN...");
+if (!flags.out || (runs.length === 0) === !flags.experiment) {
+  console.error("usage: npx tsx scripts/compare-charts.ts --out DIR [--url URL] (RUN... | --experiment NAME)");
   process.exit(2);
 }
 const outDir = path.resolve(flags.out);
@@ -42,17 +44,21 @@ const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   await page.goto(`${flags.url}/compare?runs=${runs.map(encodeURIComponent).join(",")}`);
+  if (flags.experiment) {
+    await page.getByRole("searchbox", { name: "Filter runs" }).fill(`experiment:${flags.experiment}`);
+    await page.getByRole("button", { name: "Select shown" }).click();
+    if (!new URL(page.url()).searchParams.get("runs")) throw new Error(`no run is tagged experiment:${flags.experiment}`);
+  }
   // Charts 1–5 arrive with one query, the loss chart with its own: wait for both before reading
   // the list of cards (it grows while they load).
   await page.getByRole("region", { name: "Accuracy per benchmark" }).or(page.locator("p.error")).first().waitFor();
   const errors = await page.locator("p.error").allTextContents();
-  if (errors.length) {
-    console.error(errors.join("\n"));
-    process.exitCode = 1;
-  } else {
-    await page.waitForFunction(() => !/Loading [^…]*…/.test(document.querySelector("main")?.textContent ?? ""));
-    await saveCharts(page);
-  }
+  if (errors.length) throw new Error(errors.join("; "));
+  await page.waitForFunction(() => !/Loading [^…]*…/.test(document.querySelector("main")?.textContent ?? ""));
+  await saveCharts(page);
+} catch (err) {
+  console.error(`error: ${(err as Error).message}`);
+  process.exitCode = 1;
 } finally {
   await browser.close();
 }
