@@ -1,7 +1,10 @@
 // The compare page end to end (issue 8): two runs are generated through the real CLI, which goes
 // through the running workbench's API (its job loop, agent loop, sandbox, scoring, store), against
 // a scripted OpenAI-compatible stub model on loopback; then /compare charts them and exports CSV/PNG.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { startStubLlm, type StubRequest, type StubServer } from "../test/stub-llm";
 import { distillery } from "./cli";
@@ -88,4 +91,22 @@ test("pick two runs, see every chart, export the accuracy CSV and a PNG", async 
   expect(png.name).toBe("sag-on-vs-off.png");
   expect(png.bytes.subarray(1, 4).toString("ascii")).toBe("PNG");
   expect(png.bytes.length).toBeGreaterThan(2000);
+});
+
+test("scripts/compare-charts.ts saves a recipe's charts through the same export buttons", async ({ baseURL }) => {
+  // The runs above carry no experiment tag, so the script picks them by name here; --experiment
+  // is the same flow after a filter and "Select shown".
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-charts-"));
+  const script = ["tsx", "scripts/compare-charts.ts", "--url", baseURL!, "--out", out];
+  const result = spawnSync("npx", [...script, "cmp-A", "cmp-B"], { encoding: "utf8", timeout: 120_000 });
+  expect(result.status, result.stderr).toBe(0);
+  const files = fs.readdirSync(out).sort();
+  expect(files).toEqual(expect.arrayContaining(["accuracy-per-benchmark.csv", "accuracy-per-benchmark.png", "method-matrix.png", "sag-on-vs-off.csv"]));
+  expect(fs.readFileSync(path.join(out, "method-matrix.png")).subarray(1, 4).toString("ascii")).toBe("PNG");
+  expect(result.stdout).toContain("Training loss: nothing to export");
+
+  const missing = spawnSync("npx", [...script, "--experiment", "no-such-recipe"], { encoding: "utf8", timeout: 120_000 });
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toContain("error: no run is tagged experiment:no-such-recipe");
+  fs.rmSync(out, { recursive: true, force: true });
 });
