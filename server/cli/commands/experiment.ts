@@ -18,7 +18,7 @@ export const experimentCommand: Command = {
     try {
       const json = Boolean(args.values.json);
       const states = await runExperiment(conn, recipe, (index, step, state) => {
-        const detail = state.error ?? state.summary;
+        const detail = state.status === "cancelled" ? "run the same command again to resume" : (state.error ?? state.summary);
         if (!json) console.error(`[${index + 1}/${recipe.steps.length}] ${step.kind} ${step.id}: ${state.status}${detail ? ` — ${detail}` : ""}`);
       });
       if (json) printJson({ experiment: recipe.name, steps: states });
