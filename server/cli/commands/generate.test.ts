@@ -94,6 +94,8 @@ describe("distillery generate (CLI)", () => {
     const show = await cli(dataDir, ["runs", "show", "resume-me"]);
     expect(show.status).toBe(0);
     expect(show.stdout).toMatch(/resume-me/);
+    expect(show.stdout).toMatch(/^model: stub-model$/m);
+    expect(show.stdout).toMatch(/^tags: {2}–$/m);
   });
 
   it("compare prints the method matrix with n and 95% intervals, and names runs that are not in it", async () => {

@@ -6,7 +6,7 @@ import { printJson, table } from "../format";
 /** What `runs list` and `runs show` print: the run summary of server/runs/stats.ts. */
 type RunSummary = Pick<
   NonNullable<Awaited<ReturnType<typeof getRunByName>>>,
-  "name" | "mode" | "model" | "benchmark" | "split" | "ftp" | "sag" | "status" | "stats"
+  "name" | "mode" | "model" | "benchmark" | "split" | "ftp" | "sag" | "status" | "tags" | "stats"
 >;
 
 const pct = (x: number | null) => (x === null ? null : `${(100 * x).toFixed(1)}%`);
@@ -53,5 +53,9 @@ export const runsCommand: Command = {
     const list = Array.isArray(result) ? result : [result];
     if (list.length === 0) return console.log("No runs yet: start one with npx distillery generate.");
     printRunSummary(list);
+    if (!Array.isArray(result)) {
+      // What the table has no room for: which model, and the tags the compare matrix reads.
+      console.log(`\nmodel: ${result.model}\ntags:  ${result.tags.length ? result.tags.join(", ") : "–"}`);
+    }
   },
 };
