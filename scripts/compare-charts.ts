@@ -40,6 +40,17 @@ async function saveCharts(page: Page) {
   }
 }
 
+/** The workbench may still be starting (`npm start &` just before): wait up to a minute for it. */
+async function waitForWorkbench(url: string) {
+  for (let i = 0; i < 60; i++) {
+    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.error(`error: no workbench answers at ${url} (start one with npm start)`);
+  process.exit(1);
+}
+
+await waitForWorkbench(flags.url);
 const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
