@@ -46,8 +46,8 @@ test.beforeAll(async () => {
   test.setTimeout(240_000);
   await distillery("import-benchmarks");
   stub = await startStubLlm(script, { model: "stub" });
-  await generate("--run", "cmp-A", "--model", "stub-teacher", "--tags", "method:agent");
-  await generate("--run", "cmp-B", "--model", "stub-student", "--role", "student", "--sag", "4", "--tags", "method:agent-ftp-sag");
+  await generate("--run", "cmp-A", "--model", "stub-teacher", "--tags", "method:agent", "--tags", "experiment:e2e-cmp");
+  await generate("--run", "cmp-B", "--model", "stub-student", "--role", "student", "--sag", "4", "--tags", "method:agent-ftp-sag", "--tags", "experiment:e2e-cmp");
 });
 
 test.afterAll(async () => {
@@ -94,12 +94,15 @@ test("pick two runs, see every chart, export the accuracy CSV and a PNG", async 
 });
 
 test("scripts/compare-charts.ts saves a recipe's charts through the same export buttons", async ({ baseURL }) => {
-  // The runs above carry no experiment tag, so the script picks them by name here; --experiment
-  // is the same flow after a filter and "Select shown".
+  // Both runs are tagged experiment:e2e-cmp: the script finds them as a user would (filter, then
+  // "Select shown"); the accuracy CSV shows it picked both.
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-charts-"));
   const script = ["tsx", "scripts/compare-charts.ts", "--url", baseURL!, "--out", out];
-  const result = spawnSync("npx", [...script, "cmp-A", "cmp-B"], { encoding: "utf8", timeout: 120_000 });
+  const result = spawnSync("npx", [...script, "--experiment", "e2e-cmp"], { encoding: "utf8", timeout: 120_000 });
   expect(result.status, result.stderr).toBe(0);
+  const accuracy = fs.readFileSync(path.join(out, "accuracy-per-benchmark.csv"), "utf8");
+  expect(accuracy).toMatch(/^cmp-A,/m);
+  expect(accuracy).toMatch(/^cmp-B,/m);
   const files = fs.readdirSync(out).sort();
   expect(files).toEqual(expect.arrayContaining(["accuracy-per-benchmark.csv", "accuracy-per-benchmark.png", "method-matrix.png", "sag-on-vs-off.csv"]));
   expect(fs.readFileSync(path.join(out, "method-matrix.png")).subarray(1, 4).toString("ascii")).toBe("PNG");
