@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type Page } from "@playwright/test";
+import { waitForWorkbench } from "../server/client/health";
 
 const { values: flags } = parseArgs({
   options: {
@@ -39,14 +40,7 @@ async function seedAndServe(): Promise<{ url: string; id: number; stop: () => vo
   const id = (JSON.parse(seeded.trim().split("\n").at(-1)!) as { huge: number }).huge;
   const server: ChildProcess = spawn("bash", ["scripts/start.sh"], { env: { ...env, PORT: flags.port!, HOST: "127.0.0.1" }, stdio: "ignore", detached: true });
   const url = `http://127.0.0.1:${flags.port}`;
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitForWorkbench(url, 60_000);
   return { url, id, dir, stop: () => process.kill(-server.pid!, "SIGTERM") };
 }
 

@@ -9,6 +9,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type Page } from "@playwright/test";
 import { chromiumLaunchOptions } from "../e2e/chromium";
+import { waitForWorkbench } from "../server/client/health";
 
 const { values: flags, positionals: runs } = parseArgs({
   allowPositionals: true,
@@ -40,17 +41,11 @@ async function saveCharts(page: Page) {
   }
 }
 
-/** The workbench may still be starting (`npm start &` just before): wait up to a minute for it. */
-async function waitForWorkbench(url: string) {
-  for (let i = 0; i < 60; i++) {
-    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  console.error(`error: no workbench answers at ${url} (start one with npm start)`);
+// The workbench may still be starting (`npm start &` just before): give it a minute.
+if (!(await waitForWorkbench(flags.url, 60_000))) {
+  console.error(`error: no workbench answers at ${flags.url} (start one with npm start)`);
   process.exit(1);
 }
-
-await waitForWorkbench(flags.url);
 const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });

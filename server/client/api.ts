@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink, unstable_localLink, type TRPCClient } 
 import superjson from "superjson";
 import { openDb, type Db, type DbHandle } from "@/db/client";
 import { claimOwnership, readOwner, releaseOwnership } from "@/server/runtime/owner";
+import { workbenchResponds } from "./health";
 import { appRouter, type AppRouter } from "@/server/trpc/router";
 
 export type Api = TRPCClient<AppRouter>;
@@ -13,18 +14,9 @@ export type ApiConnection = { api: Api; via: string; db?: Db; close: () => Promi
 
 const clientUser = () => process.env.DISTILLERY_USER ?? process.env.USER ?? "cli";
 
-async function serverResponds(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(3000) });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
 export async function connectApi(): Promise<ApiConnection> {
   const owner = process.env.DATABASE_URL ? null : readOwner();
-  if (owner?.kind === "server" && owner.url && (await serverResponds(owner.url))) {
+  if (owner?.kind === "server" && owner.url && (await workbenchResponds(owner.url))) {
     const api = createTRPCClient<AppRouter>({
       links: [
         httpBatchLink({
