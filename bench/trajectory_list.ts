@@ -12,20 +12,10 @@ import { questions, runs, trajectories } from "../db/schema";
 import { seedBenchmark, seedRun } from "../server/trajectories/fixtures";
 import { countTrajectories, listTrajectories, neighbours, queueProgress } from "../server/trajectories/list";
 import type { TrajectoryFilter } from "../server/trajectories/filters";
+import { timeIt } from "./time-median";
 
 const { values: flags } = parseArgs({ options: { rows: { type: "string", default: "100000" }, json: { type: "boolean", default: false } } });
 const N = Number(flags.rows);
-
-async function timeIt(fn: () => Promise<unknown>, repeats = 5): Promise<number> {
-  await fn(); // warm the plan and the buffer cache
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(repeats / 2)]!;
-}
 
 const dir = mkdtempSync(join(tmpdir(), "distillery-bench-list-"));
 const handle = await openDb({ url: "", dir });

@@ -6,6 +6,7 @@
 // Run: npx tsx bench/trajectory_search_trgm.ts
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { timeIt } from "./time-median";
 
 const db = await PGlite.create({ extensions: { pg_trgm } });
 await db.exec(`
@@ -20,14 +21,8 @@ await db.exec(`
   analyze;`);
 
 async function time(label: string, query: string, pattern: string) {
-  await db.query(query, [pattern]); // warm the plan and the buffer cache
-  const ms: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    await db.query(query, [pattern]);
-    ms.push(performance.now() - t0);
-  }
-  console.log(`${label.padEnd(44)} ${ms.sort((a, b) => a - b)[2]!.toFixed(1).padStart(8)}`);
+  const ms = await timeIt(() => db.query(query, [pattern]));
+  console.log(`${label.padEnd(44)} ${ms.toFixed(1).padStart(8)}`);
 }
 
 const PATTERNS = ["%number 99999 %", "%primes%"]; // a rare match (1 row), a frequent one (25%)
