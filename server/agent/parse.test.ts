@@ -61,6 +61,16 @@ describe("parseAction", () => {
     if (!p.ok) expect(p.error).toMatch(/empty/);
   });
 
+  it("treats a block of comments only (the hint's placeholder, copied) as no action", () => {
+    for (const raw of ["```py\n# code\n```<end_code>", "Thought: t\n```python\n# step 1\n\n  # step 2\n```"]) {
+      const p = parseAction(raw);
+      expect(p.ok).toBe(false);
+      if (!p.ok) expect(p.error).toMatch(/only comments/);
+    }
+    const commented = parseAction("```py\n# add them\nx = 1 + 2  # three\nprint(x)\n```");
+    expect(commented.ok && commented.code).toBe("# add them\nx = 1 + 2  # three\nprint(x)");
+  });
+
   it("does not mistake prose for code", () => {
     expect(parseAction("The capital is Paris. It is in France.").ok).toBe(false);
   });

@@ -19,6 +19,18 @@ export const FORMAT_HINT =
   'Reply with "Thought:" followed by your reasoning, then one Python block:\n```py\n# code\n```<end_code>\n' +
   "Call final_answer(answer) in code when you know the answer.";
 
+// Small models copy the hint's `# code` placeholder verbatim. Run as code it does nothing and
+// succeeds, so a loop of such turns would count as error-free steps (and, under SAG, as candidates
+// that all agree); it is a turn without an action, so it is a parse error.
+const COMMENTS_ONLY =
+  "The code block holds only comments, so it does nothing. Replace the `# code` placeholder with the " +
+  "Python statements for this step. " +
+  FORMAT_HINT;
+
+function onlyComments(code: string): boolean {
+  return code.split("\n").every((line) => !line.trim() || line.trim().startsWith("#"));
+}
+
 export function parseAction(raw: string): ParsedAction {
   const text = raw.replace(/<end_code>/g, "").replace(/\r\n/g, "\n");
   const blocks: string[] = [];
@@ -41,6 +53,7 @@ export function parseAction(raw: string): ParsedAction {
     const thought = cleanThought(text.slice(0, firstBlockAt));
     const code = blocks.map((b) => dedent(b).trim()).filter(Boolean).join("\n\n");
     if (!code) return { ok: false, thought, error: "The code block is empty. " + FORMAT_HINT };
+    if (onlyComments(code)) return { ok: false, thought, error: COMMENTS_ONLY };
     return { ok: true, thought, code, callsFinalAnswer: /\bfinal_answer\s*\(/.test(code) };
   }
 
