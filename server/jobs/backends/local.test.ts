@@ -1,6 +1,9 @@
-// The local backend against real child processes (sh, node): lines, exit codes, stop, cleanup.
+// The local backend against real child processes (sh, node): lines, exit codes, stop, cleanup,
+// and the lifeline that outlives a SIGKILL of the process running the backend.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -119,5 +122,33 @@ describe("local job backend", () => {
       }),
     ).rejects.toThrow("bad line");
     expect((await backend.stop(handle)).status).toBe("stopped");
+  });
+
+  it("hands a job a lifeline: its stdin closes when this process dies, even by SIGKILL", async () => {
+    // A parent process (node running this backend) starts a job that waits for end-of-file on
+    // stdin, as the worker's programs do when DISTILLERY_LIFELINE=stdin; then the parent is killed.
+    const dir = await mkdtemp(path.join(os.tmpdir(), "lifeline-"));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const script = path.join(dir, "parent.mts");
+    await writeFile(
+      script,
+      `import { LocalBackend } from ${JSON.stringify(path.resolve(__dirname, "local.ts"))};
+       const backend = new LocalBackend();
+       const job = await backend.submit({ entrypoint: ["sh", "-c", "echo $$ $DISTILLERY_LIFELINE; exec cat > /dev/null"] });
+       await backend.follow(job, (line) => console.log(line));`,
+    );
+    const parent = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
+    onTestFinished(() => void parent.kill("SIGKILL"));
+    const [firstLine] = (await Promise.race([
+      once(parent.stdout!.setEncoding("utf8"), "data"),
+      once(parent, "exit").then(([code]) => Promise.reject(new Error(`the parent exited with ${code}`))),
+    ])) as [string];
+    const [pid, lifeline] = firstLine.trim().split(" ");
+    expect(lifeline).toBe("stdin");
+    await sleep(300); // without the pipe, cat would have read end-of-file at once and the job ended
+    expect(alive(Number(pid))).toBe(true);
+    parent.kill("SIGKILL");
+    for (let i = 0; i < 300 && alive(Number(pid)); i++) await sleep(100);
+    expect(alive(Number(pid))).toBe(false);
   });
 });

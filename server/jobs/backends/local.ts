@@ -1,6 +1,7 @@
 // The local backend: the entrypoint runs as a child process of this server or CLI, in its own
 // process group, so stopping a job (or this process exiting) takes every process it started
-// with it. Its output lines are kept in memory (capped) and delivered to followers as they come.
+// with it; a lifeline pipe covers this process being killed. Its output lines are kept in memory
+// (capped) and delivered to followers as they come.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
@@ -68,8 +69,11 @@ export class LocalBackend implements JobBackend {
     }
     const child = spawn(program, args, {
       cwd: spec.cwd,
-      env: { ...process.env, PYTHONUNBUFFERED: "1", ...spec.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      // The lifeline: stdin is a pipe whose write end only this process holds, so it closes when
+      // this process dies, even by SIGKILL, when no exit hook runs; the worker's programs watch it
+      // (worker/distillery_worker/lifeline.py) when DISTILLERY_LIFELINE says so.
+      env: { ...process.env, PYTHONUNBUFFERED: "1", DISTILLERY_LIFELINE: "stdin", ...spec.env },
+      stdio: ["pipe", "pipe", "pipe"],
       detached: true, // its own process group, so stop() reaches its children too
     });
     await new Promise<void>((resolve, reject) => {
@@ -177,6 +181,7 @@ export class LocalBackend implements JobBackend {
       // The leader is gone; nothing else in its group may outlive it.
       killGroup(pgid, "SIGKILL");
       liveGroups.delete(pgid);
+      child.stdin?.destroy();
       const closed = Promise.all(streams);
       const cut = setTimeout(() => [child.stdout, child.stderr].forEach((s) => s?.destroy()), CLOSE_GRACE_MS);
       await closed;

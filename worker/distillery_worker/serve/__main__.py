@@ -10,7 +10,8 @@ import argparse
 import json
 import os
 import sys
-import threading
+
+from ..lifeline import exit_when_stdin_closes
 
 
 def parse_adapters(values: list[str]) -> dict[str, str]:
@@ -99,15 +100,9 @@ def main(argv: list[str] | None = None) -> int:
 
     server.startup = startup  # type: ignore[method-assign]
     if args.exit_with_stdin:
-        threading.Thread(target=_exit_at_stdin_eof, daemon=True).start()
+        exit_when_stdin_closes()
     server.run()
     return 0 if server.started else 1
-
-
-def _exit_at_stdin_eof() -> None:
-    """The parent is gone (however it died) once its end of the pipe closes: nothing here needs saving."""
-    sys.stdin.buffer.read()
-    os._exit(0)
 
 
 if __name__ == "__main__":

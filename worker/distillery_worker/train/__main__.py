@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from ..lifeline import exit_with_parent_if_asked
 from .config import parse_config
 from .data import DataError
 from .events import emit, events_to
@@ -16,6 +17,7 @@ from .preflight import preflight
 
 def main(argv: list[str] | None = None) -> int:
     config = parse_config(argv)
+    exit_with_parent_if_asked()  # an orphaned trainer would hold the CPU until its next print
     events_to(sys.stdout)
     try:
         checked = preflight(config)  # before the slow imports: bad input fails fast

@@ -1,0 +1,32 @@
+"""Exit when the parent process is gone, however it died (SIGKILL included).
+
+The parent gives the child a pipe as stdin, holds its write end and never writes: the child's
+read end sees end-of-file exactly when the last writer, the parent, has gone. A daemon thread
+waits for that and ends the process at once; whatever the child was doing is either resumable
+(trainer checkpoints) or not worth saving (a model server)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+# Set by the job runner's local backend, which hands every job such a pipe. Other launchers (Ray's
+# job supervisor, a shell) give stdin a file or a terminal, where end-of-file means nothing.
+ENV_VAR = "DISTILLERY_LIFELINE"
+
+
+def exit_when_stdin_closes() -> None:
+    threading.Thread(target=_wait_for_eof, name="lifeline", daemon=True).start()
+
+
+def exit_with_parent_if_asked() -> None:
+    """Watch stdin when the launcher said (``DISTILLERY_LIFELINE=stdin``) that it holds the pipe."""
+    if os.environ.get(ENV_VAR) == "stdin":
+        exit_when_stdin_closes()
+
+
+def _wait_for_eof() -> None:
+    while sys.stdin.buffer.read(65536):  # a parent is not meant to write; drain what it does
+        pass
+    os._exit(0)  # following the parent out is not a failure of this process
