@@ -8,12 +8,12 @@ waits for that and ends the process at once; whatever the child was doing is eit
 from __future__ import annotations
 
 import os
-import sys
 import threading
 
 # Set by the job runner's local backend, which hands every job such a pipe. Other launchers (Ray's
 # job supervisor, a shell) give stdin a file or a terminal, where end-of-file means nothing.
 ENV_VAR = "DISTILLERY_LIFELINE"
+STDIN_FD = 0
 
 
 def exit_when_stdin_closes() -> None:
@@ -27,6 +27,8 @@ def exit_with_parent_if_asked() -> None:
 
 
 def _wait_for_eof() -> None:
-    while sys.stdin.buffer.read(65536):  # a parent is not meant to write; drain what it does
+    # The file descriptor, not sys.stdin: a daemon thread blocked inside the buffered reader holds
+    # its lock, and a normal interpreter shutdown that then closes sys.stdin aborts the process.
+    while os.read(STDIN_FD, 65536):  # a parent is not meant to write; drain what it does
         pass
     os._exit(0)  # following the parent out is not a failure of this process

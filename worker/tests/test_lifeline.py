@@ -9,11 +9,12 @@ import sys
 import pytest
 from worker_env import worker_env
 
-WAITS = "import time, distillery_worker.lifeline as l; l.exit_with_parent_if_asked(); time.sleep(120)"
+WAITS = "import time, distillery_worker.lifeline as l; l.exit_with_parent_if_asked(); time.sleep({seconds})"
 
 
-def start(**env: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", WAITS], stdin=subprocess.PIPE, env=worker_env(**env))
+def start(seconds: float = 120, **env: str) -> subprocess.Popen[bytes]:
+    code = WAITS.format(seconds=seconds)
+    return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, env=worker_env(**env))
 
 
 def test_exits_when_the_parents_end_of_stdin_closes() -> None:
@@ -38,6 +39,17 @@ def test_ignores_stdin_unless_the_launcher_asked() -> None:
         child.stdin.close()
         with pytest.raises(subprocess.TimeoutExpired):
             child.wait(timeout=2)
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_a_normal_exit_is_not_held_up_by_the_watch() -> None:
+    # The watching thread is still blocked on stdin when the program ends on its own; the
+    # interpreter's shutdown must not abort on it (it did, with SIGABRT, while it read sys.stdin).
+    child = start(seconds=0.5, DISTILLERY_LIFELINE="stdin")
+    try:
+        assert child.wait(timeout=30) == 0
     finally:
         child.kill()
         child.wait()
