@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { chromium, type Page } from "@playwright/test";
+import { chromium, type Browser, type Page } from "@playwright/test";
 import { chromiumLaunchOptions } from "../e2e/chromium";
 import { waitForWorkbench } from "../server/client/health";
 
@@ -22,32 +22,8 @@ if (!flags.out || (runs.length === 0) === !flags.experiment) {
 const outDir = path.resolve(flags.out);
 fs.mkdirSync(outDir, { recursive: true });
 
-/** Clicks each card's two export buttons and saves what they download. */
-async function saveCharts(page: Page) {
-  const titles = await page.locator("section.chart-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("aria-label") ?? ""));
-  for (const title of titles) {
-    const card = page.getByRole("region", { name: title, exact: true });
-    for (const name of ["Export CSV", "Export PNG"]) {
-      const button = card.getByRole("button", { name });
-      if (await button.isDisabled()) {
-        console.log(`${title}: nothing to export (${name})`);
-        continue;
-      }
-      const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
-      const file = path.join(outDir, download.suggestedFilename());
-      await download.saveAs(file);
-      console.log(`${title}: ${path.relative(process.cwd(), file)}`);
-    }
-  }
-}
-
-// The workbench may still be starting (`npm start &` just before): give it a minute.
-if (!(await waitForWorkbench(flags.url, 60_000))) {
-  console.error(`error: no workbench answers at ${flags.url} (start one with npm start)`);
-  process.exit(1);
-}
-const browser = await chromium.launch(chromiumLaunchOptions);
-try {
+/** Opens the compare page on the runs and waits until every chart has loaded. */
+async function openCompare(browser: Browser): Promise<Page> {
   const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   await page.goto(`${flags.url}/compare?runs=${runs.map(encodeURIComponent).join(",")}`);
   if (flags.experiment) {
@@ -61,7 +37,42 @@ try {
   const errors = await page.locator("p.error").allTextContents();
   if (errors.length) throw new Error(errors.join("; "));
   await page.waitForFunction(() => !/Loading [^…]*…/.test(document.querySelector("main")?.textContent ?? ""));
-  await saveCharts(page);
+  return page;
+}
+
+/** Clicks one card's two export buttons and saves what they download. */
+async function saveChart(page: Page, title: string) {
+  const card = page.getByRole("region", { name: title, exact: true });
+  for (const name of ["Export CSV", "Export PNG"]) {
+    const button = card.getByRole("button", { name });
+    if (await button.isDisabled()) {
+      console.log(`${title}: nothing to export (${name})`);
+      continue;
+    }
+    const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+    const file = path.join(outDir, download.suggestedFilename());
+    await download.saveAs(file);
+    console.log(`${title}: ${path.relative(process.cwd(), file)}`);
+  }
+}
+
+// The workbench may still be starting (`npm start &` just before): give it a minute.
+if (!(await waitForWorkbench(flags.url, 60_000))) {
+  console.error(`error: no workbench answers at ${flags.url} (start one with npm start)`);
+  process.exit(1);
+}
+const browser = await chromium.launch(chromiumLaunchOptions);
+try {
+  const first = await openCompare(browser);
+  const titles = await first.locator("section.chart-card").evaluateAll((cards) => cards.map((c) => c.getAttribute("aria-label") ?? ""));
+  await first.close();
+  // One tab per chart: with all six charts in one tab, Debian's Chromium dropped the eleventh
+  // download (the loss chart's CSV) without an error, and the script waited in vain.
+  for (const title of titles) {
+    const page = await openCompare(browser);
+    await saveChart(page, title);
+    await page.close();
+  }
 } catch (err) {
   console.error(`error: ${(err as Error).message}`);
   process.exitCode = 1;
