@@ -4,6 +4,9 @@ const nextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "postgres"],
   poweredByHeader: false,
   typedRoutes: false,
+  // The proxy (proxy.ts) buffers request bodies up to this size and silently truncates beyond it;
+  // it must be at least the largest body limit in server/http/body.ts (PROXY_BUFFER_BYTES).
+  experimental: { proxyClientMaxBodySize: 64 * 1024 * 1024 },
 };
 
 export default nextConfig;

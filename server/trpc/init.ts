@@ -4,10 +4,15 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Db } from "@/db/client";
 import { InputError } from "@/server/errors";
+import { publicErrorShape } from "@/server/http/error-shape";
 
 export type Context = { db: Db; user: string };
 
-const t = initTRPC.context<Context>().create({ transformer: superjson });
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // Error replies never carry SQL, parameters or stacks: 5xx messages become an id for the log.
+  errorFormatter: ({ shape, error, path }) => publicErrorShape(shape, error, path),
+});
 
 export const router = t.router;
 /** Every procedure: an InputError thrown anywhere below becomes a 400 with its message. */

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { withTrpcBodyLimit } from "@/server/http/limited-body";
 import { getServerDb } from "@/server/runtime/db";
 import { appRouter } from "@/server/trpc/router";
 
@@ -15,4 +16,8 @@ const handler = (req: Request) =>
     }),
   });
 
-export { handler as GET, handler as POST };
+// Host, Origin, content type and batch size were checked by the proxy (proxy.ts); the body's
+// size can only be known while reading it.
+const POST = withTrpcBodyLimit(handler);
+
+export { handler as GET, POST };
