@@ -8,5 +8,5 @@ export class InputError extends Error {}
 export function reportInternalError(error: unknown, where: string): string {
   const id = globalThis.crypto.randomUUID().slice(0, 8);
   console.error(`[distillery] internal error ${id} in ${where}:`, error);
-  return `internal error (id ${id}); the details are in the workbench's log`;
+  return `internal error (id ${id}); the details are in the server log`;
 }
