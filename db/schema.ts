@@ -15,14 +15,11 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { users } from "./auth-schema";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
-export const users = pgTable("users", {
-  id: serial("id").primaryKey(),
-  name: text("name").notNull().unique(),
-  createdAt: createdAt(),
-});
+export * from "./auth-schema";
 
 export const benchmarks = pgTable(
   "benchmarks",
@@ -210,6 +207,8 @@ export const annotations = pgTable(
       .notNull()
       .references(() => trajectories.id, { onDelete: "cascade" }),
     userName: text("user_name").notNull(),
+    /** The account that gave the verdict in team mode; null in single-user mode and for rules. */
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
     verdict: text("verdict", { enum: ["accept", "reject"] }).notNull(),
     reason: text("reason", {
       enum: ["wrong_answer", "hallucinated_retrieval", "lucky_guess", "bad_code", "other"],

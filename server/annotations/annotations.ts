@@ -1,7 +1,9 @@
 // Verdicts on trajectories: an append-only log per trajectory where the newest record wins.
 // Undo deletes the newest record *of the same user* on that trajectory, so the verdict falls
 // back to whatever was there before (another user's, or none) and nobody can undo someone else.
-import { and, desc, eq } from "drizzle-orm";
+// In team mode "the same user" is the same account (its id, from the session); in single-user
+// mode it is the same display name among verdicts that belong to no account.
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { annotations } from "@/db/schema";
@@ -20,16 +22,22 @@ export const annotationInput = z
 export type AnnotationInput = z.infer<typeof annotationInput>;
 
 export type Annotation = typeof annotations.$inferSelect;
+/** Who gives a verdict: a bare name (single-user mode, rules) or a team-mode account. */
+export type Annotator = string | { name: string; userId: string | null };
 
-export async function addAnnotation(db: Db, user: string, input: AnnotationInput): Promise<Annotation> {
+const annotatorOf = (who: Annotator) => (typeof who === "string" ? { name: who, userId: null } : who);
+
+export async function addAnnotation(db: Db, who: Annotator, input: AnnotationInput): Promise<Annotation> {
   const parsed = annotationInput.parse(input);
+  const annotator = annotatorOf(who);
   return db.transaction(async (tx) => {
     if (!(await lockTrajectory(tx, parsed.trajectoryId))) throw new InputError(`no trajectory ${parsed.trajectoryId}`);
     const [row] = await tx
       .insert(annotations)
       .values({
         trajectoryId: parsed.trajectoryId,
-        userName: user,
+        userName: annotator.name,
+        userId: annotator.userId,
         verdict: parsed.verdict,
         // A reason only makes sense for a rejection; an accept never carries a stale one.
         reason: parsed.verdict === "reject" ? parsed.reason : null,
@@ -42,13 +50,17 @@ export async function addAnnotation(db: Db, user: string, input: AnnotationInput
 }
 
 /** Remove this user's newest annotation on the trajectory; null when there was none. */
-export async function undoAnnotation(db: Db, user: string, trajectoryId: number): Promise<Annotation | null> {
+export async function undoAnnotation(db: Db, who: Annotator, trajectoryId: number): Promise<Annotation | null> {
+  const annotator = annotatorOf(who);
+  const own = annotator.userId
+    ? eq(annotations.userId, annotator.userId)
+    : and(eq(annotations.userName, annotator.name), isNull(annotations.userId));
   return db.transaction(async (tx) => {
     if (!(await lockTrajectory(tx, trajectoryId))) return null;
     const [latest] = await tx
       .select()
       .from(annotations)
-      .where(and(eq(annotations.trajectoryId, trajectoryId), eq(annotations.userName, user)))
+      .where(and(eq(annotations.trajectoryId, trajectoryId), own))
       .orderBy(desc(annotations.createdAt), desc(annotations.id))
       .limit(1);
     if (!latest) return null;

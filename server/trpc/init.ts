@@ -3,10 +3,16 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Db } from "@/db/client";
+import type { Actor } from "@/server/auth/actor";
+import { roleAllows, type Role } from "@/server/auth/roles";
 import { InputError } from "@/server/errors";
 import { publicErrorShape } from "@/server/http/error-shape";
 
-export type Context = { db: Db; user: string };
+/**
+ * `user` names the caller on what it writes (verdicts). `actor` is set by the HTTP handler (null:
+ * not signed in); it is absent only for in-process callers, which hold the database themselves.
+ */
+export type Context = { db: Db; user: string; actor?: Actor | null };
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -28,3 +34,22 @@ export const publicProcedure = t.procedure.use(async ({ next }) => {
   return result;
 });
 export const createCallerFactory = t.createCallerFactory;
+
+/** The one place roles are enforced for the API: a procedure callable from `least` upwards. */
+function procedureFor(least: Role) {
+  return publicProcedure.use(({ ctx, next }) => {
+    if (ctx.actor === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first (or send an API token)" });
+    if (ctx.actor && !roleAllows(ctx.actor.role, least)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `needs the ${least} role; ${ctx.actor.name} is ${ctx.actor.role}` });
+    }
+    return next();
+  });
+}
+/** Reading anything. */
+export const viewerProcedure = procedureFor("viewer");
+/** Giving and undoing one's own verdicts. */
+export const annotatorProcedure = procedureFor("annotator");
+/** Launching runs, training, experiments and jobs; building and importing datasets. */
+export const researcherProcedure = procedureFor("researcher");
+/** Managing accounts and endpoints. */
+export const adminProcedure = procedureFor("admin");

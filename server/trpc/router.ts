@@ -11,6 +11,7 @@ import { runsRouter } from "./routers/runs";
 import { systemRouter } from "./routers/system";
 import { trainingRouter } from "./routers/training";
 import { trajectoriesRouter } from "./routers/trajectories";
+import { usersRouter } from "./routers/users";
 
 export const appRouter = router({
   system: systemRouter,
@@ -24,6 +25,7 @@ export const appRouter = router({
   training: trainingRouter,
   compare: compareRouter,
   experiments: experimentsRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

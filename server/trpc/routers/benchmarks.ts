@@ -5,7 +5,7 @@ import { importBenchmarks, listBenchmarks } from "@/server/benchmarks/import";
 import { getBenchmark, listQuestions, questionPageInput } from "@/server/benchmarks/questions";
 import { InputError } from "@/server/errors";
 import { openRetriever, RetrievalConfigError } from "@/server/tools/retrieval";
-import { publicProcedure, router } from "../init";
+import { researcherProcedure, viewerProcedure, router } from "../init";
 
 function retrieverFor(spec: string) {
   try {
@@ -17,16 +17,16 @@ function retrieverFor(spec: string) {
 }
 
 export const benchmarksRouter = router({
-  list: publicProcedure.query(({ ctx }) => listBenchmarks(ctx.db)),
-  get: publicProcedure.input(z.object({ id: z.number().int().positive() })).query(async ({ ctx, input }) => {
+  list: viewerProcedure.query(({ ctx }) => listBenchmarks(ctx.db)),
+  get: viewerProcedure.input(z.object({ id: z.number().int().positive() })).query(async ({ ctx, input }) => {
     const benchmark = await getBenchmark(ctx.db, input.id);
     if (!benchmark) throw new TRPCError({ code: "NOT_FOUND", message: `no benchmark with id ${input.id}` });
     return benchmark;
   }),
-  questions: publicProcedure.input(questionPageInput).query(({ ctx, input }) => listQuestions(ctx.db, input)),
-  import: publicProcedure.mutation(({ ctx }) => importBenchmarks(ctx.db)),
+  questions: viewerProcedure.input(questionPageInput).query(({ ctx, input }) => listQuestions(ctx.db, input)),
+  import: researcherProcedure.mutation(({ ctx }) => importBenchmarks(ctx.db)),
   /** A QA benchmark's questions whose answer the retriever finds, as a benchmark of its own. */
-  answerable: publicProcedure
+  answerable: researcherProcedure
     .input(answerableInput)
     .mutation(({ ctx, input }) => createAnswerableSubset(ctx.db, retrieverFor(input.retriever), input)),
 });

@@ -9,7 +9,7 @@ import { datasetRecords } from "@/server/datasets/export";
 import { formatSftRecord } from "@/server/datasets/sft-format";
 import { InputError } from "@/server/errors";
 import { workerPython } from "@/server/python";
-import { publicProcedure, router } from "../init";
+import { viewerProcedure, router } from "../init";
 
 export type TokenPreview = {
   dataset: string;
@@ -72,7 +72,7 @@ async function previewTokens(db: Parameters<typeof findDataset>[0], ref: string,
 
 export const datasetPreviewRouter = router({
   /** The first example of a dataset, tokenised, with each token's trainability under `base`. */
-  tokens: publicProcedure
+  tokens: viewerProcedure
     .input(z.object({ ref: z.string().min(1), base: z.string().min(1).default("student") }))
     .query(async ({ ctx, input }) => {
       const dataset = await findDataset(ctx.db, input.ref);

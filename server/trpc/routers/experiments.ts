@@ -1,7 +1,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { experiments } from "@/db/schema";
-import { publicProcedure, router } from "../init";
+import { researcherProcedure, viewerProcedure, router } from "../init";
 
 const stepState = z.object({
   id: z.string(),
@@ -14,9 +14,9 @@ const stepState = z.object({
 });
 
 export const experimentsRouter = router({
-  list: publicProcedure.query(({ ctx }) => ctx.db.select().from(experiments).orderBy(desc(experiments.updatedAt))),
+  list: viewerProcedure.query(({ ctx }) => ctx.db.select().from(experiments).orderBy(desc(experiments.updatedAt))),
   /** Create the experiment, or take it up again after a crash (its recipe is replaced). */
-  start: publicProcedure
+  start: researcherProcedure
     .input(z.object({ name: z.string().min(1), recipe: z.record(z.string(), z.unknown()), steps: z.array(stepState) }))
     .mutation(async ({ ctx, input }) => {
       const [row] = await ctx.db
@@ -29,7 +29,7 @@ export const experimentsRouter = router({
         .returning();
       return row!;
     }),
-  update: publicProcedure
+  update: researcherProcedure
     .input(z.object({ id: z.number().int(), status: z.enum(["running", "succeeded", "failed", "cancelled"]), steps: z.array(stepState) }))
     .mutation(async ({ ctx, input }) => {
       await ctx.db

@@ -4,17 +4,17 @@ import { enqueueJob } from "@/server/jobs/queue";
 import { resolveRunConfig, runConfigInput } from "@/server/runs/config";
 import { findBenchmark } from "@/server/runs/generate";
 import { getRunByName, listRuns } from "@/server/runs/stats";
-import { publicProcedure, router } from "../init";
+import { researcherProcedure, viewerProcedure, router } from "../init";
 
 export const runsRouter = router({
-  list: publicProcedure.query(({ ctx }) => listRuns(ctx.db)),
-  get: publicProcedure.input(z.object({ name: z.string() })).query(async ({ ctx, input }) => {
+  list: viewerProcedure.query(({ ctx }) => listRuns(ctx.db)),
+  get: viewerProcedure.input(z.object({ name: z.string() })).query(async ({ ctx, input }) => {
     const run = await getRunByName(ctx.db, input.name);
     if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `no run named "${input.name}"` });
     return run;
   }),
   /** Queue a generation run (agent / CoT / CoT+RAG) as a job; the same name resumes a run. */
-  generate: publicProcedure.input(runConfigInput).mutation(async ({ ctx, input }) => {
+  generate: researcherProcedure.input(runConfigInput).mutation(async ({ ctx, input }) => {
     const config = resolveRunConfig(input);
     await findBenchmark(ctx.db, config); // a wrong name is the caller's error, not a failed job
     const job = await enqueueJob(ctx.db, { kind: config.role === "student" ? "eval" : "generate", config });

@@ -5,21 +5,21 @@ import { enqueueJob } from "@/server/jobs/queue";
 import { resolveRunConfig } from "@/server/runs/config";
 import { findBenchmark } from "@/server/runs/generate";
 import { evaluateInput, resolveTrainConfig, trainConfigInput } from "@/server/training/config";
-import { publicProcedure, router } from "../init";
+import { researcherProcedure, viewerProcedure, router } from "../init";
 
 export { evaluateInput };
 
 export const trainingRouter = router({
   /** Queue a LoRA fine-tune of a dataset; the finished job registers the student model. */
-  train: publicProcedure.input(trainConfigInput).mutation(async ({ ctx, input }) => {
+  train: researcherProcedure.input(trainConfigInput).mutation(async ({ ctx, input }) => {
     const config = resolveTrainConfig(input);
     await findDataset(ctx.db, config.dataset);
     const job = await enqueueJob(ctx.db, { kind: "train", backend: config.backend, config: input });
     return { jobId: job.id, model: config.name };
   }),
-  models: publicProcedure.query(({ ctx }) => ctx.db.select().from(models).orderBy(desc(models.id))),
+  models: viewerProcedure.query(({ ctx }) => ctx.db.select().from(models).orderBy(desc(models.id))),
   /** Queue an evaluation run of a student, with SAG on (sag > 1) or off. */
-  evaluate: publicProcedure.input(evaluateInput).mutation(async ({ ctx, input }) => {
+  evaluate: researcherProcedure.input(evaluateInput).mutation(async ({ ctx, input }) => {
     const config = resolveRunConfig({
       run: input.run ?? `eval-${input.model}-${input.benchmark}${input.sag > 1 ? `-sag${input.sag}` : ""}`,
       benchmark: input.benchmark,

@@ -4,7 +4,7 @@ import { getCandidate, getStepText, getTrajectory } from "@/server/trajectories/
 import { trajectoryFilter } from "@/server/trajectories/filters";
 import { ftpOutcomeChanges, ftpPartners } from "@/server/trajectories/ftp";
 import { countTrajectories, listTrajectories, neighbours, queueProgress } from "@/server/trajectories/list";
-import { publicProcedure, router } from "../init";
+import { viewerProcedure, router } from "../init";
 
 const id = z.number().int().positive();
 const cursor = z.object({ after: id.optional(), before: id.optional() }).optional();
@@ -15,32 +15,32 @@ function orNotFound<T>(value: T | null, what: string): T {
 }
 
 export const trajectoriesRouter = router({
-  list: publicProcedure
+  list: viewerProcedure
     .input(z.object({ filter: trajectoryFilter, cursor, limit: z.number().int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) => listTrajectories(ctx.db, input.filter, { cursor: input.cursor, limit: input.limit })),
-  count: publicProcedure.input(z.object({ filter: trajectoryFilter })).query(({ ctx, input }) => countTrajectories(ctx.db, input.filter)),
-  get: publicProcedure
+  count: viewerProcedure.input(z.object({ filter: trajectoryFilter })).query(({ ctx, input }) => countTrajectories(ctx.db, input.filter)),
+  get: viewerProcedure
     .input(z.object({ id, full: z.boolean().default(false) }))
     .query(async ({ ctx, input }) => orNotFound(await getTrajectory(ctx.db, input.id, { full: input.full }), `trajectory ${input.id}`)),
-  stepText: publicProcedure
+  stepText: viewerProcedure
     .input(z.object({ stepId: id }))
     .query(async ({ ctx, input }) => orNotFound(await getStepText(ctx.db, input.stepId), `step ${input.stepId}`)),
-  candidate: publicProcedure
+  candidate: viewerProcedure
     .input(z.object({ candidateId: id }))
     .query(async ({ ctx, input }) => orNotFound(await getCandidate(ctx.db, input.candidateId), `candidate ${input.candidateId}`)),
-  neighbours: publicProcedure
+  neighbours: viewerProcedure
     .input(z.object({ id, filter: trajectoryFilter }))
     .query(({ ctx, input }) => neighbours(ctx.db, input.filter, input.id)),
-  queueProgress: publicProcedure
+  queueProgress: viewerProcedure
     .input(z.object({ filter: trajectoryFilter, id: id.optional() }))
     .query(({ ctx, input }) => queueProgress(ctx.db, input.filter, input.id)),
   /** The first trajectory of a filter at or after `from` (the review queue's entry point). */
-  first: publicProcedure.input(z.object({ filter: trajectoryFilter })).query(async ({ ctx, input }) => {
+  first: viewerProcedure.input(z.object({ filter: trajectoryFilter })).query(async ({ ctx, input }) => {
     const page = await listTrajectories(ctx.db, input.filter, { limit: 1 });
     return page.rows[0]?.id ?? null;
   }),
-  ftpPartners: publicProcedure.input(z.object({ id })).query(({ ctx, input }) => ftpPartners(ctx.db, input.id)),
-  ftpChanges: publicProcedure
+  ftpPartners: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ftpPartners(ctx.db, input.id)),
+  ftpChanges: viewerProcedure
     .input(z.object({ run: z.string().min(1), partner: z.string().optional() }))
     .query(async ({ ctx, input }) => orNotFound(await ftpOutcomeChanges(ctx.db, input.run, input.partner), `run named "${input.run}"`)),
 });

@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { withTrpcBodyLimit } from "@/server/http/limited-body";
 import { getServerDb } from "@/server/runtime/db";
+import { createRequestContext } from "@/server/trpc/context";
 import { appRouter } from "@/server/trpc/router";
 
 export const dynamic = "force-dynamic";
@@ -10,10 +11,8 @@ const handler = (req: Request) =>
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: async () => ({
-      db: (await getServerDb()).db,
-      user: req.headers.get("x-distillery-user") ?? "anonymous",
-    }),
+    // Who is calling: a session or API token in team mode, the display-name header otherwise.
+    createContext: async () => createRequestContext(req, (await getServerDb()).db),
   });
 
 // Host, Origin, content type and batch size were checked by the proxy (proxy.ts); the body's

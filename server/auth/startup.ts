@@ -1,0 +1,32 @@
+// The start-up checks of the server's security mode (called from instrumentation.ts): refuse to
+// serve the network without accounts, refuse a half-made auth configuration, and tell the
+// operator how to make the first admin. Each refusal is one line; the server then exits.
+import type { Db } from "@/db/client";
+import { InputError } from "@/server/errors";
+import { bindAddresses } from "@/server/runtime/bind";
+import { bindRefusal, serverMode } from "@/server/runtime/mode";
+import { authConfig } from "./config";
+import { countUsers } from "./users";
+
+/** The line to exit with before serving anything, or null. Checks the bind addresses only. */
+export function startupRefusal(env: NodeJS.ProcessEnv = process.env, addresses = bindAddresses()): string | null {
+  for (const address of addresses) {
+    const refusal = bindRefusal(address, env);
+    if (refusal) return refusal;
+  }
+  if (serverMode(env) === "team") {
+    try {
+      authConfig(env);
+    } catch (err) {
+      if (err instanceof InputError) return err.message;
+      throw err;
+    }
+  }
+  return null;
+}
+
+/** A hint for the log once the database is open: team mode with no account yet. */
+export async function firstAdminHint(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  if (serverMode(env) !== "team" || (await countUsers(db)) > 0) return null;
+  return "team mode has no accounts yet: stop the server and run `npx distillery users add NAME --role admin`";
+}
