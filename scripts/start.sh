@@ -4,10 +4,6 @@
 # (instrumentation.ts), this check only says so before Next starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ ! -f .next/BUILD_ID ]]; then
-  echo "[distillery] no build found: run 'npm run build' (or 'npm run demo') first" >&2
-  exit 1
-fi
 export PORT="${PORT:-3000}" HOST="${HOST:-127.0.0.1}"
 case "$HOST" in
   localhost | ::1 | "[::1]" | 127.*) ;;
@@ -18,5 +14,9 @@ case "$HOST" in
     fi
     ;;
 esac
+if [[ ! -f .next/BUILD_ID ]]; then
+  echo "[distillery] no build found: run 'npm run build' (or 'npm run demo') first" >&2
+  exit 1
+fi
 echo "[distillery] workbench on http://${HOST}:${PORT}"
 exec npx next start --hostname "$HOST" --port "$PORT"

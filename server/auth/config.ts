@@ -48,5 +48,5 @@ function oidcConfig(env: NodeJS.ProcessEnv, publicUrl: string | undefined): Oidc
   return { issuer: issuer!.replace(/\/+$/, ""), clientId: clientId!, clientSecret: clientSecret!, label: env.DISTILLERY_OIDC_LABEL || "Single sign-on" };
 }
 
-/** The id under which the OIDC provider is registered; its callback is /api/auth/oauth2/callback/oidc. */
+/** The id under which the OIDC provider is registered; its callback is /api/auth/callback/oidc. */
 export const OIDC_PROVIDER_ID = "oidc";
