@@ -17,19 +17,34 @@ export type StubRequest = {
   logprobs?: boolean;
 };
 
-/** Reply texts for a request (one per choice; repeated to fill n), with optional mean logprobs. */
-export type StubScript = (req: StubRequest, call: number) => { texts: string[]; logprobs?: number[] } | string | string[];
+/** An error reply the script asks for (e.g. 401 for a refused key). */
+export type StubError = { status: number; error: string };
 
-export type StubServer = { url: string; requests: StubRequest[]; close: () => Promise<void> };
+/** Reply texts for a request (one per choice; repeated to fill n), with optional mean logprobs. */
+export type StubScript = (
+  req: StubRequest,
+  call: number,
+  headers: http.IncomingHttpHeaders,
+) => { texts: string[]; logprobs?: number[] } | StubError | string | string[];
+
+export type StubServer = {
+  url: string;
+  requests: StubRequest[];
+  /** The Authorization header of every request (chat and /models), in arrival order. */
+  authorizations: (string | undefined)[];
+  close: () => Promise<void>;
+};
 
 export async function startStubLlm(script: StubScript | string, opts: { latencyMs?: number; model?: string } = {}): Promise<StubServer> {
   const requests: StubRequest[] = [];
+  const authorizations: (string | undefined)[] = [];
   const model = opts.model ?? "stub-model";
   const server = http.createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
+    authorizations.push(req.headers.authorization);
     if (req.method === "GET" && req.url?.endsWith("/models")) {
       return send(200, { object: "list", data: [{ id: model, object: "model" }] });
     }
@@ -42,9 +57,12 @@ export async function startStubLlm(script: StubScript | string, opts: { latencyM
       requests.push(request);
       let reply: ReturnType<StubScript>;
       try {
-        reply = typeof script === "string" ? script : script(request, call);
+        reply = typeof script === "string" ? script : script(request, call, req.headers);
       } catch (err) {
         return send(500, { error: { message: `stub script failed: ${(err as Error).message}` } });
+      }
+      if (!Array.isArray(reply) && typeof reply === "object" && "status" in reply) {
+        return send(reply.status, { error: { message: reply.error } });
       }
       const normalised = typeof reply === "string" ? { texts: [reply] } : Array.isArray(reply) ? { texts: reply } : reply;
       const n = request.n ?? 1;
@@ -78,6 +96,7 @@ export async function startStubLlm(script: StubScript | string, opts: { latencyM
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    authorizations,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

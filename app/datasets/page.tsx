@@ -1,4 +1,5 @@
 import { DatasetTable } from "@/components/datasets/DatasetTable";
+import { ImportForm } from "@/components/datasets/ImportForm";
 import { NewDatasetForm } from "@/components/datasets/NewDatasetForm";
 
 export default function DatasetsPage() {
@@ -12,6 +13,8 @@ export default function DatasetsPage() {
       <DatasetTable />
       <h2 className="section-gap">New dataset</h2>
       <NewDatasetForm />
+      <h2 className="section-gap">Import trajectories</h2>
+      <ImportForm />
     </>
   );
 }

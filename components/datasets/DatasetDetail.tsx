@@ -44,7 +44,12 @@ export function DatasetDetail({ datasetRef }: { datasetRef: string }) {
         <dd>{new Date(d.createdAt).toLocaleString()}</dd>
         <dt>Export</dt>
         <dd>
-          <code>npx distillery export-sft --dataset {ref} --out {d.name}.jsonl</code>
+          <a href={`/api/datasets/${encodeURIComponent(ref)}/export`} download={`${d.name}-v${d.version}.jsonl`}>
+            Download {d.name}-v{d.version}.jsonl
+          </a>{" "}
+          <span className="muted">
+            or <code>npx distillery export-sft --dataset {ref} --out {d.name}.jsonl</code>
+          </span>
         </dd>
       </dl>
       <p>

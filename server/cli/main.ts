@@ -4,6 +4,7 @@ import { InputError } from "@/server/errors";
 import { DatabaseBusyError } from "@/server/runtime/owner";
 import { commands } from "./commands";
 import { helpText, parseCommandArgs, UsageError } from "./command";
+import { redact } from "@/server/endpoints/redact";
 
 function topLevelHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
@@ -39,12 +40,12 @@ export async function main(argv: string[]): Promise<number> {
     return (await command.run(args)) ?? 0;
   } catch (err) {
     if (err instanceof UsageError || err instanceof InputError) {
-      console.error(`distillery: ${err.message}`);
+      console.error(`distillery: ${redact(err.message)}`);
       return 2;
     }
     if (err instanceof TRPCClientError) {
-      // Errors from the API (in-process or a running workbench): one line, no stack.
-      console.error(`distillery: ${err.message}`);
+      // Errors from the API (in-process or a running workbench): one line, no stack, no secrets.
+      console.error(`distillery: ${redact(err.message)}`);
       return err.data?.code === "BAD_REQUEST" || err.data?.code === "NOT_FOUND" ? 2 : 1;
     }
     if (err instanceof DatabaseBusyError) {

@@ -2,14 +2,14 @@
 // the data of charts 1–5 (chart 6, loss curves, is its own query: it also takes train jobs).
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { RUN_NAME } from "@/server/runs/config";
+import { nameSchema } from "@/server/names";
 import { accuracyByBenchmark, methodMatrix, sagComparison, teacherFtp, tokensPerQuestion } from "./charts";
 import { loadCompareRuns } from "./runs";
 
 export const MAX_COMPARE_RUNS = 50;
 
 export const compareInput = z.object({
-  runs: z.array(z.string().regex(RUN_NAME, "not a run name")).max(MAX_COMPARE_RUNS).default([]),
+  runs: z.array(nameSchema).max(MAX_COMPARE_RUNS).default([]),
 });
 export const lossCurvesInput = compareInput.extend({
   trainJobs: z.array(z.number().int().positive()).max(MAX_COMPARE_RUNS).default([]),

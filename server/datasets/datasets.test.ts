@@ -17,7 +17,7 @@ import { testDatabases } from "@/test/databases";
 import { startStubLlm } from "@/test/stub-llm";
 import { createDataset, findDataset } from "./create";
 import { exportDataset } from "./export";
-import { importSftFile } from "./import";
+import { importSft } from "./import";
 
 describe("datasets", () => {
   let handle: DbHandle;
@@ -84,9 +84,10 @@ describe("datasets", () => {
       expect(line.messages[0].content).toMatch(/^Solve the task step by step/); // the student's short prompt
       expect(line.messages[1].content).toMatch(/^Task: /);
     }
-    const imported = await importSftFile(handle.db, out, "reimported");
+    const upload = { content: fs.readFileSync(out, "utf8"), fileName: "ds.jsonl", run: "reimported" };
+    const imported = await importSft(handle.db, upload);
     expect(imported).toMatchObject({ records: 3, added: 3, formats: ["distillery"] });
-    const again = await importSftFile(handle.db, out, "reimported");
+    const again = await importSft(handle.db, upload);
     expect(again.added).toBe(0);
   });
 });

@@ -2,6 +2,8 @@
 // trajectories, so imported data is browsed, annotated and turned into datasets like any run.
 // Questions land in the benchmark "imported" (train split); re-importing the same file adds
 // nothing, because trajectories are keyed by (run, question, sample).
+// Files arrive as content (uploaded by the browser, read by the CLI on the caller's side), never as
+// a server path: the server reads no file a caller names.
 import crypto from "node:crypto";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
@@ -10,18 +12,34 @@ import { benchmarks, questions, runs } from "@/db/schema";
 import { parseAction } from "@/server/agent/parse";
 import type { EpisodeResult, StepRecord } from "@/server/agent/types";
 import { saveTrajectory } from "@/server/runs/store";
-import { readSftFile } from "./sft-format-import";
+import { InputError } from "@/server/errors";
+import { isName, NAME_RULE, toName } from "@/server/names";
+import { parseSftText } from "./sft-format-import";
 import type { SftRecord } from "./sft-format";
 
 export const IMPORTED_BENCHMARK = "imported";
 
-export async function importSftFile(db: Db, file: string, runName?: string) {
-  const parsed = readSftFile(file); // all-or-nothing: a bad line throws before anything is written
-  const name = runName ?? `import-${path.basename(file).replace(/\.[^.]+$/, "").replace(/[^\w.:@+-]/g, "_")}`;
+/** Uploads larger than this are refused (about 25k paper-sized trajectories). */
+export const IMPORT_MAX_CHARS = 32 * 1024 * 1024;
+
+export type SftUpload = {
+  /** The file's text: JSON lines, or one JSON document. */
+  content: string;
+  /** The file's name on the uploader's side, for messages and the default run name only. */
+  fileName?: string;
+  run?: string;
+};
+
+export async function importSft(db: Db, upload: SftUpload) {
+  const fileName = path.basename(upload.fileName ?? "upload.jsonl");
+  if (upload.content.length > IMPORT_MAX_CHARS) throw new InputError(`${fileName}: larger than ${IMPORT_MAX_CHARS / 1024 / 1024} MB`);
+  if (upload.run !== undefined && !isName(upload.run)) throw new InputError(`run: ${NAME_RULE}`);
+  const parsed = parseSftText(upload.content, fileName); // all-or-nothing: a bad line throws before anything is written
+  const name = upload.run ?? toName(`import-${fileName.replace(/\.[^.]+$/, "")}`);
   return db.transaction(async (tx) => {
     const db = tx as unknown as Db;
     const benchmarkId = await importedBenchmark(db);
-    const run = await importRun(db, name, file, parsed.formats.join("+"));
+    const run = await importRun(db, name, fileName, parsed.formats.join("+"));
     let added = 0;
     for (const record of parsed.records) {
       const task = record.messages.find((m) => m.role === "user")?.content ?? "";
@@ -61,7 +79,7 @@ async function importedBenchmark(db: Db): Promise<number> {
   return row!.id;
 }
 
-async function importRun(db: Db, name: string, file: string, format: string) {
+async function importRun(db: Db, name: string, fileName: string, format: string) {
   const [existing] = await db.select().from(runs).where(eq(runs.name, name));
   if (existing) return existing;
   const [created] = await db
@@ -72,7 +90,7 @@ async function importRun(db: Db, name: string, file: string, format: string) {
       mode: "agent",
       modelEndpoint: "import",
       modelName: `imported (${format})`,
-      config: { benchmark: IMPORTED_BENCHMARK, split: "train", source: path.resolve(file), format },
+      config: { benchmark: IMPORTED_BENCHMARK, split: "train", source: fileName, format },
       status: "succeeded",
     })
     .returning();

@@ -1,7 +1,7 @@
 // The dataset spec on its own (zod only), so the Datasets page form validates with the very schema
 // the tRPC input and the CLI use, without pulling the database code into the browser bundle.
 import { z } from "zod";
-import { RUN_NAME } from "@/server/runs/config";
+import { nameSchema } from "@/server/names";
 
 /** What a trajectory's own record must show to be kept (annotation rules reuse these checks). */
 export const trajectoryChecks = z.object({
@@ -14,7 +14,7 @@ export type TrajectoryChecks = z.infer<typeof trajectoryChecks>;
 
 /** The fields alone (recipes reuse them without `name`; zod cannot omit from a refined object). */
 export const datasetFields = z.object({
-  name: z.string().regex(RUN_NAME, "letters, digits and . _ : @ + - only (max 100)"),
+  name: nameSchema,
   run: z.array(z.string().min(1)).min(1, "at least one --run"),
   ...trajectoryChecks.shape,
   acceptedOnly: z.boolean().default(false),

@@ -9,7 +9,8 @@ import { ruleAnnotationInput } from "@/server/annotations/rule";
 import { answerableBenchmarkName, answerableInput } from "@/server/benchmarks/answerable";
 import { datasetFields } from "@/server/datasets/spec";
 import { InputError } from "@/server/errors";
-import { RUN_NAME, runConfigInput } from "@/server/runs/config";
+import { nameSchema } from "@/server/names";
+import { runConfigInput } from "@/server/runs/config";
 import { trainConfigInput } from "@/server/training/config";
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, . _ and - only");
@@ -26,7 +27,7 @@ const step = z.discriminatedUnion("kind", [
 export type RecipeStep = z.infer<typeof step>;
 
 export const recipeSchema = z.object({
-  name: z.string().regex(RUN_NAME),
+  name: nameSchema,
   description: z.string().optional(),
   /** Merged into every generate step (e.g. modelUrl: embedded). */
   defaults: z.object({ modelUrl: z.string().optional(), concurrency: z.number().int().positive().optional() }).default({}),

@@ -4,6 +4,8 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { jobMetrics, jobs } from "@/db/schema";
+import { scrubConfig } from "@/server/endpoints/config-scrub";
+import { redact } from "@/server/endpoints/redact";
 
 export type Job = typeof jobs.$inferSelect;
 export type JobKind = Job["kind"];
@@ -19,7 +21,8 @@ export async function enqueueJob(
 ): Promise<Job> {
   const [row] = await db
     .insert(jobs)
-    .values({ kind: job.kind, config: job.config, backend: job.backend ?? "local", experimentId: job.experimentId })
+    // No credentials in a stored config: URL userinfo and ?api_key= are dropped (keys live in the environment).
+    .values({ kind: job.kind, config: scrubConfig(job.config), backend: job.backend ?? "local", experimentId: job.experimentId })
     .returning();
   return row!;
 }
@@ -66,9 +69,10 @@ export async function heartbeat(db: Db, id: number, progress?: JobProgress): Pro
 
 export async function appendLog(db: Db, id: number, text: string): Promise<void> {
   if (!text) return;
+  const safe = redact(text);
   await db
     .update(jobs)
-    .set({ logTail: sql`right(${jobs.logTail} || ${text}, ${LOG_TAIL_CHARS})` })
+    .set({ logTail: sql`right(${jobs.logTail} || ${safe}, ${LOG_TAIL_CHARS})` })
     .where(eq(jobs.id, id));
 }
 
@@ -97,7 +101,7 @@ export async function finishJob(
     .set({
       status: sql`case when ${jobs.status} = 'cancelled' then 'cancelled' else ${outcome.status} end`,
       result: outcome.result,
-      error: outcome.error,
+      error: outcome.error === undefined ? undefined : redact(outcome.error),
       finishedAt: sql`now()`,
     })
     .where(eq(jobs.id, id));

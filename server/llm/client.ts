@@ -1,7 +1,11 @@
 // OpenAI-compatible chat client: one class of backend for every model (vLLM, the embedded
 // worker server, any hosted API). Timeouts per attempt; retries with exponential backoff on
-// connection failures, timeouts, 429 and 5xx; 4xx errors fail at once with the server's message.
+// connection failures, timeouts, 429 and 5xx; 4xx errors fail at once with the server's message,
+// summarised (one redacted line: a remote server's reply is not echoed at length). An API key is
+// sent as `Authorization: Bearer` (server/endpoints/secrets.ts says where keys come from).
 import { Agent, fetch } from "undici";
+import { summariseRemoteError } from "@/server/endpoints/redact";
+import { withoutUrlCredentials } from "@/server/endpoints/url";
 import {
   isRetryableStatus,
   LlmError,
@@ -102,7 +106,7 @@ async function errorFromResponse(response: Response, url: string): Promise<LlmHt
   } catch {
     // not JSON: keep the raw text
   }
-  return new LlmHttpError(`model endpoint ${url} answered ${response.status}: ${message}`, url, response.status, param, code);
+  return new LlmHttpError(`model endpoint ${url} answered ${response.status}: ${summariseRemoteError(message)}`, url, response.status, param, code);
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -117,7 +121,8 @@ export class ChatClient implements ChatModel {
   private readonly options: Required<Omit<ChatClientOptions, "apiKey">> & { apiKey?: string };
 
   constructor(options: ChatClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    // Credentials belong in apiKey, never in the URL (which appears in every error message).
+    this.baseUrl = withoutUrlCredentials(options.baseUrl).replace(/\/+$/, "");
     this.model = options.model;
     this.options = {
       ...options,

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import readline from "node:readline";
 import { workerPython } from "@/server/python";
+import { checkModelPath, checkModelRef } from "./model-ref";
 
 export const EMBEDDED = "embedded";
 
@@ -30,7 +31,13 @@ async function freePort(): Promise<number> {
 }
 
 /** The OpenAI-compatible base URL of an embedded server for `spec`, starting one if needed. */
-export function embeddedServerUrl(spec: EmbeddedSpec, log?: (line: string) => void): Promise<string> {
+export function embeddedServerUrl(requested: EmbeddedSpec, log?: (line: string) => void): Promise<string> {
+  let spec: EmbeddedSpec;
+  try {
+    spec = loadableSpec(requested);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const k = key(spec);
   let running = servers.get(k);
   if (!running) {
@@ -39,6 +46,12 @@ export function embeddedServerUrl(spec: EmbeddedSpec, log?: (line: string) => vo
     running.catch(() => servers.delete(k));
   }
   return running.then((r) => r.url);
+}
+
+/** The spec with its model and adapter paths checked: only the model cache and trained students load. */
+function loadableSpec(spec: EmbeddedSpec): EmbeddedSpec {
+  const adapters = Object.fromEntries(Object.entries(spec.adapters ?? {}).map(([name, dir]) => [name, checkModelPath(dir, `adapter ${name}`)]));
+  return { model: checkModelRef(spec.model), adapters };
 }
 
 async function start(spec: EmbeddedSpec, log?: (line: string) => void): Promise<Running> {

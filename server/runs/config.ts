@@ -1,17 +1,18 @@
 // One schema for a generation run's config: the tRPC input, the CLI's flags and the stored
 // `runs.config` column all go through it, and the resolved config is saved with the run.
 import { z } from "zod";
-
-export const RUN_NAME = /^[A-Za-z0-9][\w.:@+-]{0,99}$/;
+import { withoutUrlCredentials } from "@/server/endpoints/url";
+import { nameSchema, toName } from "@/server/names";
 
 export const runConfigInput = z.object({
-  run: z.string().regex(RUN_NAME, "letters, digits and . _ : @ + - only (max 100)").optional(),
+  run: nameSchema.optional(),
   benchmark: z.string().min(1),
   split: z.enum(["train", "test"]).default("test"),
   limit: z.number().int().positive().optional(),
   offset: z.number().int().min(0).default(0),
-  /** An OpenAI-compatible base URL, or "embedded": the worker's own model server, started on demand. */
-  modelUrl: z.union([z.literal("embedded"), z.url({ protocol: /^https?$/ })]),
+  /** "embedded" (the worker's own model server, started on demand), a configured endpoint's name
+   *  (server/endpoints/registry.ts), or an OpenAI-compatible base URL (single-user mode only). */
+  modelUrl: z.union([z.literal("embedded"), z.url({ protocol: /^https?$/ }), nameSchema]),
   model: z.string().min(1),
   role: z.enum(["teacher", "student"]).default("teacher"),
   mode: z.enum(["agent", "cot", "cot-rag"]).default("agent"),
@@ -47,12 +48,15 @@ export function resolveRunConfig(input: RunConfigInput): RunConfig {
   const topP = parsed.topP ?? 0.8;
   const run =
     parsed.run ??
-    [parsed.benchmark, parsed.split, parsed.mode, parsed.model.split(/[/:]/).pop(), parsed.ftp ? "ftp" : "", parsed.sag > 1 ? `sag${parsed.sag}` : ""]
-      .filter(Boolean)
-      .join("-")
-      .replace(/[^\w.:@+-]/g, "_")
-      .slice(0, 100);
-  return { ...parsed, run, temperature, topP };
+    toName(
+      [parsed.benchmark, parsed.split, parsed.mode, parsed.model.split(/[/:]/).pop(), parsed.ftp ? "ftp" : "", parsed.sag > 1 ? `sag${parsed.sag}` : ""]
+        .filter(Boolean)
+        .join("-"),
+    );
+  // Credentials in a URL are dropped before the config is stored anywhere; keys come from the environment.
+  const modelUrl = withoutUrlCredentials(parsed.modelUrl);
+  const retriever = withoutUrlCredentials(parsed.retriever);
+  return { ...parsed, modelUrl, retriever, run, temperature, topP };
 }
 
 function issue(path: string, message: string): z.core.$ZodIssue {

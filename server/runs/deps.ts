@@ -4,6 +4,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { dataDir, type Db } from "@/db/client";
 import { models } from "@/db/schema";
+import { resolveEndpoint, retrieverTarget, type ResolvedEndpoint } from "@/server/endpoints/registry";
 import { createChatClient } from "@/server/llm";
 import { EMBEDDED, embeddedServerUrl } from "@/server/models/embedded";
 import { gradeMath, scoreQa } from "@/server/scoring";
@@ -28,22 +29,26 @@ export async function scoreAnswer(question: Question, predicted: string | null):
  * role (student, teacher), an embedded model id, or a registered fine-tuned student (its base
  * model plus its LoRA adapter, served under the student's name).
  */
-async function modelEndpoint(db: Db, config: RunConfig, log?: (line: string) => void): Promise<string> {
-  if (config.modelUrl !== EMBEDDED) return config.modelUrl;
+async function modelEndpoint(db: Db, config: RunConfig, log?: (line: string) => void): Promise<ResolvedEndpoint> {
+  // A configured endpoint's name or a URL; the key comes from the environment, never the config.
+  if (config.modelUrl !== EMBEDDED) return resolveEndpoint(config.modelUrl, "model");
   const [student] = await db.select().from(models).where(eq(models.name, config.model));
   const spec = student?.adapterPath
     ? { model: student.baseModel, adapters: { [student.name]: student.adapterPath } }
     : { model: config.model };
-  return embeddedServerUrl(spec, log);
+  return { url: await embeddedServerUrl(spec, log) };
 }
 
 export async function defaultRunDeps(config: RunConfig, db: Db, log?: (line: string) => void): Promise<RunDeps> {
   let retriever: ReturnType<typeof openRetriever> | null = null;
+  const endpoint = await modelEndpoint(db, config, log);
+  const search = retrieverTarget(config.retriever);
   return {
-    model: createChatClient({ baseUrl: await modelEndpoint(db, config, log), model: config.model }),
+    model: createChatClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, model: config.model }),
     // Opened on first use: CoT runs and math-only agents may never search.
     retriever: () =>
-      (retriever ??= openRetriever(config.retriever, {
+      (retriever ??= openRetriever(search.spec, {
+        remote: { apiKey: search.apiKey },
         cacheFile: path.join(dataDir(), "retrieval-cache", `${config.run.replace(/[^\w.-]/g, "_")}.jsonl`),
       })),
     score: scoreAnswer,

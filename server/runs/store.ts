@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { candidates, steps, trajectories } from "@/db/schema";
 import type { EpisodeResult } from "@/server/agent/types";
+import { redact } from "@/server/endpoints/redact";
 
 export type Score = { correct: boolean | null; detail: Record<string, unknown> };
 
@@ -32,7 +33,7 @@ export async function saveTrajectory(
         tokensOut: episode.tokensOut,
         latencyMs: episode.latencyMs,
         messages: episode.messages,
-        error: episode.error,
+        error: episode.error === null ? null : redact(episode.error),
       })
       .onConflictDoNothing()
       .returning({ id: trajectories.id });

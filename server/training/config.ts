@@ -2,14 +2,16 @@
 // stored job config. Defaults are the paper's (LoRA r 64, alpha 128, dropout 0.05, lr 2e-4,
 // 2 epochs, effective batch 8); the trainer fills max length by dataset kind.
 import { z } from "zod";
-import { RUN_NAME } from "@/server/runs/config";
+import { withoutUrlCredentials } from "@/server/endpoints/url";
+import { nameSchema, toName } from "@/server/names";
 
 export const trainConfigInput = z.object({
   dataset: z.string().min(1),
   base: z.string().min(1).default("student"),
-  name: z.string().regex(RUN_NAME, "letters, digits and . _ : @ + - only (max 100)").optional(),
+  name: nameSchema.optional(),
   backend: z.enum(["local", "ray"]).default("local"),
-  rayAddress: z.url({ protocol: /^https?$/ }).optional(),
+  /** A configured Ray endpoint's name, or the dashboard URL (single-user mode only). */
+  rayAddress: z.union([z.url({ protocol: /^https?$/ }), nameSchema]).optional(),
   epochs: z.number().positive().default(2),
   maxSteps: z.number().int().positive().optional(),
   lr: z.number().positive().default(2e-4),
@@ -32,7 +34,7 @@ export const evaluateInput = z.object({
   /** Default: the embedded model server with the student's adapter; or a vLLM URL serving it. */
   modelUrl: z.string().default("embedded"),
   maxSteps: z.number().int().min(1).max(30).default(5),
-  run: z.string().optional(),
+  run: nameSchema.optional(),
 });
 export type EvaluateInput = z.input<typeof evaluateInput>;
 
@@ -44,8 +46,13 @@ export function resolveTrainConfig(input: TrainConfigInput) {
   if (config.backend === "ray" && !config.rayAddress) {
     throw new z.ZodError([{ code: "custom", path: ["rayAddress"], message: "is required with backend ray", input: undefined }]);
   }
-  const name = config.name ?? `${config.dataset.replace("@", "-v")}-${config.base}-lora`.replace(/[^\w.:@+-]/g, "_");
+  const name = config.name ?? toName(`${config.dataset.replace("@", "-v")}-${config.base}-lora`);
   return { ...config, name };
+}
+
+/** The config as stored in jobs.config: a Ray URL without credentials. */
+export function storedTrainConfig(input: TrainConfigInput): TrainConfigInput {
+  return input.rayAddress ? { ...input, rayAddress: withoutUrlCredentials(input.rayAddress) } : input;
 }
 
 /** The trainer's argv overrides for a config (camelCase key → --kebab-case flag). */

@@ -5,9 +5,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { dataDir } from "@/db/client";
 import { jobs, models } from "@/db/schema";
 import { findDataset } from "@/server/datasets/create";
+import { resolveEndpoint } from "@/server/endpoints/registry";
+import { InputError } from "@/server/errors";
+import { checkModelRef, studentsDir } from "@/server/models/model-ref";
+import { isName, NAME_RULE } from "@/server/names";
 import { exportDataset } from "@/server/datasets/export";
 import { jobBackend } from "@/server/jobs/backends";
 import { JobFailure, type JobContext, type JobHandler } from "@/server/jobs/runner";
@@ -30,11 +33,13 @@ type TrainerEvent = {
 };
 
 export function modelDir(name: string): string {
-  return path.join(dataDir(), "models", name);
+  if (!isName(name)) throw new InputError(`name: ${NAME_RULE}`); // the student's name becomes a directory
+  return path.join(studentsDir(), name);
 }
 
 export const trainJobHandler: JobHandler = async (ctx) => {
   const config = resolveTrainConfig(ctx.job.config as TrainConfigInput);
+  const base = checkModelRef(config.base, "base"); // only the model cache or a trained student's directory
   const dataset = await findDataset(ctx.db, config.dataset);
   const out = modelDir(config.name);
   const dataFile = path.join(out, "data.jsonl");
@@ -43,10 +48,12 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   const resume = fs.existsSync(out) && fs.readdirSync(out).some((f) => f.startsWith("checkpoint-"));
   if (resume) ctx.log("resuming from the latest checkpoint");
   const argv = [workerPython(), "-m", "distillery_worker.train", "--data", dataFile, "--out", out];
-  argv.push(...trainerFlags(config, dataset.kind === "cot" ? 4096 : 10240));
+  argv.push(...trainerFlags({ ...config, base }, dataset.kind === "cot" ? 4096 : 10240));
   if (resume) argv.push("--resume");
 
-  const backend = jobBackend(config.backend === "ray" ? { backend: "ray", address: config.rayAddress! } : { backend: "local" });
+  const backend = jobBackend(
+    config.backend === "ray" ? { backend: "ray", address: resolveEndpoint(config.rayAddress!, "ray").url } : { backend: "local" },
+  );
   const handle = await backend.submit({ entrypoint: argv, cwd: process.cwd(), name: config.name });
   await ctx.db.update(jobs).set({ externalId: `${handle.backend}:${handle.id}` }).where(eq(jobs.id, ctx.job.id));
   const onAbort = () => void backend.stop(handle).catch(() => {});

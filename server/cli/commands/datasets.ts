@@ -1,5 +1,7 @@
+import fs from "node:fs";
 import path from "node:path";
-import { withApi } from "@/server/client/api";
+import { withApi, type Api } from "@/server/client/api";
+import { IMPORT_MAX_CHARS } from "@/server/datasets/import";
 import { datasetSpec } from "@/server/datasets/create";
 import { jsonOption, stringFlag, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
@@ -55,7 +57,7 @@ export const exportSftCommand: Command = {
   usage: "--dataset NAME[@VERSION] --out FILE",
   options: {
     dataset: { type: "string", help: "dataset name, optionally @version (default: latest)" },
-    out: { type: "string", help: "output .jsonl file (written atomically)" },
+    out: { type: "string", help: "output .jsonl file on this machine, written by the CLI (atomically)" },
     ...jsonOption,
   },
   async run(args) {
@@ -63,21 +65,46 @@ export const exportSftCommand: Command = {
     const out = stringFlag(args, "out");
     if (!ref) throw new UsageError("export-sft: --dataset is required");
     if (!out) throw new UsageError("export-sft: --out is required");
-    const result = await withApi((api) => api.datasets.export.mutate({ ref, out: path.resolve(out) }));
+    // The workbench sends the lines; this process writes them. The server writes no caller's path.
+    const result = await withApi((api) => writeExport(api, ref, path.resolve(out)));
     if (args.values.json) return printJson(result);
     console.log(`Wrote ${result.records} examples to ${result.file}`);
   },
 };
 
+async function writeExport(api: Api, ref: string, file: string): Promise<{ records: number; file: string }> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, "w");
+  let records = 0;
+  try {
+    for (let offset: number | null = 0; offset !== null; ) {
+      const page: { lines: string[]; next: number | null } = await api.datasets.exportLines.query({ ref, offset });
+      for (const line of page.lines) fs.writeSync(fd, line + "\n");
+      records += page.lines.length;
+      offset = page.next;
+    }
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.renameSync(tmp, file);
+  return { records, file };
+}
+
 export const importCommand: Command = {
   name: "import",
-  summary: "import trajectories: OpenAI chat JSONL, the paper's logs, or our own export",
+  summary: "import trajectories from a local file (sent as content): OpenAI chat JSONL, the paper's logs, or our own export",
   usage: "FILE [--run NAME]",
   options: { run: { type: "string", help: "run name for the imported trajectories" }, ...jsonOption },
   async run(args) {
     const file = args.positionals[0];
     if (!file) throw new UsageError("import: which FILE?");
-    const result = await withApi((api) => api.datasets.import.mutate({ file: path.resolve(file), run: stringFlag(args, "run") }));
+    // Read here, on the caller's side, and uploaded as content: the server opens no path it is given.
+    const content = readImportFile(file);
+    const result = await withApi((api) => api.datasets.import.mutate({ content, fileName: path.basename(file), run: stringFlag(args, "run") }));
     if (args.values.json) return printJson(result);
     console.log(
       `Imported ${result.added} of ${result.records} trajectories (${result.formats.join(", ")}) into run "${result.run}"` +
@@ -85,3 +112,14 @@ export const importCommand: Command = {
     );
   },
 };
+
+function readImportFile(file: string): string {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    throw new UsageError(`import: cannot read ${file}`);
+  }
+  if (size > IMPORT_MAX_CHARS) throw new UsageError(`import: ${file} is larger than ${IMPORT_MAX_CHARS / 1024 / 1024} MB; split it into parts`);
+  return fs.readFileSync(file, "utf8");
+}

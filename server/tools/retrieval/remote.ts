@@ -2,6 +2,7 @@
 //   POST {url}/retrieve {"queries": [...], "topk": k, "return_scores": true}
 //   → {"result": [[{"document": {"id", "contents"}, "score"}, ...], ...]}
 // wiki-18 passages carry their title as the first line of `contents`: "\"Title\"\ntext".
+import { summariseRemoteError } from "@/server/endpoints/redact";
 import { RetrievalConfigError, RetrievalError, type Retriever, type ScoredPassage } from "./retriever";
 
 export type RemoteOptions = {
@@ -11,9 +12,11 @@ export type RemoteOptions = {
   retries?: number;
   /** First backoff delay; doubles on each retry. */
   backoffMs?: number;
+  /** Sent as `Authorization: Bearer` (from the environment; see server/endpoints/secrets.ts). */
+  apiKey?: string;
 };
 
-const DEFAULTS: Required<RemoteOptions> = { timeoutMs: 30_000, retries: 2, backoffMs: 500 };
+const DEFAULTS: Required<Omit<RemoteOptions, "apiKey">> = { timeoutMs: 30_000, retries: 2, backoffMs: 500 };
 
 /** A failure worth another attempt (the server may recover); others fail at once. */
 class TransientError extends RetrievalError {}
@@ -21,7 +24,7 @@ class TransientError extends RetrievalError {}
 export class RemoteRetriever implements Retriever {
   readonly name: string;
   readonly endpoint: string;
-  private readonly options: Required<RemoteOptions>;
+  private readonly options: Required<Omit<RemoteOptions, "apiKey">> & { apiKey?: string };
 
   constructor(url: string, options: RemoteOptions = {}) {
     this.endpoint = retrieveEndpoint(url);
@@ -52,7 +55,7 @@ export class RemoteRetriever implements Retriever {
     try {
       response = await fetch(this.endpoint, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}) },
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
@@ -71,14 +74,14 @@ export class RemoteRetriever implements Retriever {
       throw new TransientError(`${where}: reply cut off (${e.message})`);
     }
     if (!response.ok) {
-      const message = `${where}: HTTP ${response.status}: ${text.slice(0, 200).trim()}`;
+      const message = `${where}: HTTP ${response.status}: ${summariseRemoteError(text)}`;
       if (response.status === 429 || response.status >= 500) throw new TransientError(message);
       throw new RetrievalError(message);
     }
     try {
       return JSON.parse(text);
     } catch {
-      throw new RetrievalError(`${where}: reply is not JSON: ${text.slice(0, 120).trim()}`);
+      throw new RetrievalError(`${where}: reply is not JSON: ${summariseRemoteError(text, 120)}`);
     }
   }
 }

@@ -3,13 +3,16 @@ import { z } from "zod";
 import { answerableInput, createAnswerableSubset } from "@/server/benchmarks/answerable";
 import { importBenchmarks, listBenchmarks } from "@/server/benchmarks/import";
 import { getBenchmark, listQuestions, questionPageInput } from "@/server/benchmarks/questions";
+import { checkEndpointChoice, retrieverTarget } from "@/server/endpoints/registry";
 import { InputError } from "@/server/errors";
 import { openRetriever, RetrievalConfigError } from "@/server/tools/retrieval";
 import { researcherProcedure, viewerProcedure, router } from "../init";
 
-function retrieverFor(spec: string) {
+function retrieverFor(value: string) {
+  checkEndpointChoice(value, "retriever", "retriever"); // team mode: configured names only
+  const { spec, apiKey } = retrieverTarget(value);
   try {
-    return openRetriever(spec);
+    return openRetriever(spec, { remote: { apiKey } });
   } catch (err) {
     if (err instanceof RetrievalConfigError) throw new InputError(err.message);
     throw err;

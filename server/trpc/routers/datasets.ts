@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { createDataset, datasetSpec, findDataset, listDatasets } from "@/server/datasets/create";
-import { datasetRecords, exportDataset } from "@/server/datasets/export";
-import { importSftFile } from "@/server/datasets/import";
+import { datasetLines, datasetRecords, exportDatasetToDataDir } from "@/server/datasets/export";
+import { IMPORT_MAX_CHARS, importSft } from "@/server/datasets/import";
+import { nameSchema } from "@/server/names";
 import { researcherProcedure, viewerProcedure, router } from "../init";
 
 export const datasetsRouter = router({
@@ -14,9 +15,18 @@ export const datasetsRouter = router({
     return null;
   }),
   export: researcherProcedure
-    .input(z.object({ ref: z.string(), out: z.string().min(1) }))
-    .mutation(({ ctx, input }) => exportDataset(ctx.db, input.ref, input.out)),
+    .input(z.object({ ref: z.string().max(120) }))
+    // Written under <dataDir>/exports/ only; the caller downloads it from `download`.
+    .mutation(async ({ ctx, input }) => {
+      const result = await exportDatasetToDataDir(ctx.db, input.ref);
+      return { ...result, download: `/api/datasets/${encodeURIComponent(result.dataset)}/export` };
+    }),
+  /** One page of the export as JSON lines: the CLI writes them to its own --out file. */
+  exportLines: viewerProcedure
+    .input(z.object({ ref: z.string().max(120), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(200) }))
+    .query(({ ctx, input }) => datasetLines(ctx.db, input.ref, input.offset, input.limit)),
   import: researcherProcedure
-    .input(z.object({ file: z.string().min(1), run: z.string().optional() }))
-    .mutation(({ ctx, input }) => importSftFile(ctx.db, input.file, input.run)),
+    // The file's content, uploaded: the server reads no path a caller names.
+    .input(z.object({ content: z.string().min(1).max(IMPORT_MAX_CHARS), fileName: z.string().max(255).optional(), run: nameSchema.optional() }))
+    .mutation(({ ctx, input }) => importSft(ctx.db, input)),
 });

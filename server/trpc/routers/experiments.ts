@@ -1,6 +1,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { experiments } from "@/db/schema";
+import { nameSchema } from "@/server/names";
 import { researcherProcedure, viewerProcedure, router } from "../init";
 
 const stepState = z.object({
@@ -17,7 +18,7 @@ export const experimentsRouter = router({
   list: viewerProcedure.query(({ ctx }) => ctx.db.select().from(experiments).orderBy(desc(experiments.updatedAt))),
   /** Create the experiment, or take it up again after a crash (its recipe is replaced). */
   start: researcherProcedure
-    .input(z.object({ name: z.string().min(1), recipe: z.record(z.string(), z.unknown()), steps: z.array(stepState) }))
+    .input(z.object({ name: nameSchema, recipe: z.record(z.string(), z.unknown()), steps: z.array(stepState) }))
     .mutation(async ({ ctx, input }) => {
       const [row] = await ctx.db
         .insert(experiments)

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { enqueueJob } from "@/server/jobs/queue";
+import { checkRunEndpoints } from "@/server/runs/endpoints";
 import { resolveRunConfig, runConfigInput } from "@/server/runs/config";
 import { findBenchmark } from "@/server/runs/generate";
 import { getRunByName, listRuns } from "@/server/runs/stats";
@@ -16,6 +17,7 @@ export const runsRouter = router({
   /** Queue a generation run (agent / CoT / CoT+RAG) as a job; the same name resumes a run. */
   generate: researcherProcedure.input(runConfigInput).mutation(async ({ ctx, input }) => {
     const config = resolveRunConfig(input);
+    checkRunEndpoints(config);
     await findBenchmark(ctx.db, config); // a wrong name is the caller's error, not a failed job
     const job = await enqueueJob(ctx.db, { kind: config.role === "student" ? "eval" : "generate", config });
     return { jobId: job.id, kind: job.kind, run: config.run };

@@ -4,7 +4,10 @@ import { findDataset } from "@/server/datasets/create";
 import { enqueueJob } from "@/server/jobs/queue";
 import { resolveRunConfig } from "@/server/runs/config";
 import { findBenchmark } from "@/server/runs/generate";
-import { evaluateInput, resolveTrainConfig, trainConfigInput } from "@/server/training/config";
+import { checkEndpointChoice } from "@/server/endpoints/registry";
+import { checkModelRef } from "@/server/models/model-ref";
+import { checkRunEndpoints } from "@/server/runs/endpoints";
+import { evaluateInput, resolveTrainConfig, storedTrainConfig, trainConfigInput } from "@/server/training/config";
 import { researcherProcedure, viewerProcedure, router } from "../init";
 
 export { evaluateInput };
@@ -13,13 +16,16 @@ export const trainingRouter = router({
   /** Queue a LoRA fine-tune of a dataset; the finished job registers the student model. */
   train: researcherProcedure.input(trainConfigInput).mutation(async ({ ctx, input }) => {
     const config = resolveTrainConfig(input);
+    checkModelRef(config.base, "base");
+    if (config.rayAddress) checkEndpointChoice(config.rayAddress, "ray", "rayAddress");
     await findDataset(ctx.db, config.dataset);
-    const job = await enqueueJob(ctx.db, { kind: "train", backend: config.backend, config: input });
+    const job = await enqueueJob(ctx.db, { kind: "train", backend: config.backend, config: storedTrainConfig(input) });
     return { jobId: job.id, model: config.name };
   }),
   models: viewerProcedure.query(({ ctx }) => ctx.db.select().from(models).orderBy(desc(models.id))),
   /** Queue an evaluation run of a student, with SAG on (sag > 1) or off. */
   evaluate: researcherProcedure.input(evaluateInput).mutation(async ({ ctx, input }) => {
+    checkRunEndpoints({ modelUrl: input.modelUrl, model: input.model, retriever: "bm25" }); // before the model becomes part of a run name
     const config = resolveRunConfig({
       run: input.run ?? `eval-${input.model}-${input.benchmark}${input.sag > 1 ? `-sag${input.sag}` : ""}`,
       benchmark: input.benchmark,
@@ -32,6 +38,7 @@ export const trainingRouter = router({
       maxSteps: input.maxSteps,
       tags: ["eval", input.sag > 1 ? "sag" : "no-sag"],
     });
+    checkRunEndpoints(config);
     await findBenchmark(ctx.db, config);
     const job = await enqueueJob(ctx.db, { kind: "eval", config });
     return { jobId: job.id, run: config.run };
