@@ -96,19 +96,42 @@ def episode() -> Iterator[Episode]:
         yield ep
 
 
+def _status(pid: str) -> dict[str, str]:
+    with open(f"/proc/{pid}/status") as f:
+        return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(_status(str(pid)).get("PPid", "0"))
+    except (OSError, ValueError):
+        return 0
+
+
 def processes_of(uid: int) -> list[int]:
-    """Host pids whose real uid is `uid` (an episode's processes all run as its own uid)."""
+    """Host pids of the sandboxes' worker processes (workers, candidates, anything they spawned).
+
+    As root each episode has its own uid: every process of that uid. Without root the episode's
+    processes share the test's uid, so they are told apart by running the sandbox's code (its
+    command line; no other binary is reachable from inside) and not being one of this test's
+    launchers (its children) or their supervisors (its grandchildren).
+    """
+    me = os.getpid()
     pids = []
     for name in os.listdir("/proc"):
-        if not name.isdigit():
+        if not name.isdigit() or int(name) == me:
             continue
         try:
-            with open(f"/proc/{name}/status") as f:
-                for line in f:
-                    if line.startswith("Uid:"):
-                        if int(line.split()[1]) == uid:
-                            pids.append(int(name))
-                        break
-        except OSError:
+            if int(_status(name)["Uid"].split()[0]) != uid:
+                continue
+            if uid == os.getuid():
+                with open(f"/proc/{name}/cmdline", "rb") as f:
+                    if b"distillery_worker.sandbox" not in f.read():
+                        continue
+                parent = _parent(int(name))
+                if parent == me or _parent(parent) == me:
+                    continue
+        except (OSError, KeyError, ValueError):
             continue
+        pids.append(int(name))
     return pids

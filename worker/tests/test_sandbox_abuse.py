@@ -33,9 +33,17 @@ class Case:
     timeout: float = 5
 
 
+# Which OSError a blocked call raises depends on the layer that stopped it (a missing path in
+# the file-system view, a Landlock or seccomp denial, an empty network namespace): "OSError"
+# accepts any of them; the effect on the host is what every case asserts in the end.
+OS_ERRORS = {cls.__name__ for cls in (OSError, *OSError.__subclasses__())}
+
+
 def failed(*types: str) -> Callable[[dict[str, Any]], None]:
+    accepted = set(types) | (OS_ERRORS if "OSError" in types else set())
+
     def check(r: dict[str, Any]) -> None:
-        assert not r["ok"] and r["error"]["type"] in types, r
+        assert not r["ok"] and r["error"]["type"] in accepted, r
 
     return check
 
@@ -175,7 +183,10 @@ CASES = [
         "        try: os.kill(p, signal.SIGKILL)\n        except OSError: pass",
         timeout=20,
     ),
-    Case("proc", "kill the supervisor", "os.kill(1, 9)", failed("PermissionError")),
+    # As root the uid differs (EPERM); without root Landlock scopes signals to the sandbox's own
+    # processes, and the kernel drops SIGKILL to a PID namespace's init anyway: the supervisor
+    # must survive either way (the common checks: the episode still serves).
+    Case("proc", "kill the supervisor", "os.kill(1, 9)"),
     Case(
         "proc",
         "read host command lines",
@@ -209,7 +220,53 @@ CASES = [
         "import ctypes; print(ctypes.CDLL(None).ptrace(16, 1, 0, 0))",
         printed("-1"),
     ),
-    Case("proc", "become root", "os.setuid(0)", failed("PermissionError")),
+    Case("proc", "become root", "os.setuid(0)", failed("OSError")),  # EPERM, or EINVAL: 0 unmapped
+    # -- escaping the namespaces (each call must fail: -1) --------------------------------
+    Case(
+        "escape",
+        "unshare a mount namespace and remount /",
+        "import ctypes; c = ctypes.CDLL(None)\n"
+        "print(c.unshare(0x00020000), c.mount(b'none', b'/', None, 32 | 4096, None))",
+        printed("-1 -1"),
+    ),
+    Case(
+        "escape",
+        "join the host network namespace via /proc/1/ns/net",
+        "import ctypes; fd = os.open('/proc/1/ns/net', os.O_RDONLY)\nprint(ctypes.CDLL(None).setns(fd, 0))",
+        lambda r: (not r["ok"]) or r["stdout"].startswith("-1") or pytest.fail(r["stdout"]),
+    ),
+    Case(
+        "escape",
+        "raw clone with CLONE_NEWUSER|CLONE_NEWNET",
+        "import ctypes; print(ctypes.CDLL(None).syscall(56, 0x10000000 | 0x40000000 | 17, 0, 0, 0, 0))",
+        printed("-1"),
+    ),
+    Case(
+        "escape",
+        "ptrace a child (PTRACE_TRACEME)",
+        "import ctypes\npid = os.fork()\nif pid == 0:\n"
+        "    os._exit(0 if ctypes.CDLL(None).ptrace(0, 0, 0, 0) == -1 else 3)\n"
+        "print('child', os.waitpid(pid, 0)[1])",
+        printed("child 0"),
+    ),
+    Case(
+        "escape",
+        "io_uring, bpf, perf_event_open, userfaultfd",
+        "import ctypes; c = ctypes.CDLL(None)\n"
+        "print([c.syscall(n, 0, 0, 0, 0, 0) for n in (425, 321, 298, 323)])",
+        printed("[-1, -1, -1, -1]"),
+    ),
+    Case(
+        "escape",
+        "write outside scratch: every writable-looking dir",
+        "hits = []\nfor d in ('/', '/tmp', '/proc', '/dev', '/usr', '/etc', os.path.dirname(os.getcwd())):\n"
+        "    try: open(os.path.join(d, 'escape-probe'), 'w').close(); hits.append(d)\n"
+        "    except OSError: pass\nprint('hits', hits)",
+        # the parent of scratch is the episode's own private tmpfs; anything else is a real escape
+        lambda r: (
+            all(h == "/scratch" for h in eval(r["stdout"].split("hits ", 1)[1])) or pytest.fail(r["stdout"])
+        ),
+    ),
     # -- memory / CPU / output -------------------------------------------------------------
     Case("exhaust", "4 GiB bytearray", "x = bytearray(4 << 30)", failed("MemoryError")),
     Case("exhaust", "numpy huge array", "import numpy as np; np.ones(10**10)", failed("MemoryError")),
@@ -374,4 +431,4 @@ def test_abuse(case: Case, canary: str, listener, host_process) -> None:  # noqa
 
 def test_corpus_size() -> None:
     groups = {c.group for c in CASES}
-    assert len(CASES) >= 40 and len(groups) >= 9
+    assert len(CASES) >= 45 and len(groups) >= 10

@@ -1,7 +1,10 @@
 """Launcher: `python -m distillery_worker.sandbox [flags]` starts one episode's sandbox.
 
 Speaks JSON lines on stdin/stdout (see supervisor.py). It re-executes itself with a scrubbed
-environment, unshares namespaces, forks the sandbox's PID 1 (the supervisor) and waits for it.
+environment, unshares namespaces (as a non-root user inside a new user namespace), forks the
+sandbox's PID 1 (the supervisor) and waits for it. Fails closed: if a required layer is off the
+supervisor answers `refused` and runs nothing, unless started with --allow-unsafe (the user's
+explicit opt-out, `--unsafe-no-sandbox` / DISTILLERY_SANDBOX=unsafe on the host side).
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import os
 import signal
 import sys
 
-from .isolation import Layers, Limits, build_root, enter_namespaces, episode_uid, prctl
+from . import procs
+from .isolation import SIMULATE_MISSING, Layers, Limits, build_root, enter_namespaces, episode_uid, prctl
 
 CLEAN_MARK = "DISTILLERY_SANDBOX_CLEAN"
-CLEAN_KEYS = {CLEAN_MARK, "PATH", "PYTHONPATH", "LC_ALL", "LC_CTYPE"}
+CLEAN_KEYS = {CLEAN_MARK, "PATH", "PYTHONPATH", "LC_ALL", "LC_CTYPE", SIMULATE_MISSING}
 PR_SET_PDEATHSIG = 1
 
 
@@ -29,6 +33,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--max-output", type=int, default=50_000, help="bytes of printed output kept per action")
     p.add_argument("--tools", default="", help="comma-separated host tools callable from code")
     p.add_argument("--preload", default="", help="comma-separated modules imported once before forking")
+    p.add_argument(
+        "--allow-unsafe",
+        action="store_true",
+        help="run code even if required isolation layers are off (the user's explicit opt-out)",
+    )
     return p.parse_args(argv)
 
 
@@ -39,6 +48,8 @@ def main() -> None:
         package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         argv = [sys.executable, "-m", "distillery_worker.sandbox", *sys.argv[1:]]
         env = {CLEAN_MARK: "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": package_root, "LC_ALL": "C.UTF-8"}
+        if os.environ.get(SIMULATE_MISSING):  # tests of the refusal path only: names layers to skip
+            env[SIMULATE_MISSING] = os.environ[SIMULATE_MISSING]
         os.execve(sys.executable, argv, env)
     args = _parse(sys.argv[1:])
     limits = Limits(
@@ -53,40 +64,41 @@ def main() -> None:
     layers.set("separate_process", True)
     layers.set("environment_scrubbed", True)
     layers.set("rlimits", True)
-    uid = episode_uid()
-    if os.geteuid() == 0:
-        enter_namespaces(layers)
-        layers.set("unprivileged_uid", True)
-    else:
-        for name in ("net_namespace", "pid_namespace", "mount_namespace", "unprivileged_uid"):
-            layers.set(name, False, "not started as root")
-        uid = os.getuid()
+    procs.sweep_orphan_scratch()  # left by launchers that were SIGKILLed
+    simulate = frozenset(filter(None, os.environ.get(SIMULATE_MISSING, "").split(",")))
+    launcher_pid = os.getpid()
+    uid = episode_uid() if os.geteuid() == 0 else os.getuid()
+    enter_namespaces(layers, simulate)
     pid = os.fork()
     if pid == 0:
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the launcher dies → PID 1 dies → the namespace dies
-        _supervise(layers, limits, uid, tools, args)
-        os._exit(0)
+        os._exit(_supervise(layers, limits, uid, tools, args, simulate, launcher_pid))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.close(0)
     _, status = os.waitpid(pid, 0)
     sys.exit(os.waitstatus_to_exitcode(status) if status else 0)
 
 
-def _supervise(layers: Layers, limits: Limits, uid: int, tools: list[str], args: argparse.Namespace) -> None:
+def _supervise(
+    layers: Layers,
+    limits: Limits,
+    uid: int,
+    tools: list[str],
+    args: argparse.Namespace,
+    simulate: frozenset[str],
+    launcher_pid: int,
+) -> int:
     from .supervisor import Supervisor
 
     if layers.active.get("mount_namespace"):
-        build_root(layers, args.scratch_mb)
+        build_root(layers, args.scratch_mb, simulate)
     else:
         layers.set("filesystem_view", False, "no mount namespace")
-    off = layers.off()
-    if off:
-        details = "; ".join(f"{name}: {layers.notes.get(name, 'unavailable')}" for name in off)
-        print(f"distillery sandbox: WARNING isolation layers OFF: {details}", file=sys.stderr, flush=True)
     for module in filter(None, args.preload.split(",")):
         __import__(module)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    Supervisor(layers, limits, uid, tools, args.max_output).run()
+    supervisor = Supervisor(layers, limits, uid, tools, args.max_output, args.allow_unsafe, launcher_pid)
+    return supervisor.run()
 
 
 if __name__ == "__main__":

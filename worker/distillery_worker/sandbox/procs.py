@@ -11,12 +11,13 @@ import signal
 import socket
 import stat
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from .channel import Channel
-from .isolation import PR_SET_PDEATHSIG, Layers, Limits, confine, prctl
+from .isolation import PR_SET_PDEATHSIG, Layers, Limits, confine, confine_candidate, prctl
 
 CLEAN_ENV = {
     "PATH": "/usr/bin:/bin",
@@ -126,10 +127,14 @@ def _become_worker(
     os.chdir(scratch)
     os.environ.clear()
     os.environ.update(CLEAN_ENV, HOME=scratch, TMPDIR=scratch)
-    confine(layers, limits, uid)
+    tempfile.tempdir = None  # the launcher's cached /tmp: tempfile must pick scratch up again
+    applied = confine(layers, limits, uid, scratch)
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after confine: a uid change clears it
     sock.setblocking(True)
-    Worker(Channel.over_socket(sock), tools).serve()
+    chan = Channel.over_socket(sock)
+    # What this worker really applied, before any code runs (the supervisor reports it as ready).
+    chan.send({"type": "confined", "layers": applied.active, "notes": applied.notes})
+    Worker(chan, tools, confine_candidate).serve()
 
 
 def parent_of(pid: int) -> int | None:
@@ -243,7 +248,30 @@ def unlock_dir(path: str, uid: int) -> None:
     os.chmod(path, 0o700)
 
 
-def host_scratch_root() -> str:
-    import tempfile
+SCRATCH_PREFIX = "distillery-sandbox-"
 
-    return tempfile.mkdtemp(prefix="distillery-sandbox-")
+
+def host_scratch_root(launcher_pid: int) -> str:
+    """Scratch on the host's disk (only when there is no private tmpfs): named after the launcher,
+    so a later sandbox can tell an orphan (its launcher was SIGKILLed) from a live episode's."""
+    path = tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{launcher_pid}-")
+    os.chmod(path, 0o711)  # a worker with its own uid may enter, not list
+    return path
+
+
+def sweep_orphan_scratch() -> list[str]:
+    """Remove this user's host scratch roots whose launcher is gone; returns what was removed."""
+    removed = []
+    tmp = tempfile.gettempdir()
+    for entry in os.scandir(tmp):
+        parts = entry.name[len(SCRATCH_PREFIX) :].split("-", 1)
+        if not entry.name.startswith(SCRATCH_PREFIX) or len(parts) != 2 or not parts[0].isdigit():
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and not os.path.exists(f"/proc/{parts[0]}"):
+            remove_tree(entry.path)
+            removed.append(entry.path)
+    return removed

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from .channel import Channel
@@ -80,8 +81,11 @@ def _reap_children() -> None:
 
 
 class Worker:
-    def __init__(self, chan: Channel, tools: list[str]):
+    def __init__(
+        self, chan: Channel, tools: list[str], confine_candidate: Callable[[str], None] | None = None
+    ):
         self.chan = chan
+        self.confine_candidate = confine_candidate  # narrows a SAG candidate to its own scratch
         self.pid = os.getpid()
         self.forking_candidates = False
         os.register_at_fork(after_in_child=self._after_fork_in_child)
@@ -223,6 +227,11 @@ class Worker:
                 self.chan = Channel.over_socket(socket.socket(fileno=sock_fd))
                 self._fresh_streams()
                 os.chdir(scratch)
+                if self.confine_candidate is not None:
+                    try:
+                        self.confine_candidate(scratch)
+                    except BaseException:  # noqa: BLE001 — never run a candidate less confined
+                        os._exit(70)
                 os.environ.update(HOME=scratch, TMPDIR=scratch)
                 tempfile.tempdir = None
                 return True

@@ -7,7 +7,9 @@ worker and keeps the winner, and kills every stray process after each action.
 Host → sandbox (stdin): {op: exec, id, code, timeout} · {op: fork, id, codes, timeout} ·
 {op: keep, id, index|null} · {op: tool_result, id, candidate, call, ok, value|error} · {op: close}.
 Sandbox → host (stdout): {type: ready, layers, notes, uid} · {type: tool_call, id, candidate,
-call, name, args, kwargs} · {type: result, id, result | results | error}.
+call, name, args, kwargs} · {type: result, id, result | results | error}; or, instead of ready,
+{type: refused, missing, layers, notes} when a required isolation layer is off (fail closed:
+no code runs unless the host started the sandbox with --allow-unsafe).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import os
 import selectors
 import signal
+import sys
 import time
 from typing import Any
 
@@ -24,16 +27,28 @@ from .isolation import SCRATCH, Layers, Limits
 from .procs import Proc
 
 GRACE_S = 1.5  # after the worker's own timer fires, how long before SIGKILL
+CONFINE_TIMEOUT_S = 30  # how long the first worker may take to confine itself and say so
 
 
 class Supervisor:
-    def __init__(self, layers: Layers, limits: Limits, uid: int, tools: list[str], max_output: int):
+    def __init__(
+        self,
+        layers: Layers,
+        limits: Limits,
+        uid: int,
+        tools: list[str],
+        max_output: int,
+        allow_unsafe: bool = False,
+        launcher_pid: int = 0,
+    ):
         self.layers, self.limits, self.uid, self.tools = layers, limits, uid, tools
         self.max_output = max_output
+        self.allow_unsafe = allow_unsafe
         self.host = Channel(0, 1)
         self.sel = selectors.DefaultSelector()
         self.sel.register(0, selectors.EVENT_READ, None)
-        self.scratch_root = SCRATCH if layers.active.get("filesystem_view") else procs.host_scratch_root()
+        self.host_scratch = not layers.active.get("filesystem_view")  # else a tmpfs dying with the ns
+        self.scratch_root = procs.host_scratch_root(launcher_pid) if self.host_scratch else SCRATCH
         self.current: Proc | None = None
         self.candidates: list[Proc] = []
         self.pending: dict[str, Any] | None = None  # the host op being served
@@ -55,6 +70,8 @@ class Supervisor:
             except (KeyError, ValueError):
                 pass
         for kill in (os.killpg, os.kill):  # its group first: what it spawned, even without a PID ns
+            if proc.pid <= 1:
+                break  # a candidate whose fork was never confirmed: there is no pid to kill
             try:
                 kill(proc.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -311,11 +328,66 @@ class Supervisor:
                 if now >= proc.deadline:
                     self._died(proc, "action exceeded its wall-clock timeout and was killed")
 
-    def run(self) -> None:
-        self.current = self._start_worker()
-        self.host.send(
-            {"type": "ready", "layers": self.layers.active, "notes": self.layers.notes, "uid": self.uid}
-        )
+    def _await_confined(self, proc: Proc) -> None:
+        """Merge the layers the first worker applied to itself; none if it died before saying."""
+        deadline = time.monotonic() + CONFINE_TIMEOUT_S
+        sel = selectors.DefaultSelector()
+        sel.register(proc.chan.fileno(), selectors.EVENT_READ)
+        msg = None
+        try:
+            while msg is None and (left := deadline - time.monotonic()) > 0:
+                msg = proc.chan.pop()
+                if msg is None and sel.select(left) and not proc.chan.fill():
+                    break
+        except ProtocolError:
+            msg = None
+        finally:
+            sel.close()
+        if msg is None or msg.get("type") != "confined" or not isinstance(msg.get("layers"), dict):
+            why = self._stdout(proc).strip()[-300:] or "no report"
+            self.layers.set("no_capabilities", False, f"the worker failed to confine itself: {why}")
+            return
+        notes = msg.get("notes") if isinstance(msg.get("notes"), dict) else {}
+        for name, on in msg["layers"].items():
+            self.layers.set(str(name), on is True, str(notes.get(name, "")))
+
+    def run(self) -> int:
+        """Serve the host until it closes; 3 (and no code run) if a required layer is off."""
+        try:
+            self.current = self._start_worker()
+            self._await_confined(self.current)
+            missing = self.layers.missing()
+            if missing and not self.allow_unsafe:
+                self.host.send(
+                    {
+                        "type": "refused",
+                        "missing": missing,
+                        "layers": self.layers.active,
+                        "notes": self.layers.notes,
+                    }
+                )
+                return 3
+            off = self.layers.off()
+            if off:
+                details = "; ".join(f"{name}: {self.layers.notes.get(name, 'unavailable')}" for name in off)
+                print(
+                    f"distillery sandbox: WARNING isolation layers OFF: {details}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            self.host.send(
+                {"type": "ready", "layers": self.layers.active, "notes": self.layers.notes, "uid": self.uid}
+            )
+            self._serve()
+            return 0
+        finally:
+            for proc in [self.current, *self.candidates]:
+                if proc is not None:
+                    self._forget(proc)
+            if self.host_scratch:
+                procs.remove_tree(self.scratch_root)
+
+    def _serve(self) -> None:
         while True:
             deadlines = [
                 p.deadline
