@@ -1,6 +1,7 @@
 "use client";
 // A run's trajectories: summary, filters and a keyset-paged table, all state in the URL
 // (?outcome=…&after=ID), every row a link that carries the filter to the trajectory page.
+import { UnsafeSandboxWarning } from "@/components/trace/UnsafeSandboxWarning";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
@@ -31,6 +32,7 @@ export function RunTrajectories({ filter, cursor }: { filter: TrajectoryFilter &
   return (
     <>
       <h1>{filter.run}</h1>
+      <UnsafeSandboxWarning unsafe={run.data?.unsafeSandbox ?? null} />
       {r && (
         <p className="subtitle">
           {r.model} · {r.mode} · {r.benchmark ?? "?"} ({r.split ?? "?"}) · {r.ftp ? "FTP" : "no FTP"} · {r.sag > 1 ? `SAG ×${r.sag}` : "no SAG"} · {r.status} ·{" "}

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { REASON_LABELS } from "@/server/annotations/reasons";
 import type { TrajectoryDetail } from "@/server/trajectories/detail";
 import { formatMs, outcomeLabel, STATUS_LABELS } from "./format";
+import { UnsafeSandboxWarning } from "./UnsafeSandboxWarning";
 
 export function VerdictBadge({ verdict, reason }: { verdict: "accept" | "reject" | null; reason?: string | null }) {
   if (!verdict) return <span className="verdict none">not reviewed</span>;
@@ -21,6 +22,7 @@ export function TraceHeader({ trajectory: t }: { trajectory: TrajectoryDetail })
   const latest = t.annotations[0];
   return (
     <header className="trace-head">
+      <UnsafeSandboxWarning unsafe={t.run.unsafeSandbox} />
       <div className="trace-meta">
         <Link href={`/runs/${encodeURIComponent(t.run.name)}`}>{t.run.name}</Link>
         <span className="badge">{t.run.model}</span>

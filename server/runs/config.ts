@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { withoutUrlCredentials } from "@/server/endpoints/url";
 import { nameSchema, toName } from "@/server/names";
+import { sandboxOptedOut } from "@/server/tools/sandbox/policy";
 
 export const runConfigInput = z.object({
   run: nameSchema.optional(),
@@ -27,6 +28,8 @@ export const runConfigInput = z.object({
   retriever: z.string().min(1).default("bm25"),
   seed: z.number().int().default(42),
   tags: z.array(z.string()).default([]),
+  /** Run model code even where the sandbox lacks required isolation layers (recorded on the run). */
+  unsafeNoSandbox: z.boolean().default(false),
 });
 export type RunConfigInput = z.input<typeof runConfigInput>;
 
@@ -34,6 +37,10 @@ export type RunConfig = Omit<z.output<typeof runConfigInput>, "run" | "temperatu
   run: string;
   temperature: number;
   topP: number;
+  /** "unsafe": started with the sandbox opt-out (flag or DISTILLERY_SANDBOX=unsafe). */
+  sandbox: "isolated" | "unsafe";
+  /** Isolation layers that were off, from the sandbox probe when the run started (never input). */
+  sandboxLayersOff?: string[];
 };
 
 /**
@@ -56,7 +63,9 @@ export function resolveRunConfig(input: RunConfigInput): RunConfig {
   // Credentials in a URL are dropped before the config is stored anywhere; keys come from the environment.
   const modelUrl = withoutUrlCredentials(parsed.modelUrl);
   const retriever = withoutUrlCredentials(parsed.retriever);
-  return { ...parsed, modelUrl, retriever, run, temperature, topP };
+  const unsafeNoSandbox = sandboxOptedOut(parsed.unsafeNoSandbox);
+  const sandbox = unsafeNoSandbox ? ("unsafe" as const) : ("isolated" as const);
+  return { ...parsed, modelUrl, retriever, run, temperature, topP, unsafeNoSandbox, sandbox };
 }
 
 function issue(path: string, message: string): z.core.$ZodIssue {

@@ -21,6 +21,9 @@ export type RunDeps = {
   retriever: () => Retriever;
   score: (question: Question, predicted: string | null) => Promise<Score>;
   startSession: () => Promise<CodeSession & { close: () => Promise<void> }>;
+  /** Checked once before any episode: throws if the sandbox cannot isolate (and no opt-out),
+   *  else the isolation layers that are off. Absent: nothing to check (tests' fake sessions). */
+  probeSandbox?: () => Promise<string[]>;
 };
 
 export type RunHooks = {
@@ -92,6 +95,14 @@ export async function selectQuestions(db: Db, config: RunConfig): Promise<Questi
 
 export async function generateRun(db: Db, config: RunConfig, deps: RunDeps, hooks: RunHooks = {}, jobId?: number) {
   const questionList = await selectQuestions(db, config);
+  if (config.mode === "agent" && deps.probeSandbox) {
+    // Fail closed before the first episode; an opted-out run stores which layers were off.
+    const sandboxLayersOff = await deps.probeSandbox();
+    config = { ...config, sandboxLayersOff };
+    if (sandboxLayersOff.length) {
+      hooks.log?.(`WARNING: unsafe sandbox (opted out): model code runs without ${sandboxLayersOff.join(", ")}`);
+    }
+  }
   const run = await findOrCreateRun(db, config, jobId);
   const done = await doneKeys(db, run.id);
   const work = questionList.flatMap((q) =>

@@ -1,5 +1,6 @@
 // Per-run numbers for `runs list|show`, the home page and the compare charts, computed in SQL
 // from the stored trajectories (indexed by run), so they are always in step with the data.
+import { unsafeSandboxOf } from "@/server/runs/sandbox-flag";
 import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { candidates, jobs, runs, steps, trajectories } from "@/db/schema";
@@ -110,6 +111,7 @@ function summary(run: typeof runs.$inferSelect) {
     split: config.split ?? null,
     ftp: Boolean(config.ftp),
     sag: config.sag ?? 1,
+    unsafeSandbox: unsafeSandboxOf(run.config),
     status: run.status,
     tags: run.tags,
     createdAt: run.createdAt,

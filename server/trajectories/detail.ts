@@ -6,6 +6,7 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { benchmarks, candidates, questions, runs, steps, trajectories } from "@/db/schema";
+import { unsafeSandboxOf } from "@/server/runs/sandbox-flag";
 import { annotationHistory } from "@/server/annotations/annotations";
 
 /** Characters of an observation or candidate output sent up front. */
@@ -92,7 +93,7 @@ export async function getTrajectory(db: Db, id: number, opts: { full?: boolean }
   const cfg = config as { ftp?: boolean; sag?: number };
   return {
     ...head,
-    run: { ...run, ftp: Boolean(cfg.ftp), sag: cfg.sag ?? 1 },
+    run: { ...run, ftp: Boolean(cfg.ftp), sag: cfg.sag ?? 1, unsafeSandbox: unsafeSandboxOf(config) },
     steps: stepRows.map((s) => ({ ...s, candidates: byStep.get(s.id) ?? [] })),
     annotations: await annotationHistory(db, id),
   };

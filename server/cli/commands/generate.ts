@@ -3,6 +3,7 @@ import { connectApi } from "@/server/client/api";
 import { runOrFollowJob } from "@/server/client/follow-job";
 import { jobHandlers } from "@/server/jobs/handlers";
 import { runConfigInput, resolveRunConfig } from "@/server/runs/config";
+import { isSandboxRefusal } from "@/server/tools/sandbox/policy";
 import type { Command } from "../command";
 import { printJson } from "../format";
 import { inputFromFlags, optionsFromSchema, usageErrorFromZod } from "../schema-flags";
@@ -29,6 +30,7 @@ const help: Record<string, string> = {
   retriever: "bm25 | URL of a Search-R1-compatible retriever (default bm25)",
   seed: "sampling seed (default 42)",
   tags: "tag for the compare page (repeatable)",
+  unsafeNoSandbox: "run model code even where the sandbox lacks isolation layers (recorded on the run)",
 };
 
 export const generateCommand: Command = {
@@ -46,7 +48,15 @@ export const generateCommand: Command = {
     }
     const conn = await connectApi();
     try {
-      const { jobId, run, kind } = await conn.api.runs.generate.mutate(input);
+      let queued;
+      try {
+        queued = await conn.api.runs.generate.mutate(input);
+      } catch (err) {
+        if (!isSandboxRefusal(err)) throw err;
+        console.error(`distillery: ${(err as Error).message}`); // one line: the layers and the opt-out
+        return 2;
+      }
+      const { jobId, run, kind } = queued;
       if (!args.values.json) console.error(`run "${run}" (job ${jobId}, via ${conn.via})`);
       const job = await runOrFollowJob(conn, jobId, run, jobHandlers()[kind]!);
       const summary = await conn.api.runs.get.query({ name: run }).catch(() => null);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseCommandArgs, UsageError } from "../../cli/command";
 import { sandboxCommand } from "../../cli/commands/sandbox";
 import { SandboxEpisode } from "./episode";
+import { probeSandbox } from "./probe";
 
 const open: SandboxEpisode[] = [];
 async function start(opts: Parameters<typeof SandboxEpisode.start>[0] = {}): Promise<SandboxEpisode> {
@@ -17,6 +18,7 @@ async function start(opts: Parameters<typeof SandboxEpisode.start>[0] = {}): Pro
 
 afterEach(async () => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
   await Promise.all(open.splice(0).map((e) => e.close()));
 });
 
@@ -27,6 +29,21 @@ describe("SandboxEpisode", () => {
     expect(await episode.exec("x = 20")).toMatchObject({ ok: true });
     const result = await episode.exec("print('doubling')\nx * 2 + 2");
     expect(result).toEqual({ ok: true, stdout: "doubling\n", value_repr: "42" });
+  });
+
+  it("fails closed: refuses without a required layer (one line: the layer, the opt-out); runs only when opted out", async () => {
+    // Test-only knob: the launcher pretends the kernel refused the network namespace.
+    vi.stubEnv("DISTILLERY_SANDBOX_SIMULATE_MISSING", "net_namespace");
+    const refusal = SandboxEpisode.start();
+    await expect(refusal).rejects.toThrow(
+      /^code sandbox refused to start: isolation layer\(s\) missing: net_namespace \(simulated for a test\)\. .*--unsafe-no-sandbox or set DISTILLERY_SANDBOX=unsafe\.$/,
+    );
+    await expect(probeSandbox({ mode: "agent", unsafeNoSandbox: false })).rejects.toThrow(/net_namespace/);
+    expect(await probeSandbox({ mode: "cot", unsafeNoSandbox: false })).toEqual([]); // CoT runs no code
+    expect(await probeSandbox({ mode: "agent", unsafeNoSandbox: true })).toEqual(["net_namespace"]);
+    const unsafe = await start({ allowUnsafe: true });
+    expect(unsafe.layersOff).toEqual(["net_namespace"]);
+    expect((await unsafe.exec("print(6 * 7)")).stdout).toBe("42\n");
   });
 
   it("answers tool calls made inside code through the handler", async () => {

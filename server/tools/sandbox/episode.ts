@@ -7,6 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { workerPython } from "../../python";
+import { SandboxRefused } from "./policy";
 
 export type ActionError = { type: string; message: string; traceback: string };
 
@@ -41,6 +42,8 @@ export type SandboxOptions = {
   /** Modules imported once before the worker forks (e.g. ["numpy"]), so actions start warm. */
   preload?: string[];
   onToolCall?: ToolHandler;
+  /** Run even if required isolation layers are off (the user's explicit opt-out, see policy.ts). */
+  allowUnsafe?: boolean;
 };
 
 export type Layers = Record<string, boolean>;
@@ -79,8 +82,12 @@ export class SandboxEpisode {
     if (opts.maxOutputBytes) args.push("--max-output", String(opts.maxOutputBytes));
     if (opts.tools?.length) args.push("--tools", opts.tools.join(","));
     if (opts.preload?.length) args.push("--preload", opts.preload.join(","));
-    // Nothing of the host's environment is passed on (the launcher scrubs it again anyway).
+    if (opts.allowUnsafe) args.push("--allow-unsafe");
+    // Nothing of the host's environment is passed on (the launcher scrubs it again anyway),
+    // except the knob with which tests simulate a kernel that refuses some layers.
     const env: Record<string, string> = { PATH: "/usr/bin:/bin", PYTHONPATH: path.join(process.cwd(), "worker") };
+    const simulate = process.env.DISTILLERY_SANDBOX_SIMULATE_MISSING;
+    if (simulate) env.DISTILLERY_SANDBOX_SIMULATE_MISSING = simulate;
     const child = spawn(workerPython(), args, { env: env as unknown as NodeJS.ProcessEnv });
     const episode = new SandboxEpisode(child, opts);
     await episode.attach();
@@ -131,7 +138,12 @@ export class SandboxEpisode {
         } catch {
           return; // the supervisor only writes JSON; anything else is ignored
         }
-        if (msg.type === "ready") {
+        if (msg.type === "refused") {
+          clearTimeout(startTimer);
+          const missing = Array.isArray(msg.missing) ? msg.missing.map(String) : [];
+          reject(new SandboxRefused(missing, (msg.notes as Record<string, string>) ?? {}));
+          this.child.kill("SIGKILL");
+        } else if (msg.type === "ready") {
           clearTimeout(startTimer);
           this.layers = (msg.layers as Layers) ?? {};
           this.notes = (msg.notes as Record<string, string>) ?? {};
@@ -251,11 +263,16 @@ function sandboxFailure(message: string): ActionResult {
   return { ok: false, stdout: "", value_repr: null, error: { type: "SandboxError", message, traceback: "" } };
 }
 
-/** Start a throwaway episode just to read which isolation layers the kernel allows. */
-export async function checkSandbox(): Promise<{ layers: Layers; notes: Record<string, string>; uid: number }> {
-  const episode = await SandboxEpisode.start();
+/**
+ * Start a throwaway episode just to read which isolation layers the kernel allows. Rejects with
+ * SandboxRefused when a required layer is missing, unless `allowUnsafe`.
+ */
+export async function checkSandbox(
+  opts: { allowUnsafe?: boolean } = {},
+): Promise<{ layers: Layers; notes: Record<string, string>; uid: number; layersOff: string[] }> {
+  const episode = await SandboxEpisode.start({ allowUnsafe: opts.allowUnsafe });
   try {
-    return { layers: episode.layers, notes: episode.notes, uid: episode.uid };
+    return { layers: episode.layers, notes: episode.notes, uid: episode.uid, layersOff: episode.layersOff };
   } finally {
     await episode.close();
   }

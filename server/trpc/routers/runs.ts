@@ -5,6 +5,7 @@ import { checkRunEndpoints } from "@/server/runs/endpoints";
 import { resolveRunConfig, runConfigInput } from "@/server/runs/config";
 import { findBenchmark } from "@/server/runs/generate";
 import { getRunByName, listRuns } from "@/server/runs/stats";
+import { probeSandbox } from "@/server/tools/sandbox/probe";
 import { researcherProcedure, viewerProcedure, router } from "../init";
 
 export const runsRouter = router({
@@ -19,6 +20,7 @@ export const runsRouter = router({
     const config = resolveRunConfig(input);
     checkRunEndpoints(config);
     await findBenchmark(ctx.db, config); // a wrong name is the caller's error, not a failed job
+    await probeSandbox(config); // fail closed: refuse to queue a run whose code can't be isolated
     const job = await enqueueJob(ctx.db, { kind: config.role === "student" ? "eval" : "generate", config });
     return { jobId: job.id, kind: job.kind, run: config.run };
   }),
