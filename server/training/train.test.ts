@@ -21,7 +21,8 @@ describe("distillery train (CLI)", () => {
   beforeAll(async () => {
     stub = await startStubLlm("Thought: compute\n```py\nprint(6 * 7)\nfinal_answer(42)\n```");
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-train-"));
-    tinyModel = path.join(dataDir, "tiny-model");
+    // Model directories load only from the model cache or <dataDir>/models/ (issue #16).
+    tinyModel = path.join(dataDir, "models", "tiny-base");
     execFileSync(workerPython(), ["-m", "distillery_worker.models", "tiny", tinyModel]);
     expect((await cli(dataDir, ["import-benchmarks"])).status).toBe(0);
     const gen = await cli(dataDir, ["generate", "--benchmark", "gsm_hard", "--limit", "4", "--model-url", stub.url, "--model", "m", "--run", "t"]);
@@ -53,14 +54,15 @@ describe("distillery train (CLI)", () => {
   });
 
   it("marks a job failed with the trainer's message when the base model is missing", { timeout: 120_000 }, async () => {
-    const res = await cli(dataDir, ["train", "--dataset", "ds", "--base", "/nonexistent/model", "--name", "broken", "--max-steps", "1"]);
+    const missing = path.join(dataDir, "models", "nonexistent");
+    const res = await cli(dataDir, ["train", "--dataset", "ds", "--base", missing, "--name", "broken", "--max-steps", "1"]);
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/training broken failed/);
     const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
     try {
       const failed = (await handle.db.select().from(jobs)).find((j) => j.kind === "train" && j.status === "failed");
       expect(failed?.error).toMatch(/nonexistent/);
-      expect(failed?.logTail).toContain("/nonexistent/model");
+      expect(failed?.logTail).toContain(missing);
     } finally {
       await handle.close();
     }

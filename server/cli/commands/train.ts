@@ -9,10 +9,10 @@ import { inputFromFlags, optionsFromSchema, usageErrorFromZod } from "../schema-
 
 const help: Record<string, string> = {
   dataset: "dataset NAME[@VERSION] to train on",
-  base: "base model: student (default) | teacher | embedded model id | model directory",
+  base: "base model: student (default) | teacher | embedded model id | a model directory inside the model cache or <data dir>/models/",
   name: "name of the trained student (default: <dataset>-<base>-lora)",
   backend: "local (child process here) | ray (an existing Ray cluster)",
-  rayAddress: "Ray dashboard address, e.g. http://127.0.0.1:8265",
+  rayAddress: "a configured Ray endpoint's name, or the dashboard address, e.g. http://127.0.0.1:8265 (not in team mode)",
   epochs: "epochs (default 2)",
   maxSteps: "stop after N optimizer steps",
   lr: "learning rate (default 2e-4)",
