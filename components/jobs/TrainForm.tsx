@@ -90,7 +90,7 @@ export function TrainForm({ initialDataset = "" }: { initialDataset?: string }) 
         </Labelled>
         {values.backend === "ray" && (
           <Labelled label="Ray address" error={errors.rayAddress}>
-            {textInput("rayAddress", "http://127.0.0.1:8265")}
+            {textInput("rayAddress", "endpoint name or http://127.0.0.1:8265")}
           </Labelled>
         )}
       </div>

@@ -135,6 +135,6 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
     const caller = createCallerFactory(appRouter)({ db: handle.db, user: "test" });
     const result = await caller.compare.runs({ runs: ["t-plain"] });
     expect(result.runs).toHaveLength(1);
-    await expect(caller.compare.runs({ runs: ["bad,name"] })).rejects.toThrow(/not a run name/);
+    await expect(caller.compare.runs({ runs: ["bad,name"] })).rejects.toThrow(/^runs.0: letters, digits/);
   });
 });
