@@ -121,8 +121,7 @@ describe("serving the network needs accounts", () => {
   });
 
   it("scripts/start.sh refuses HOST=0.0.0.0 without auth before starting anything", () => {
-    const env = { ...process.env, HOST: "0.0.0.0", PORT: "3999" };
-    delete env.DISTILLERY_AUTH_SECRET;
+    const env = { ...process.env, HOST: "0.0.0.0", PORT: "3999", DISTILLERY_AUTH_SECRET: "" };
     const result = spawnSync("bash", ["scripts/start.sh"], { env, encoding: "utf8", timeout: 30_000 });
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);

@@ -2,6 +2,7 @@
 // half-configured OIDC provider stops the server with a line naming the missing variable
 // instead of failing at the first sign-in.
 import { InputError } from "@/server/errors";
+import type { Env } from "@/server/runtime/mode";
 
 export type OidcConfig = {
   /** The issuer URL; its /.well-known/openid-configuration is the discovery document. */
@@ -21,7 +22,7 @@ export type AuthConfig = {
 };
 
 /** The auth configuration of team mode; throws an InputError naming what is wrong. */
-export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+export function authConfig(env: Env = process.env): AuthConfig {
   const secret = env.DISTILLERY_AUTH_SECRET ?? "";
   if (secret.length < 32) {
     throw new InputError("DISTILLERY_AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)");
@@ -31,7 +32,7 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   return { secret, publicUrl, oidc: oidcConfig(env, publicUrl) };
 }
 
-function oidcConfig(env: NodeJS.ProcessEnv, publicUrl: string | undefined): OidcConfig | undefined {
+function oidcConfig(env: Env, publicUrl: string | undefined): OidcConfig | undefined {
   const issuer = env.DISTILLERY_OIDC_ISSUER;
   const clientId = env.DISTILLERY_OIDC_CLIENT_ID;
   const clientSecret = env.DISTILLERY_OIDC_CLIENT_SECRET;

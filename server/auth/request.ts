@@ -3,7 +3,7 @@
 // the Host/Origin checks keep other pages out). Team mode: the account of a personal API token
 // (`Authorization: Bearer dst_…`) or of a Better Auth session cookie; the name header is ignored.
 import type { Db } from "@/db/client";
-import { serverMode } from "@/server/runtime/mode";
+import { serverMode, type Env } from "@/server/runtime/mode";
 import type { Actor } from "./actor";
 import { createAuth, type Auth } from "./better-auth";
 import { authConfig } from "./config";
@@ -16,7 +16,7 @@ export const DISPLAY_NAME_HEADER = "x-distillery-user";
 const auths = new WeakMap<Db, Auth>();
 
 /** The Better Auth instance of this database (team mode only), made on first use. */
-export function getAuth(db: Db, env: NodeJS.ProcessEnv = process.env): Auth {
+export function getAuth(db: Db, env: Env = process.env): Auth {
   let auth = auths.get(db);
   if (!auth) {
     auth = createAuth(db, authConfig(env));
@@ -26,7 +26,7 @@ export function getAuth(db: Db, env: NodeJS.ProcessEnv = process.env): Auth {
 }
 
 /** The caller of a request; null in team mode when it carries no valid token or session. */
-export async function actorOfRequest(req: Request, db: Db, env: NodeJS.ProcessEnv = process.env): Promise<Actor | null> {
+export async function actorOfRequest(req: Request, db: Db, env: Env = process.env): Promise<Actor | null> {
   if (serverMode(env) === "single-user") {
     const name = req.headers.get(DISPLAY_NAME_HEADER)?.trim().slice(0, 64);
     return { name: name || "anonymous", role: "admin", userId: null };
@@ -58,7 +58,7 @@ export async function authorize(
   least: Role,
 ): Promise<{ actor: Actor; refusal?: undefined } | { actor?: undefined; refusal: Response }> {
   const actor = await actorOfRequest(req, db);
-  if (!actor) return { refusal: Response.json({ error: "sign in first (or send an API token)" }, { status: 401 }) };
+  if (!actor) return { refusal: Response.json({ error: "sign in first (CLI: npx distillery login)" }, { status: 401 }) };
   if (!roleAllows(actor.role, least)) {
     return { refusal: Response.json({ error: `needs the ${least} role; ${actor.name} is ${actor.role}` }, { status: 403 }) };
   }

@@ -4,12 +4,12 @@
 import type { Db } from "@/db/client";
 import { InputError } from "@/server/errors";
 import { bindAddresses } from "@/server/runtime/bind";
-import { bindRefusal, serverMode } from "@/server/runtime/mode";
+import { bindRefusal, serverMode, type Env } from "@/server/runtime/mode";
 import { authConfig } from "./config";
 import { countUsers } from "./users";
 
 /** The line to exit with before serving anything, or null. Checks the bind addresses only. */
-export function startupRefusal(env: NodeJS.ProcessEnv = process.env, addresses = bindAddresses()): string | null {
+export function startupRefusal(env: Env = process.env, addresses = bindAddresses()): string | null {
   for (const address of addresses) {
     const refusal = bindRefusal(address, env);
     if (refusal) return refusal;
@@ -26,7 +26,7 @@ export function startupRefusal(env: NodeJS.ProcessEnv = process.env, addresses =
 }
 
 /** A hint for the log once the database is open: team mode with no account yet. */
-export async function firstAdminHint(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+export async function firstAdminHint(db: Db, env: Env = process.env): Promise<string | null> {
   if (serverMode(env) !== "team" || (await countUsers(db)) > 0) return null;
   return "team mode has no accounts yet: stop the server and run `npx distillery users add NAME --role admin`";
 }

@@ -3,8 +3,10 @@
 // personal API tokens, and is what any other bind address requires. Team mode is on exactly when
 // auth is configured: DISTILLERY_AUTH_SECRET (the session-signing secret) is set.
 export type ServerMode = "single-user" | "team";
+/** Environment variables as read here (process.env by default; tests pass their own). */
+export type Env = Readonly<Record<string, string | undefined>>;
 
-export function serverMode(env: NodeJS.ProcessEnv = process.env): ServerMode {
+export function serverMode(env: Env = process.env): ServerMode {
   return env.DISTILLERY_AUTH_SECRET ? "team" : "single-user";
 }
 
@@ -19,7 +21,7 @@ export function isLoopbackAddress(host: string): boolean {
  * (0.0.0.0, ::, a LAN address) reaches the network, and without accounts anyone there would be
  * the owner.
  */
-export function bindRefusal(host: string, env: NodeJS.ProcessEnv = process.env): string | null {
+export function bindRefusal(host: string, env: Env = process.env): string | null {
   if (isLoopbackAddress(host) || serverMode(env) === "team") return null;
   return (
     `refusing to serve on ${host || "all interfaces"} without accounts: set DISTILLERY_AUTH_SECRET for team mode ` +

@@ -38,7 +38,7 @@ export const createCallerFactory = t.createCallerFactory;
 /** The one place roles are enforced for the API: a procedure callable from `least` upwards. */
 function procedureFor(least: Role) {
   return publicProcedure.use(({ ctx, next }) => {
-    if (ctx.actor === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first (or send an API token)" });
+    if (ctx.actor === null) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first (CLI: npx distillery login)" });
     if (ctx.actor && !roleAllows(ctx.actor.role, least)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `needs the ${least} role; ${ctx.actor.name} is ${ctx.actor.role}` });
     }

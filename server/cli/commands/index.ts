@@ -6,11 +6,13 @@ import { experimentCommand } from "./experiment";
 import { generateCommand } from "./generate";
 import { answerableCommand, importBenchmarks } from "./import-benchmarks";
 import { jobsCommand } from "./jobs";
+import { loginCommand, logoutCommand } from "./login";
 import { runsCommand } from "./runs";
 import { sandboxCommand } from "./sandbox";
 import { searchCommand } from "./search";
 import { serveModelCommand } from "./serve-model";
 import { trainCommand } from "./train";
+import { usersCommand } from "./users";
 
 export const commands: Command[] = [
   importBenchmarks,
@@ -27,4 +29,8 @@ export const commands: Command[] = [
   jobsCommand,
   experimentCommand,
   compareCommand,
+  // accounts (team mode)
+  usersCommand,
+  loginCommand,
+  logoutCommand,
 ];
