@@ -3,6 +3,7 @@
 // pydantic_models.py). Every failure becomes one message naming the address and what to check.
 import http from "node:http";
 import https from "node:https";
+import { summariseRemoteError } from "@/server/endpoints/redact";
 import { JobBackendError } from "./types";
 
 export type RayJobStatus = "PENDING" | "RUNNING" | "STOPPED" | "SUCCEEDED" | "FAILED";
@@ -187,7 +188,7 @@ export class RayJobsClient {
   private httpMessage(method: string, path: string, status: number, text: string): string {
     // Ray answers errors with plain text: a sentence ("Job x does not exist") or a Python traceback,
     // whose last line says what went wrong.
-    const reason = text.trim().split("\n").filter(Boolean).pop()?.slice(0, 500) || `HTTP ${status}`;
+    const reason = summariseRemoteError(text.trim().split("\n").filter(Boolean).pop() ?? "", 300) || `HTTP ${status}`;
     if (status === 404 && !/^(Job|Package) /.test(text.trim())) {
       return `${this.address} has no ${method} ${path} (HTTP 404); is it ${DASHBOARD_HINT}?`;
     }
