@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AccountMenu } from "@/components/account/AccountMenu";
 import { Providers } from "@/components/trpc";
 import "./globals.css";
 
@@ -13,22 +14,23 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="topbar">
-          <Link href="/" className="brand">
-            Distillery
-          </Link>
-          <nav aria-label="Main">
-            <Link href="/">Benchmarks</Link>
-            <Link href="/#runs">Runs</Link>
-            <Link href="/annotate">Annotate</Link>
-            <Link href="/datasets">Datasets</Link>
-            <Link href="/jobs">Jobs</Link>
-            <Link href="/compare">Compare</Link>
-          </nav>
-        </header>
-        <main>
-          <Providers>{children}</Providers>
-        </main>
+        <Providers>
+          <header className="topbar">
+            <Link href="/" className="brand">
+              Distillery
+            </Link>
+            <nav aria-label="Main">
+              <Link href="/">Benchmarks</Link>
+              <Link href="/#runs">Runs</Link>
+              <Link href="/annotate">Annotate</Link>
+              <Link href="/datasets">Datasets</Link>
+              <Link href="/jobs">Jobs</Link>
+              <Link href="/compare">Compare</Link>
+            </nav>
+            <AccountMenu />
+          </header>
+          <main>{children}</main>
+        </Providers>
       </body>
     </html>
   );

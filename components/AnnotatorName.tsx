@@ -1,7 +1,10 @@
 "use client";
-// Who is annotating: a name kept in localStorage and sent as the x-distillery-user header
-// (components/trpc.tsx) with every API call, so verdicts record who gave them.
+// Who is annotating. Single-user mode: a name kept in localStorage and sent as the
+// x-distillery-user header (components/trpc.tsx) with every API call, so verdicts record who
+// gave them. Team mode: the signed-in account, which the server takes from the session.
+import { useQuery } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
+import { useTRPC } from "./trpc";
 
 export const ANNOTATOR_KEY = "distillery-user";
 
@@ -23,7 +26,16 @@ export function setAnnotatorName(name: string) {
 }
 
 export function AnnotatorName() {
+  const trpc = useTRPC();
+  const me = useQuery({ ...trpc.users.me.queryOptions(), staleTime: 60_000, retry: false });
   const name = useSyncExternalStore(subscribe, annotatorName, () => "");
+  if (me.data?.mode === "team") {
+    return (
+      <span className="annotator">
+        as <strong>{me.data.name}</strong>
+      </span>
+    );
+  }
   return (
     <label className="annotator">
       as

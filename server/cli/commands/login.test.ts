@@ -48,8 +48,9 @@ async function serveApp(): Promise<http.Server> {
       body: req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks),
     });
     const pathname = new URL(request.url).pathname;
-    const handler = pathname === "/api/health" ? health.GET : pathname.startsWith("/api/auth/") ? auth.POST : trpc.POST;
-    const response = await (request.method === "GET" && pathname.startsWith("/api/trpc/") ? trpc.GET : handler)(request);
+    const trpcHandler = (request.method === "GET" ? trpc.GET : trpc.POST) as (r: Request) => Promise<Response>;
+    const handler = pathname === "/api/health" ? health.GET : pathname.startsWith("/api/auth/") ? auth.POST : trpcHandler;
+    const response = await handler(request);
     const outHeaders: Record<string, string | string[]> = Object.fromEntries(response.headers);
     outHeaders["set-cookie"] = response.headers.getSetCookie();
     res.writeHead(response.status, outHeaders).end(Buffer.from(await response.arrayBuffer()));

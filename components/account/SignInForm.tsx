@@ -1,0 +1,57 @@
+"use client";
+// Signs in through Better Auth's endpoints (app/api/auth): user name + password, or the OIDC
+// provider, whose page the browser is sent to and which sends it back to `next`.
+import { useState } from "react";
+
+async function postJson(path: string, body: unknown): Promise<Response> {
+  return fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+export function SignInForm({ next, ssoLabel }: { next: string; ssoLabel?: string }) {
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  async function signInWithPassword(form: FormData) {
+    setBusy(true);
+    setError("");
+    const res = await postJson("/api/auth/sign-in/username", { username: form.get("username"), password: form.get("password") });
+    setBusy(false);
+    if (res.ok) window.location.assign(next);
+    else setError(res.status === 401 ? "Wrong user name or password." : `Sign-in failed (${res.status}).`);
+  }
+
+  async function signInWithSso() {
+    setBusy(true);
+    const res = await postJson("/api/auth/sign-in/social", { provider: "oidc", callbackURL: next });
+    const body = (await res.json().catch(() => ({}))) as { url?: string };
+    if (res.ok && body.url) return window.location.assign(body.url);
+    setBusy(false);
+    setError("The single sign-on provider could not be reached.");
+  }
+
+  return (
+    <form className="sign-in-form" action={signInWithPassword}>
+      <label>
+        User name
+        <input name="username" autoComplete="username" required autoFocus />
+      </label>
+      <label>
+        Password
+        <input name="password" type="password" autoComplete="current-password" required />
+      </label>
+      <button type="submit" disabled={busy}>
+        Sign in
+      </button>
+      {ssoLabel && (
+        <button type="button" disabled={busy} onClick={signInWithSso}>
+          {ssoLabel}
+        </button>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
