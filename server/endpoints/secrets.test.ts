@@ -85,7 +85,7 @@ describe("secrets", () => {
     expect(new Set(stub.authorizations)).toEqual(new Set([`Bearer ${KEY}`]));
 
     const run = await api.runs.get({ name: "keyed" });
-    expect((run as { config: { modelUrl: string } }).config.modelUrl).toBe(stub.url);
+    expect(run.config.modelUrl).toBe(stub.url);
     const dump = await dumpDatabase(handle.db);
     expect(dump.includes('"name":"keyed"')).toBe(true); // the dump does hold the run
     for (const secret of SECRETS) expect(dump.includes(secret), secret).toBe(false);
@@ -145,7 +145,7 @@ describe("secrets", () => {
       stub.authorizations.length = 0;
       expect((await runQueuedJob(handle.db)).status).toBe("succeeded");
       expect(stub.authorizations[0]).toBe(`Bearer ${KEY}`);
-      expect(((await api.runs.get({ name: "named" })) as { config: { modelUrl: string } }).config.modelUrl).toBe("stub");
+      expect((await api.runs.get({ name: "named" })).config.modelUrl).toBe("stub");
     } finally {
       delete process.env.DISTILLERY_AUTH_SECRET;
       fs.rmSync(file);

@@ -47,11 +47,15 @@ function realPath(p: string): string {
 }
 
 export function insideModelRoots(p: string): boolean {
-  const real = realPath(p);
-  return modelRoots().some((root) => {
-    const relative = path.relative(realPath(root), real);
-    return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
-  });
+  try {
+    const real = realPath(p);
+    return modelRoots().some((root) => {
+      const relative = path.relative(realPath(root), real);
+      return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+    });
+  } catch {
+    return false; // a path this process cannot even resolve (EACCES, a link loop) is not a model root's
+  }
 }
 
 /**

@@ -74,7 +74,12 @@ export const exportSftCommand: Command = {
 
 async function writeExport(api: Api, ref: string, file: string): Promise<{ records: number; file: string }> {
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, "w");
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, "w"); // with the rights of whoever runs the CLI
+  } catch (err) {
+    throw new UsageError(`export-sft: cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
   let records = 0;
   try {
     for (let offset: number | null = 0; offset !== null; ) {
@@ -113,6 +118,7 @@ export const importCommand: Command = {
   },
 };
 
+/** The file's text, read with the rights of whoever runs the CLI (the server never reads it). */
 function readImportFile(file: string): string {
   let size: number;
   try {
@@ -121,5 +127,9 @@ function readImportFile(file: string): string {
     throw new UsageError(`import: cannot read ${file}`);
   }
   if (size > IMPORT_MAX_CHARS) throw new UsageError(`import: ${file} is larger than ${IMPORT_MAX_CHARS / 1024 / 1024} MB; split it into parts`);
-  return fs.readFileSync(file, "utf8");
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`import: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
 }
