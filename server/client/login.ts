@@ -61,3 +61,10 @@ export async function loginWithPassword(url: string, user: string, password: str
     await fetch(`${origin}/api/auth/sign-out`, { method: "POST", headers: { cookie, origin } }).catch(() => undefined);
   }
 }
+
+/** Revoke a token on the workbench, found among its owner's tokens by its visible prefix. */
+export async function revokeOwnToken(url: string, token: string): Promise<boolean> {
+  const api = apiWith(url, { authorization: `Bearer ${token}` });
+  const mine = (await api.users.tokens.query()).find((t) => token.startsWith(t.prefix));
+  return mine ? (await api.users.revokeToken.mutate({ id: mine.id })).revoked : false;
+}

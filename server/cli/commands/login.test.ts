@@ -123,6 +123,7 @@ describe("distillery users / login against a team-mode workbench", () => {
     const { db } = await getServerDb();
     const rows = await db.select().from(apiTokens);
     expect(rows).toHaveLength(1);
+    expect(rows[0]!.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(rows)).not.toContain(token); // only the hash is kept
 
     const added = await cli("users", "add", "alice", "--role", "annotator");
@@ -133,7 +134,11 @@ describe("distillery users / login against a team-mode workbench", () => {
     // A token login (e.g. one made for a script) is checked before it is stored.
     const again = await cli("login", url, "--token", token);
     expect(again.code).toBe(0);
-    expect((await cli("logout", url)).lines).toEqual([`Forgot the token for ${url}.`]);
+    expect((await cli("logout", url)).lines).toEqual([`Revoked and forgot the token for ${url}.`]);
     expect((await cli("users", "list")).code).toBe(1);
+    // Revoked on the server: the token no longer works even when presented directly.
+    process.env.DISTILLERY_TOKEN = token;
+    expect((await cli("users", "list")).code).toBe(1);
+    delete process.env.DISTILLERY_TOKEN;
   });
 });

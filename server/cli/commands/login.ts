@@ -3,8 +3,8 @@
 // `Authorization: Bearer …` (server/client/api.ts).
 import readline from "node:readline";
 import { chosenWorkbench } from "@/server/client/api";
-import { removeCredential, saveCredential, workbenchKey } from "@/server/client/credentials";
-import { LoginError, loginWithPassword, loginWithToken, workbenchMode } from "@/server/client/login";
+import { removeCredential, saveCredential, tokenFor, workbenchKey } from "@/server/client/credentials";
+import { LoginError, loginWithPassword, loginWithToken, revokeOwnToken, workbenchMode } from "@/server/client/login";
 import { readOwner } from "@/server/runtime/owner";
 import { stringFlag, UsageError, type Command } from "../command";
 
@@ -73,11 +73,16 @@ export const loginCommand: Command = {
 
 export const logoutCommand: Command = {
   name: "logout",
-  summary: "forget the CLI's token for a workbench (revoke it in the workbench too)",
+  summary: "revoke the CLI's token for a workbench and forget it",
   usage: "[URL]",
   options: {},
   async run(args) {
     const url = targetUrl(args.positionals[0]);
-    console.log(removeCredential(url) ? `Forgot the token for ${url}.` : `No token stored for ${url}.`);
+    const token = tokenFor(url);
+    if (!token) return console.log(`No token stored for ${url}.`);
+    // Revoked on the server first; a workbench that cannot be reached still gets it forgotten here.
+    const revoked = await revokeOwnToken(url, token).catch(() => false);
+    removeCredential(url);
+    console.log(revoked ? `Revoked and forgot the token for ${url}.` : `Forgot the token for ${url} (the workbench did not revoke it).`);
   },
 };
