@@ -1,5 +1,6 @@
 // GET /api/datasets/<name>[@version]/export: download a dataset as SFT JSON lines (the file is
-// written under <dataDir>/exports/ first; no caller chooses a server path).
+// written under <dataDir>/exports/ first; no caller chooses a server path). Viewers may download,
+// as they may preview the dataset.
 import { authorize } from "@/server/auth/request";
 import { datasetDownload } from "@/server/datasets/download";
 import { getServerDb } from "@/server/runtime/db";
@@ -8,7 +9,6 @@ export const dynamic = "force-dynamic";
 
 export async function GET(req: Request, { params }: { params: Promise<{ ref: string }> }) {
   const { db } = await getServerDb();
-  // Reading a dataset is a viewer's right; in team mode that needs a session or an API token.
   const { refusal } = await authorize(req, db, "viewer");
   if (refusal) return refusal;
   const { ref } = await params;
