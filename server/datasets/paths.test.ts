@@ -140,6 +140,7 @@ describe("paths stay in the data directory", () => {
       expect(await badRequest(api.runs.generate({ benchmark: "gsm_hard", modelUrl: "embedded", model: "../../model" }))).toMatch(/^model: /);
       expect(await badRequest(api.training.train({ dataset: "ds", base: fake }))).toMatch(new RegExp(`^base: ${refused.source}`));
       expect(await badRequest(api.training.evaluate({ model: fake, benchmark: "gsm_hard" }))).toMatch(/^model: /);
+      expect(await badRequest(api.datasetPreview.tokens({ ref: "ds", base: fake }))).toMatch(new RegExp(`^base: ${refused.source}`));
       // A symlink inside the data directory that points outside is still outside.
       fs.mkdirSync(path.join(dataDir, "models"), { recursive: true });
       fs.symlinkSync(fake, path.join(dataDir, "models", "sneaky"));

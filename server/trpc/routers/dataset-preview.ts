@@ -8,6 +8,7 @@ import { findDataset } from "@/server/datasets/create";
 import { datasetRecords } from "@/server/datasets/export";
 import { formatSftRecord } from "@/server/datasets/sft-format";
 import { InputError } from "@/server/errors";
+import { checkModelRef } from "@/server/models/model-ref";
 import { workerPython } from "@/server/python";
 import { viewerProcedure, router } from "../init";
 
@@ -75,11 +76,12 @@ export const datasetPreviewRouter = router({
   tokens: viewerProcedure
     .input(z.object({ ref: z.string().min(1), base: z.string().min(1).default("student") }))
     .query(async ({ ctx, input }) => {
+      const base = checkModelRef(input.base, "base"); // only the model cache or a trained student's directory
       const dataset = await findDataset(ctx.db, input.ref);
-      const key = `${dataset.id}\u0000${input.base}`;
+      const key = `${dataset.id}\u0000${base}`;
       let pending = cache.get(key);
       if (!pending) {
-        pending = previewTokens(ctx.db, `${dataset.name}@${dataset.version}`, input.base);
+        pending = previewTokens(ctx.db, `${dataset.name}@${dataset.version}`, base);
         pending.catch(() => cache.delete(key)); // failures are not cached
         if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
         cache.set(key, pending);
