@@ -5,12 +5,8 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   // Serving the network without accounts is refused before the database is even opened.
-  const { startupRefusal, firstAdminHint } = await import("./server/auth/startup");
-  const refusal = startupRefusal();
-  if (refusal) {
-    console.error(`[distillery] ${refusal}`);
-    process.exit(2);
-  }
+  const { exitIfUnsafeToServe, firstAdminHint } = await import("./server/auth/startup");
+  exitIfUnsafeToServe();
   const { getServerDb } = await import("./server/runtime/db");
   const { startJobLoop } = await import("./server/jobs/runner");
   const { jobHandlers } = await import("./server/jobs/handlers");

@@ -25,6 +25,14 @@ export function startupRefusal(env: Env = process.env, addresses = bindAddresses
   return null;
 }
 
+/** Print the refusal and end the process (exit code 2) when it must not serve. */
+export function exitIfUnsafeToServe(): void {
+  const refusal = startupRefusal();
+  if (!refusal) return;
+  console.error(`[distillery] ${refusal}`);
+  process.exit(2);
+}
+
 /** A hint for the log once the database is open: team mode with no account yet. */
 export async function firstAdminHint(db: Db, env: Env = process.env): Promise<string | null> {
   if (serverMode(env) !== "team" || (await countUsers(db)) > 0) return null;
