@@ -15,7 +15,16 @@ import signal
 import sys
 
 from . import procs
-from .isolation import SIMULATE_MISSING, Layers, Limits, build_root, enter_namespaces, episode_uid, prctl
+from .isolation import (
+    SIMULATE_MISSING,
+    Layers,
+    Limits,
+    build_root,
+    enter_namespaces,
+    episode_uid,
+    prctl,
+    python_paths,
+)
 
 CLEAN_MARK = "DISTILLERY_SANDBOX_CLEAN"
 CLEAN_KEYS = {CLEAN_MARK, "PATH", "PYTHONPATH", "LC_ALL", "LC_CTYPE", SIMULATE_MISSING}
@@ -68,6 +77,7 @@ def main() -> None:
     simulate = frozenset(filter(None, os.environ.get(SIMULATE_MISSING, "").split(",")))
     launcher_pid = os.getpid()
     uid = episode_uid() if os.geteuid() == 0 else os.getuid()
+    python_paths()  # worked out now, with the caller's rights, for the view and Landlock
     enter_namespaces(layers, simulate)
     pid = os.fork()
     if pid == 0:

@@ -16,6 +16,14 @@ ToolHandler = Callable[[str, list[Any], dict[str, Any], "int | None"], Any]
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+class SandboxRefused(RuntimeError):
+    """The sandbox could not set up a required isolation layer and ran nothing (fail closed)."""
+
+    def __init__(self, missing: list[str], notes: dict[str, str]):
+        self.missing = missing
+        super().__init__(f"sandbox refused to start; missing: {', '.join(missing)} ({notes})")
+
+
 class Episode:
     def __init__(
         self,
@@ -26,7 +34,11 @@ class Episode:
         self.tools = tools or {}
         args = [sys.executable, "-m", "distillery_worker.sandbox", "--tools", ",".join(self.tools)]
         for key, value in flags.items():
-            args += [f"--{key.replace('_', '-')}", str(value)]
+            flag = f"--{key.replace('_', '-')}"
+            if value is True or value is False:
+                args += [flag] if value else []
+            else:
+                args += [flag, str(value)]
         # `env` adds variables (tests pass secrets to check that the launcher scrubs them).
         full_env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": PACKAGE_ROOT, **(env or {})}
         self.proc = subprocess.Popen(
@@ -34,6 +46,9 @@ class Episode:
         )
         self.next_id = 0
         ready = self._read()
+        if ready.get("type") == "refused":
+            self.close()
+            raise SandboxRefused(ready.get("missing", []), ready.get("notes", {}))
         if ready.get("type") != "ready":
             raise RuntimeError(f"sandbox did not start: {ready}")
         self.layers: dict[str, bool] = ready["layers"]

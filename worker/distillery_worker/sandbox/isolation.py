@@ -12,6 +12,7 @@ ones the sandbox cannot run without is ``REQUIRED`` (the supervisor refuses to s
 from __future__ import annotations
 
 import ctypes
+import functools
 import glob
 import os
 import platform
@@ -136,8 +137,12 @@ def enter_namespaces(layers: Layers, simulate_missing: frozenset[str] = frozense
     _libc.unshare(extra)
 
 
+@functools.cache
 def python_paths() -> list[str]:
-    """Host paths the interpreter needs, read-only: stdlib, site-packages, shared libraries."""
+    """Host paths the interpreter needs, read-only: stdlib, site-packages, shared libraries.
+
+    Cached, and first called by the launcher: a worker with its own uid may no longer be able to
+    read the directories (e.g. under root's home) from which these are worked out."""
     import distillery_worker
 
     # The stdlib and site dirs themselves, not their parent: for a distribution's Python that

@@ -67,7 +67,8 @@ def restrict(readable: list[str], writable: list[str], devices: list[str]) -> in
     """Enter a Landlock domain for this process and its future children; returns the ABI used.
 
     `readable`: read and execute beneath; `writable`: everything beneath; `devices`: read and write
-    the file itself. Paths that do not exist are skipped. Raises OSError if the kernel refuses.
+    the file itself. Paths that do not exist (or this uid cannot open) are skipped. Raises
+    OSError if the kernel refuses.
     """
     abi = abi_version()
     if abi == 0:
@@ -86,8 +87,8 @@ def restrict(readable: list[str], writable: list[str], devices: list[str]) -> in
         for path, rights in rules:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-            except FileNotFoundError:
-                continue
+            except (FileNotFoundError, PermissionError):
+                continue  # absent, or out of this uid's reach anyway: nothing to allow
             try:
                 if not os.path.isdir(path):
                     rights &= FILE_RIGHTS

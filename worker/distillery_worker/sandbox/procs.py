@@ -167,6 +167,7 @@ def kill_all_except(keep: set[int]) -> None:
 
 
 def _zombie(pid: str) -> bool:
+    """Dead: gone, or a zombie nobody reaped (a container's init may never reap)."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().rsplit(")", 1)[1].split()[0] == "Z"
@@ -271,7 +272,7 @@ def sweep_orphan_scratch() -> list[str]:
             st = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and not os.path.exists(f"/proc/{parts[0]}"):
+        if stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid() and _zombie(parts[0]):
             remove_tree(entry.path)
             removed.append(entry.path)
     return removed

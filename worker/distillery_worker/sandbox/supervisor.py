@@ -6,7 +6,7 @@ worker and keeps the winner, and kills every stray process after each action.
 
 Host → sandbox (stdin): {op: exec, id, code, timeout} · {op: fork, id, codes, timeout} ·
 {op: keep, id, index|null} · {op: tool_result, id, candidate, call, ok, value|error} · {op: close}.
-Sandbox → host (stdout): {type: ready, layers, notes, uid} · {type: tool_call, id, candidate,
+Sandbox → host (stdout): {type: ready, layers, notes, required, uid} · {type: tool_call, id, candidate,
 call, name, args, kwargs} · {type: result, id, result | results | error}; or, instead of ready,
 {type: refused, missing, layers, notes} when a required isolation layer is off (fail closed:
 no code runs unless the host started the sandbox with --allow-unsafe).
@@ -23,7 +23,7 @@ from typing import Any
 
 from . import procs
 from .channel import Channel, ProtocolError
-from .isolation import SCRATCH, Layers, Limits
+from .isolation import REQUIRED, SCRATCH, Layers, Limits
 from .procs import Proc
 
 GRACE_S = 1.5  # after the worker's own timer fires, how long before SIGKILL
@@ -376,7 +376,13 @@ class Supervisor:
                     flush=True,
                 )
             self.host.send(
-                {"type": "ready", "layers": self.layers.active, "notes": self.layers.notes, "uid": self.uid}
+                {
+                    "type": "ready",
+                    "layers": self.layers.active,
+                    "notes": self.layers.notes,
+                    "required": list(REQUIRED),
+                    "uid": self.uid,
+                }
             )
             self._serve()
             return 0
