@@ -1,18 +1,20 @@
 // Deterministic run tests: a scripted OpenAI-compatible stub server plays the model (real HTTP on
 // loopback), code runs in the real sandbox, trajectories land in a real database.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createChatClient } from "@/server/llm";
-import { candidates, steps, trajectories } from "@/db/schema";
+import { candidates, runs, steps, trajectories } from "@/db/schema";
 import { importBenchmarks } from "@/server/benchmarks/import";
 import { SandboxEpisode } from "@/server/tools/sandbox/episode";
+import { probeSandbox } from "@/server/tools/sandbox/probe";
+import { getTrajectory } from "@/server/trajectories/detail";
 import type { Retriever } from "@/server/tools/retrieval";
 import { testDatabases } from "@/test/databases";
 import { startStubLlm, type StubServer } from "@/test/stub-llm";
 import { resolveRunConfig } from "./config";
 import { generateRun, type RunDeps } from "./generate";
-import { runStats } from "./stats";
+import { getRunByName, runStats } from "./stats";
 
 const fakeRetriever: Retriever = {
   name: "fake",
@@ -190,6 +192,36 @@ describe.each(testDatabases().slice(0, 1))("generate runs on $name", ({ open }) 
         /exists with maxSteps=5/,
       );
     } finally {
+      await stub.close();
+    }
+  });
+
+  it("refuses to start without a required sandbox layer, before any episode; an opted-out run records it", async () => {
+    vi.stubEnv("DISTILLERY_SANDBOX_SIMULATE_MISSING", "net_namespace"); // test-only: a kernel without it
+    const stub = await startStubLlm(() => "Thought: done\n```py\nfinal_answer(13138980)\n```");
+    try {
+      const base = { benchmark: "gsm_hard", limit: 1, modelUrl: stub.url, model: "stub-model", concurrency: 1 };
+      const refused = resolveRunConfig({ ...base, run: "sandbox-refused" });
+      const run = generateRun(handle.db, refused, { ...deps(stub), probeSandbox: () => probeSandbox(refused) });
+      await expect(run).rejects.toThrow(/^code sandbox refused to start: .*net_namespace.*--unsafe-no-sandbox/);
+      expect(stub.requests).toEqual([]); // not one model call, not one episode
+      expect(await handle.db.select().from(runs).where(eq(runs.name, "sandbox-refused"))).toEqual([]);
+
+      const unsafe = resolveRunConfig({ ...base, run: "sandbox-unsafe", unsafeNoSandbox: true });
+      expect(unsafe.sandbox).toBe("unsafe");
+      const unsafeDeps = {
+        ...deps(stub),
+        startSession: () => SandboxEpisode.start({ tools: ["web_search"], allowUnsafe: true }),
+        probeSandbox: () => probeSandbox(unsafe),
+      };
+      const result = await generateRun(handle.db, unsafe, unsafeDeps);
+      const stored = await getRunByName(handle.db, "sandbox-unsafe");
+      expect(stored!.config).toMatchObject({ sandbox: "unsafe", sandboxLayersOff: ["net_namespace"] });
+      expect(stored!.unsafeSandbox).toEqual({ layersOff: ["net_namespace"] });
+      const [t] = await handle.db.select().from(trajectories).where(eq(trajectories.runId, result.runId));
+      expect((await getTrajectory(handle.db, t!.id))!.run.unsafeSandbox).toEqual({ layersOff: ["net_namespace"] });
+    } finally {
+      vi.unstubAllEnvs();
       await stub.close();
     }
   });

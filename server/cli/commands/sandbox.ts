@@ -1,9 +1,11 @@
 // `distillery sandbox run FILE` runs a Python file as one action of a fresh sandboxed episode;
-// `distillery sandbox check` prints which isolation layers the kernel allows here.
+// `distillery sandbox check` prints which isolation layers the kernel allows here, and whether
+// the sandbox would refuse to run code (a required layer off) without the explicit opt-out.
 import { readFileSync, statSync } from "node:fs";
 import { intFlag, jsonOption, stringFlag, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
 import { checkSandbox, SandboxEpisode, type ActionResult } from "../../tools/sandbox/episode";
+import { OPT_OUT_ENV, OPT_OUT_FLAG, sandboxOptedOut, SandboxRefused } from "../../tools/sandbox/policy";
 import { openRetriever, webSearch, type Retriever } from "../../tools/retrieval";
 
 const LAYER_HELP: Record<string, string> = {
@@ -12,7 +14,10 @@ const LAYER_HELP: Record<string, string> = {
   pid_namespace: "every process of the episode dies with it",
   mount_namespace: "private mount table",
   filesystem_view: "read-only Python + libs; writable scratch tmpfs only",
-  unprivileged_uid: "code runs as a per-episode uid without capabilities",
+  unprivileged_uid: "as root a per-episode uid; otherwise the user's uid in its own user namespace",
+  no_capabilities: "no capabilities at all, no way to regain any (no_new_privs)",
+  landlock: "kernel-enforced: read Python paths, write scratch only; no TCP; no signals out",
+  seccomp: "no ptrace, mount, namespaces, bpf, io_uring, keyrings, modules…",
   rlimits: "memory, CPU, file size, open files, processes",
   environment_scrubbed: "no host environment variables",
 };
@@ -28,11 +33,18 @@ function readCode(file: string | undefined): string {
   }
 }
 
-async function runFile(file: string | undefined, timeoutS: number, retrieverSpec: string, json: boolean): Promise<number> {
+async function runFile(
+  file: string | undefined,
+  timeoutS: number,
+  retrieverSpec: string,
+  json: boolean,
+  allowUnsafe: boolean,
+): Promise<number> {
   const code = readCode(file);
   let retriever: Retriever | undefined;
   const episode = await SandboxEpisode.start({
     timeoutS,
+    allowUnsafe,
     tools: ["web_search"],
     onToolCall: async (name, args, kwargs) => {
       if (name !== "web_search") throw new Error(`unknown tool ${name}`);
@@ -64,37 +76,54 @@ async function runFile(file: string | undefined, timeoutS: number, retrieverSpec
   return out.ok ? 0 : 1;
 }
 
+/** 0: every layer on; 1: only optional fences (Landlock, seccomp) off; 2: the sandbox refuses. */
 async function check(json: boolean): Promise<number> {
-  const report = await checkSandbox();
+  const report = await checkSandbox({ allowUnsafe: true }); // report everything, run nothing
+  const missing = report.required.filter((layer) => !report.layers[layer]);
   if (json) {
-    printJson(report);
+    printJson({ ...report, missing, refuses: missing.length > 0 });
   } else {
     const rows = Object.entries(report.layers).map(([layer, on]) => ({
       layer,
-      status: on ? "on" : "OFF",
+      status: on ? "on" : report.required.includes(layer) ? "OFF (required)" : "OFF",
       meaning: on ? (LAYER_HELP[layer] ?? "") : (report.notes[layer] ?? "unavailable"),
     }));
     console.log(table(rows, ["layer", "status", "meaning"]));
-    const off = rows.filter((r) => r.status === "OFF").length;
-    console.log(off ? `${off} isolation layer(s) OFF: model code is less contained than designed.` : "All isolation layers are on.");
+    const off = report.layersOff.length;
+    if (missing.length) {
+      console.log(
+        `The sandbox refuses to run model code here (missing: ${missing.join(", ")}); ` +
+          `${OPT_OUT_FLAG} or ${OPT_OUT_ENV} runs it anyway, less contained.`,
+      );
+    } else {
+      console.log(off ? `${off} optional isolation layer(s) OFF.` : "All isolation layers are on.");
+    }
   }
-  return Object.values(report.layers).every(Boolean) ? 0 : 1;
+  return missing.length ? 2 : report.layersOff.length ? 1 : 0;
 }
 
 export const sandboxCommand: Command = {
   name: "sandbox",
   summary: "run a Python file in the code tool's sandbox, or check its isolation layers",
-  usage: "run FILE [--json] [--timeout S] | check [--json]",
+  usage: "run FILE [--json] [--timeout S] [--unsafe-no-sandbox] | check [--json]",
   subcommands: ["run", "check"],
   options: {
     timeout: { type: "string", help: "wall-clock seconds for the action (default 10)" },
     retriever: { type: "string", help: 'backend of web_search() inside the code: "bm25" (default) or a URL' },
+    "unsafe-no-sandbox": { type: "boolean", help: "run even if isolation layers are missing (less contained)" },
     ...jsonOption,
   },
   async run(args) {
     const json = args.values.json === true;
     if (args.positionals[0] === "check") return check(json);
     const timeoutS = intFlag(args, "timeout", 10, { min: 1, max: 600 });
-    return runFile(args.positionals[1], timeoutS, stringFlag(args, "retriever") ?? "bm25", json);
+    const allowUnsafe = sandboxOptedOut(args.values["unsafe-no-sandbox"] === true);
+    try {
+      return await runFile(args.positionals[1], timeoutS, stringFlag(args, "retriever") ?? "bm25", json, allowUnsafe);
+    } catch (err) {
+      if (!(err instanceof SandboxRefused)) throw err;
+      console.error(`distillery: ${err.message}`);
+      return 2;
+    }
   },
 };

@@ -146,5 +146,25 @@ describe("distillery sandbox", () => {
     expect(await cli(["check", "--json"])).toBe(0);
     const report = JSON.parse(String(log.mock.calls[0]![0]));
     expect(report.layers).toMatchObject({ net_namespace: true, pid_namespace: true, filesystem_view: true });
+    expect(report.layers).toMatchObject({ no_capabilities: true, landlock: true, seccomp: true });
+    expect(report).toMatchObject({ missing: [], refuses: false });
+  });
+
+  it("refuses to run a file without a required layer (exit 2, one line) and runs it when opted out", async () => {
+    vi.stubEnv("DISTILLERY_SANDBOX_SIMULATE_MISSING", "pid_namespace");
+    const dir = mkdtempSync(path.join(tmpdir(), "sandbox-cli-"));
+    const file = path.join(dir, "script.py");
+    writeFileSync(file, "print('ran')\n");
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    expect(await cli(["run", file])).toBe(2);
+    expect(err.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringMatching(/^distillery: code sandbox refused to start: .*pid_namespace.*--unsafe-no-sandbox/),
+    ]);
+    expect(log).not.toHaveBeenCalled();
+    expect(await cli(["check"])).toBe(2);
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    expect(await cli(["run", file, "--unsafe-no-sandbox"])).toBe(0);
+    expect(out).toHaveBeenCalledWith("ran\n");
   });
 });

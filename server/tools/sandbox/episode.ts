@@ -61,6 +61,8 @@ export class SandboxError extends Error {}
 export class SandboxEpisode {
   layers: Layers = {};
   notes: Record<string, string> = {};
+  /** The layers without which the sandbox refuses to run code (unless opted out). */
+  required: string[] = [];
   uid = -1;
   private nextId = 1;
   private pending = new Map<number, Pending>();
@@ -147,6 +149,7 @@ export class SandboxEpisode {
           clearTimeout(startTimer);
           this.layers = (msg.layers as Layers) ?? {};
           this.notes = (msg.notes as Record<string, string>) ?? {};
+          this.required = Array.isArray(msg.required) ? msg.required.map(String) : [];
           this.uid = Number(msg.uid);
           this.warnIfWeak();
           resolve();
@@ -269,10 +272,11 @@ function sandboxFailure(message: string): ActionResult {
  */
 export async function checkSandbox(
   opts: { allowUnsafe?: boolean } = {},
-): Promise<{ layers: Layers; notes: Record<string, string>; uid: number; layersOff: string[] }> {
+): Promise<{ layers: Layers; notes: Record<string, string>; required: string[]; uid: number; layersOff: string[] }> {
   const episode = await SandboxEpisode.start({ allowUnsafe: opts.allowUnsafe });
   try {
-    return { layers: episode.layers, notes: episode.notes, uid: episode.uid, layersOff: episode.layersOff };
+    const { layers, notes, required, uid, layersOff } = episode;
+    return { layers, notes, required, uid, layersOff };
   } finally {
     await episode.close();
   }
