@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import readline from "node:readline";
 import { workerPython } from "@/server/python";
-import { checkModelPath, checkModelRef } from "./model-ref";
+import { checkModelPath, checkModelRef, modelRootsEnv } from "./model-ref";
 
 export const EMBEDDED = "embedded";
 
@@ -61,7 +61,7 @@ async function start(spec: EmbeddedSpec, log?: (line: string) => void): Promise<
   const args = ["-m", "distillery_worker.serve", "--model", spec.model, "--port", String(port), "--exit-with-stdin"];
   for (const [name, path] of Object.entries(spec.adapters ?? {})) args.push("--adapter", `${name}=${path}`);
   log?.(`starting the embedded model server for ${spec.model} on 127.0.0.1:${port}`);
-  const child = spawn(workerPython(), args, { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(workerPython(), args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...modelRootsEnv() } });
   let stderrTail = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString()).slice(-4000)));
   const stop = () => child.kill("SIGTERM");

@@ -26,6 +26,11 @@ export function modelRoots(): string[] {
   return [modelCacheDir(), studentsDir()];
 }
 
+/** For the worker processes the workbench starts: the worker checks model paths against the same roots at load time. */
+export function modelRootsEnv(): Record<string, string> {
+  return { DISTILLERY_MODEL_ROOTS: modelRoots().join(path.delimiter) };
+}
+
 const MODEL_ID = /^[A-Za-z0-9][\w.:+-]{0,199}$/;
 
 function looksLikePath(ref: string): boolean {

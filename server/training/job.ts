@@ -9,7 +9,7 @@ import { jobs, models } from "@/db/schema";
 import { findDataset } from "@/server/datasets/create";
 import { resolveEndpoint } from "@/server/endpoints/registry";
 import { InputError } from "@/server/errors";
-import { checkModelRef, studentsDir } from "@/server/models/model-ref";
+import { checkModelRef, modelRootsEnv, studentsDir } from "@/server/models/model-ref";
 import { isName, NAME_RULE } from "@/server/names";
 import { exportDataset } from "@/server/datasets/export";
 import { jobBackend } from "@/server/jobs/backends";
@@ -54,7 +54,9 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   const backend = jobBackend(
     config.backend === "ray" ? { backend: "ray", address: resolveEndpoint(config.rayAddress!, "ray").url } : { backend: "local" },
   );
-  const handle = await backend.submit({ entrypoint: argv, cwd: process.cwd(), name: config.name });
+  // Local runs check model paths again at load time; a Ray cluster has its own file system.
+  const env = config.backend === "local" ? modelRootsEnv() : undefined;
+  const handle = await backend.submit({ entrypoint: argv, cwd: process.cwd(), name: config.name, env });
   await ctx.db.update(jobs).set({ externalId: `${handle.backend}:${handle.id}` }).where(eq(jobs.id, ctx.job.id));
   const onAbort = () => void backend.stop(handle).catch(() => {});
   ctx.signal.addEventListener("abort", onAbort, { once: true });

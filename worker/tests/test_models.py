@@ -118,3 +118,22 @@ def test_cli_rejects_unknown_only_and_resolves_paths(cache: Path, capsys: pytest
     assert models_cli(["path", "teacher"]) == 2
     assert models_cli(["list"]) == 0
     assert ROLES["teacher"] in capsys.readouterr().out
+
+
+def test_model_roots_confine_paths_when_the_workbench_sets_them(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside = cache / "mine"
+    inside.mkdir(parents=True)
+    (inside / "config.json").write_text("{}")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "config.json").write_text("{}")
+    (cache / "link").symlink_to(outside)
+    monkeypatch.setenv("DISTILLERY_MODEL_ROOTS", str(cache))
+    assert resolve_model(str(inside)).path == inside.resolve()
+    for refused in (outside, cache / "link", cache / ".." / "elsewhere"):
+        with pytest.raises(ModelNotFound, match="load only from"):
+            resolve_model(str(refused))
+    monkeypatch.delenv("DISTILLERY_MODEL_ROOTS")
+    assert resolve_model(str(outside)).id == "elsewhere"  # the owner's own serve-model: any path

@@ -8,7 +8,7 @@ import { findDataset } from "@/server/datasets/create";
 import { datasetRecords } from "@/server/datasets/export";
 import { formatSftRecord } from "@/server/datasets/sft-format";
 import { InputError } from "@/server/errors";
-import { checkModelRef } from "@/server/models/model-ref";
+import { checkModelRef, modelRootsEnv } from "@/server/models/model-ref";
 import { workerPython } from "@/server/python";
 import { viewerProcedure, router } from "../init";
 
@@ -37,7 +37,7 @@ function runPreview(record: string, base: string): Promise<Omit<TokenPreview, "d
   return new Promise((resolve, reject) => {
     const child = spawn(workerPython(), ["-m", "distillery_worker.train.preview", "--base", base], {
       cwd,
-      env: { ...process.env, PYTHONPATH: pythonPath },
+      env: { ...process.env, PYTHONPATH: pythonPath, ...modelRootsEnv() },
       timeout: PREVIEW_TIMEOUT_MS,
     });
     let stdout = "";

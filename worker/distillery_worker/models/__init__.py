@@ -52,6 +52,23 @@ def is_installed(model_id: str) -> bool:
     return (installed_path(model_id) / MARKER).is_file()
 
 
+MODEL_ROOTS_ENV = "DISTILLERY_MODEL_ROOTS"
+
+
+def _check_model_roots(path: Path) -> None:
+    """When the workbench starts this process for an API caller it sets DISTILLERY_MODEL_ROOTS
+    (os.pathsep-separated): a model path must then resolve, symlinks followed, inside one of them.
+    Checked here too, at load time, so a link swapped after the workbench's own check still fails.
+    Unset (the owner's own ``serve-model``), any path loads."""
+    roots = [Path(r).resolve() for r in os.environ.get(MODEL_ROOTS_ENV, "").split(os.pathsep) if r]
+    if not roots:
+        return
+    real = path.resolve()
+    if not any(real != root and real.is_relative_to(root) for root in roots):
+        allowed = ", ".join(map(str, roots))
+        raise ModelNotFound(f"model '{path.name}': model directories load only from {allowed}")
+
+
 def resolve_model(name: str) -> ResolvedModel:
     """``student`` / ``teacher`` / a registry id / a model directory / a ``.gguf`` file → where
     to load it from. Never falls back to another model: an unknown name is an error."""
@@ -64,6 +81,7 @@ def resolve_model(name: str) -> ResolvedModel:
             )
         return ResolvedModel(model_id, installed_path(model_id))
     path = Path(name).expanduser()
+    _check_model_roots(path)
     if path.is_dir() and (path / "config.json").is_file():
         return ResolvedModel(path.resolve().name, path.resolve())
     if path.is_file() and path.suffix == ".gguf":
