@@ -82,7 +82,7 @@ export function checkEndpointChoice(value: string, kind: EndpointKind, field: st
     }
     return;
   }
-  throw new InputError(`${field}: no ${kind} endpoint named "${value.slice(0, 100)}" (${choices})`);
+  throw new InputError(`${field}: ${unknownEndpoint(value, kind, env)}`);
 }
 
 export type ResolvedEndpoint = { url: string; apiKey?: string };
@@ -92,7 +92,13 @@ export function resolveEndpoint(value: string, kind: EndpointKind, env: NodeJS.P
   const configured = loadEndpoints(env).get(value);
   if (configured) return { url: configured.url, apiKey: apiKeyFromEnv(configured.apiKeyEnv, kind, env) };
   if (isHttpUrl(value)) return { url: withoutUrlCredentials(value), apiKey: apiKeyFromEnv(undefined, kind, env) };
-  throw new InputError(`no ${kind} endpoint named "${value.slice(0, 100)}" (${namesOf(kind, env).join(", ") || "none configured"})`);
+  throw new InputError(unknownEndpoint(value, kind, env));
+}
+
+function unknownEndpoint(value: string, kind: EndpointKind, env: NodeJS.ProcessEnv): string {
+  const known = namesOf(kind, env).join(", ") || "none configured";
+  const url = serverMode(env) === "team" ? "" : ", or an http(s) URL";
+  return `no ${kind} endpoint named "${value.slice(0, 100)}" (known: ${known}${url})`;
 }
 
 /** A retriever field as openRetriever takes it: "bm25", or the resolved URL and its key. */

@@ -62,7 +62,7 @@ describe("distillery search", () => {
   it.each([
     [["search"], /missing QUERY/],
     [["search", "x", "--k", "0"], /--k must be ≥ 1/],
-    [["search", "x", "--retriever", "elastic"], /retriever must be "bm25" or an http\(s\) URL/],
+    [["search", "x", "--retriever", "elastic"], /no retriever endpoint named "elastic" \(known: bm25, or an http\(s\) URL\)/],
   ])("rejects %j with one line and exit code 2", async (argv, message) => {
     const io = capture();
     expect(await main(argv)).toBe(2);

@@ -1,4 +1,5 @@
 // `distillery search QUERY`: what the agent's web_search tool would see, from the shell.
+import { retrieverTarget } from "@/server/endpoints/registry";
 import { intFlag, jsonOption, stringFlag, UsageError, type Command } from "../command";
 import { printJson } from "../format";
 import {
@@ -15,7 +16,7 @@ export const searchCommand: Command = {
   usage: 'QUERY [--k N] [--retriever bm25|URL] [--json]',
   options: {
     k: { type: "string", help: `number of passages (default ${WEB_SEARCH_TOP_K})` },
-    retriever: { type: "string", help: '"bm25" (local corpus, default) or a Search-R1 server URL' },
+    retriever: { type: "string", help: '"bm25" (local corpus, default), a configured retriever\'s name, or a Search-R1 server URL' },
     timeout: { type: "string", help: "seconds to wait for a remote retriever (default 30)" },
     ...jsonOption,
   },
@@ -27,8 +28,10 @@ export const searchCommand: Command = {
     const spec = stringFlag(args, "retriever") ?? "bm25";
     const json = args.values.json === true;
     try {
-      const retriever = openRetriever(spec, {
-        remote: { timeoutMs: timeoutS * 1000 },
+      // "bm25", a configured retriever's name (endpoints.json) or a URL; a key from the environment.
+      const target = retrieverTarget(spec);
+      const retriever = openRetriever(target.spec, {
+        remote: { timeoutMs: timeoutS * 1000, apiKey: target.apiKey },
         bm25: {
           onBuild: (corpus) => {
             if (!json) console.error(`building the BM25 index of ${corpus.passages.length} passages (once per corpus)…`);
