@@ -52,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`distillery: ${err.message}; try again when it finishes`);
       return 1;
     }
-    throw err;
+    // A bug: the stack helps, but it may quote a URL or a server's reply, so it is redacted too.
+    console.error(redact(err instanceof Error ? (err.stack ?? err.message) : String(err)));
+    return 1;
   }
 }
