@@ -76,9 +76,9 @@ describe("paths stay in the data directory", () => {
     it("exports only under <dataDir>/exports/: a caller's `out` is no input any more", async () => {
       const target = path.join(outside, "profile", ".bashrc");
       const result = await api.datasets.export({ ref: "ds", out: target } as { ref: string });
-      expect(result.file).toBe(path.join(dataDir, "exports", "ds-v1.jsonl"));
+      expect(result.file).toBe(path.join("exports", "ds-v1.jsonl")); // relative to the data directory
       expect(result.download).toBe("/api/datasets/ds%401/export");
-      expect(fs.readFileSync(result.file, "utf8").trim().split("\n")).toHaveLength(3);
+      expect(fs.readFileSync(path.join(dataDir, result.file), "utf8").trim().split("\n")).toHaveLength(3);
       expect(fs.existsSync(path.dirname(target))).toBe(false);
     });
 

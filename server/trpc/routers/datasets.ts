@@ -1,4 +1,6 @@
+import path from "node:path";
 import { z } from "zod";
+import { dataDir } from "@/db/client";
 import { createDataset, datasetSpec, findDataset, listDatasets } from "@/server/datasets/create";
 import { datasetLines, datasetRecords, exportDatasetToDataDir } from "@/server/datasets/export";
 import { IMPORT_MAX_CHARS, importSft } from "@/server/datasets/import";
@@ -19,7 +21,9 @@ export const datasetsRouter = router({
     // Written under <dataDir>/exports/ only; the caller downloads it from `download`.
     .mutation(async ({ ctx, input }) => {
       const result = await exportDatasetToDataDir(ctx.db, input.ref);
-      return { ...result, download: `/api/datasets/${encodeURIComponent(result.dataset)}/export` };
+      // The file's place inside the data directory only: callers need not learn the server's paths.
+      const file = path.relative(dataDir(), result.file);
+      return { ...result, file, download: `/api/datasets/${encodeURIComponent(result.dataset)}/export` };
     }),
   /** One page of the export as JSON lines: the CLI writes them to its own --out file. */
   exportLines: viewerProcedure
