@@ -44,7 +44,7 @@ test("a page sends the browser to sign in; the session then carries the API; sig
   await page.getByLabel("User name").fill("alice");
   await page.getByLabel("Password").fill("wrong-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong user name or password.");
+  await expect(page.locator(".sign-in-form").getByRole("alert")).toHaveText("Wrong user name or password.");
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(`${BASE}/annotate`);

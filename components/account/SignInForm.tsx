@@ -30,7 +30,14 @@ export function SignInForm({ next, ssoLabel }: { next: string; ssoLabel?: string
   }
 
   return (
-    <form className="sign-in-form" action={signInWithPassword}>
+    <form
+      className="sign-in-form"
+      // Not a form action: React resets an action's form afterwards, losing the user name on a typo.
+      onSubmit={(e) => {
+        e.preventDefault();
+        void signInWithPassword(new FormData(e.currentTarget));
+      }}
+    >
       <label>
         User name
         <input name="username" autoComplete="username" required autoFocus />

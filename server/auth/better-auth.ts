@@ -14,6 +14,20 @@ export function createAuth(db: Db, config: AuthConfig) {
     secret: config.secret,
     baseURL: config.publicUrl,
     basePath: "/api/auth",
+    // Better Auth refuses cookie-carrying requests from origins it does not trust. The workbench's
+    // own origin is the Host a request was sent to (the HTTP boundary, server/http, has already
+    // refused foreign Host names). Not request.url: behind Next it may name the bind address.
+    trustedOrigins: (request) => {
+      const host = request?.headers.get("host");
+      return [config.publicUrl, ...(host ? [`http://${host}`, `https://${host}`] : [])];
+    },
+    advanced: {
+      // On everywhere, tests included (Better Auth would skip it under NODE_ENV=test).
+      disableOriginCheck: false,
+      // Secure cookies follow the public URL's scheme; without one, Better Auth's default (secure
+      // in production, which browsers honour on http://127.0.0.1 and localhost only).
+      ...(config.publicUrl ? { useSecureCookies: config.publicUrl.startsWith("https://") } : {}),
+    },
     database: drizzleAdapter(db, {
       provider: "pg",
       schema: { user: users, session: sessions, account: accounts, verification: verifications },

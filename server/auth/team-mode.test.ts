@@ -97,6 +97,20 @@ describe.each(testDatabases())("team mode on $name", ({ open }) => {
     expect(cookie).toMatch(/session_token=/);
     const me = await call(db, "users.me", undefined, { cookie, "x-distillery-user": "root" }, "query");
     expect(me.data).toEqual({ mode: "team", name: "sam", role: "researcher", signedIn: true });
+    // Signing out from the workbench's own origin ends the session in the database. Behind Next the
+    // request's URL may name the bind address rather than the Host the browser used; the Host counts.
+    const signOut = (from: string) =>
+      getAuth(db).handler(
+        new Request("http://localhost:3000/api/auth/sign-out", {
+          method: "POST",
+          headers: { host: "127.0.0.1:3000", cookie, origin: from, "content-type": "application/json" },
+          body: "{}",
+        }),
+      );
+    expect((await signOut("http://evil.example")).status).toBe(403);
+    expect((await call(db, "users.me", undefined, { cookie }, "query")).status).toBe(200);
+    expect((await signOut(ORIGIN)).status).toBe(200);
+    expect((await call(db, "users.me", undefined, { cookie }, "query")).status).toBe(401);
   });
 
   it("enforces the role matrix: viewer reads, annotator annotates, researcher launches, admin manages users", async () => {
