@@ -122,7 +122,9 @@ def processes_of(uid: int) -> list[int]:
         if not name.isdigit() or int(name) == me:
             continue
         try:
-            if int(_status(name)["Uid"].split()[0]) != uid:
+            status = _status(name)
+            # A zombie (killed, not yet reaped by its parent) runs nothing: not a process left running.
+            if int(status["Uid"].split()[0]) != uid or status["State"].startswith("Z"):
                 continue
             if uid == os.getuid():
                 with open(f"/proc/{name}/cmdline", "rb") as f:

@@ -27,7 +27,8 @@ from .isolation import (
 )
 
 CLEAN_MARK = "DISTILLERY_SANDBOX_CLEAN"
-CLEAN_KEYS = {CLEAN_MARK, "PATH", "PYTHONPATH", "LC_ALL", "LC_CTYPE", SIMULATE_MISSING}
+# TMPDIR: where scratch goes when there is no private tmpfs (opt-out), and where orphans are swept.
+CLEAN_KEYS = {CLEAN_MARK, "PATH", "PYTHONPATH", "LC_ALL", "LC_CTYPE", "TMPDIR", SIMULATE_MISSING}
 PR_SET_PDEATHSIG = 1
 
 
@@ -59,6 +60,8 @@ def main() -> None:
         env = {CLEAN_MARK: "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": package_root, "LC_ALL": "C.UTF-8"}
         if os.environ.get(SIMULATE_MISSING):  # tests of the refusal path only: names layers to skip
             env[SIMULATE_MISSING] = os.environ[SIMULATE_MISSING]
+        if os.environ.get("TMPDIR"):
+            env["TMPDIR"] = os.environ["TMPDIR"]
         os.execve(sys.executable, argv, env)
     args = _parse(sys.argv[1:])
     limits = Limits(
