@@ -4,9 +4,9 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDb } from "@/db/client";
-import { trajectories } from "@/db/schema";
+import { runs, trajectories } from "@/db/schema";
 import { runCli } from "@/test/cli";
 import { startStubLlm, type StubServer } from "@/test/stub-llm";
 
@@ -54,6 +54,35 @@ describe("distillery generate (CLI)", () => {
     const unknown = await cli(dataDir, ["generate", "--benchmark", "nope", "--model-url", stub.url, "--model", "m"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/no benchmark "nope"/);
+  });
+
+  it("refuses to start when the sandbox cannot isolate (exit 2, one line), and records an explicit opt-out", async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-cli-sandbox-")); // the other tests count trajectories
+    expect((await cli(own, ["import-benchmarks"])).status).toBe(0);
+    vi.stubEnv("DISTILLERY_SANDBOX_SIMULATE_MISSING", "net_namespace"); // test-only: a kernel without it
+    try {
+      const base = ["generate", "--benchmark", "gsm_hard", "--limit", "1", "--model-url", stub.url, "--model", "stub-model"];
+      const before = stub.requests.length;
+      const refused = await cli(own, [...base, "--run", "no-sandbox"]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr.trim().split("\n")).toEqual([
+        expect.stringMatching(/code sandbox refused to start: .*net_namespace.*--unsafe-no-sandbox or set DISTILLERY_SANDBOX=unsafe/),
+      ]);
+      expect(stub.requests.length).toBe(before); // no episode, not one model call
+      const unsafe = await cli(own, [...base, "--run", "opted-out", "--unsafe-no-sandbox"]);
+      expect(unsafe.status).toBe(0);
+      const handle = await openDb({ url: "", dir: path.join(own, "pglite") });
+      try {
+        const stored = await handle.db.select({ name: runs.name, config: runs.config }).from(runs);
+        expect(stored.find((r) => r.name === "no-sandbox")).toBeUndefined();
+        const opted = stored.find((r) => r.name === "opted-out")!.config;
+        expect(opted).toMatchObject({ sandbox: "unsafe", unsafeNoSandbox: true, sandboxLayersOff: ["net_namespace"] });
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("fails with a clear message when the endpoint is unreachable", async () => {
