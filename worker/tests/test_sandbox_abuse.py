@@ -259,13 +259,10 @@ CASES = [
     Case(
         "escape",
         "write outside scratch: every writable-looking dir",
-        "hits = []\nfor d in ('/', '/tmp', '/proc', '/dev', '/usr', '/etc', os.path.dirname(os.getcwd())):\n"
+        "hits = []\nfor d in ('/', '/tmp', '/proc', '/dev', '/usr', '/etc', '/scratch'):\n"
         "    try: open(os.path.join(d, 'escape-probe'), 'w').close(); hits.append(d)\n"
         "    except OSError: pass\nprint('hits', hits)",
-        # the parent of scratch is the episode's own private tmpfs; anything else is a real escape
-        lambda r: (
-            all(h == "/scratch" for h in eval(r["stdout"].split("hits ", 1)[1])) or pytest.fail(r["stdout"])
-        ),
+        printed("hits []"),  # not even the root of the episode's own scratch tmpfs
     ),
     # -- memory / CPU / output -------------------------------------------------------------
     Case("exhaust", "4 GiB bytearray", "x = bytearray(4 << 30)", failed("MemoryError")),

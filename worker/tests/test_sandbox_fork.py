@@ -112,3 +112,19 @@ def test_host_keeps_serving_other_episodes() -> None:
             break
         time.sleep(0.05)
     assert processes_of(uid) == []
+
+
+def test_a_candidate_reaches_nothing_outside_its_own_copy(ep: Episode) -> None:
+    ep.exec("open('mine', 'w').write('base')")
+    probe = (
+        "import os\nout = []\n"
+        "for what, act in (('list worker domain', lambda: os.listdir('../..')),\n"
+        "                  ('write worker domain', lambda: open('../../x', 'w')),\n"
+        "                  ('list scratch root', lambda: os.listdir('/scratch')),\n"
+        "                  ('write scratch root', lambda: open('/scratch/x', 'w'))):\n"
+        "    try:\n        act(); out.append(what)\n    except OSError:\n        pass\n"
+        "print('reached', out, open('mine').read())"
+    )
+    results = ep.fork([probe] * 3)
+    assert [r["stdout"] for r in results] == ["reached [] base\n"] * 3
+    ep.keep(None)

@@ -51,8 +51,9 @@ What it does NOT protect against:
 - SAG candidates share a uid: without Landlock ABI 6 one candidate can send signals to a sibling
   or to the parent worker (a killed candidate simply fails); it can't read their memory or
   files. File descriptors opened before the fork (an open file object in the state) are shared.
-  The episode's worker (not its candidates) may write anywhere in the episode's own scratch
-  tmpfs, including its candidates' copies.
+  A worker's Landlock domain holds its candidates' copies of scratch (a domain can only narrow
+  its parent's), so while candidates run the worker could write into them; each candidate
+  reaches only its own copy.
 - memory is limited per process (RLIMIT_AS), not per episode: N candidates may use N× the
   limit; the scratch tmpfs counts against host memory up to its size.
 - resource exhaustion of the host through the kernel (e.g. page cache, inotify) and timing

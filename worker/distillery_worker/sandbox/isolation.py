@@ -287,7 +287,7 @@ def confine(layers: Layers, limits: Limits, uid: int, scratch: str) -> Layers:
     if landlock.abi_version():
         abi = landlock.restrict(
             readable=[*python_paths(), "/proc"],
-            writable=[os.path.dirname(scratch), "/dev/shm"],  # the episode's scratch tmpfs
+            writable=[os.path.dirname(scratch), "/dev/shm"],  # its domain (procs.new_scratch)
             devices=[f"/dev/{node}" for node in DEVICES],
         )
         applied.set("landlock", True, f"ABI {abi}")
@@ -306,7 +306,7 @@ def confine_candidate(scratch: str) -> None:
     if landlock.abi_version():
         landlock.restrict(
             readable=[*python_paths(), "/proc"],
-            writable=[scratch, "/dev/shm"],
+            writable=[os.path.dirname(scratch), "/dev/shm"],  # its own domain, inside its worker's
             devices=[f"/dev/{node}" for node in DEVICES],
         )
 

@@ -47,13 +47,25 @@ class Proc:
     result: dict[str, Any] | None = None
 
 
-def new_scratch(uid: int, scratch_root: str) -> str:
-    """A private directory: random name under a root-owned, unlistable (0711) parent."""
-    path = os.path.join(scratch_root, secrets.token_hex(16))
-    os.mkdir(path, 0o700)
-    if os.geteuid() == 0:
-        os.chown(path, uid, uid)
-    return path
+def new_scratch(uid: int, parent: str) -> str:
+    """A process's scratch: `<parent>/<random>/home`, owned by `uid`; returns the home dir.
+
+    The random dir is the process's domain (Landlock lets it write there only); a SAG
+    candidate's domain is made inside its worker's (`parent` = the worker's domain), since a
+    Landlock domain can only narrow what its parent allowed. The first parent is root-owned
+    and unlistable (0711); the path grows by one level per SAG step that keeps a winner.
+    """
+    domain = os.path.join(parent, secrets.token_hex(8))
+    home = os.path.join(domain, "home")
+    for path in (domain, home):
+        os.mkdir(path, 0o700)
+        if os.geteuid() == 0:
+            os.chown(path, uid, uid)
+    return home
+
+
+def domain_of(scratch: str) -> str:
+    return os.path.dirname(scratch)
 
 
 def copy_tree(src: str, dst: str, uid: int) -> None:

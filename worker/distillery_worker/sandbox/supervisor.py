@@ -184,7 +184,7 @@ class Supervisor:
             raise ValueError("fork needs 1 to 32 codes")
         dirs, pairs = [], []
         for _ in codes:
-            scratch = procs.new_scratch(self.uid, self.scratch_root)
+            scratch = procs.new_scratch(self.uid, procs.domain_of(current.scratch))
             procs.copy_tree(current.scratch, scratch, self.uid)
             dirs.append(scratch)
             pairs.append(procs.channel_pair())
@@ -221,7 +221,7 @@ class Supervisor:
         if index is None:
             for c in self.candidates:
                 self._forget(c)
-                procs.remove_tree(c.scratch)
+                procs.remove_tree(procs.domain_of(c.scratch))
             procs.unlock_dir(old.scratch, self.uid)
             if old.alive:
                 old.chan.send({"op": "reap", "pids": [c.pid for c in self.candidates]})
@@ -235,7 +235,8 @@ class Supervisor:
             for proc in [old, *self.candidates]:
                 if proc is not winner:
                     self._forget(proc)
-                    procs.remove_tree(proc.scratch)
+                    # The old worker's domain holds the winner's: only its home goes.
+                    procs.remove_tree(proc.scratch if proc is old else procs.domain_of(proc.scratch))
             winner.index = None
             self.current, self.candidates = winner, []
         self._sweep()
