@@ -4,10 +4,10 @@
 // student is trained from the Jobs page on a tiny random model until it succeeds with a loss curve.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { startStubLlm, type StubRequest, type StubServer } from "../test/stub-llm";
+import { e2eDataDir } from "../playwright.config";
 import { distillery } from "./cli";
 
 const RUN = "e2e-jobs-teacher";
@@ -33,7 +33,9 @@ test.beforeAll(async () => {
   slowStub = await startStubLlm(script, { model: "e2e-student", latencyMs: 60_000 });
   // `generate` goes through the running server's API and follows the job to its end.
   await distillery("generate", "--run", RUN, "--benchmark", "gsm_hard", "--limit", "2", "--model-url", stub.url, "--model", "stub-teacher", "--json");
-  tinyModel = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-e2e-tiny-"));
+  // Model directories load only from the model cache or <data dir>/models (the server's rule).
+  tinyModel = path.join(e2eDataDir, "models", "e2e-tiny-base");
+  fs.mkdirSync(tinyModel, { recursive: true });
   execFileSync(".venv/bin/python", ["-m", "distillery_worker.models", "tiny", tinyModel], { stdio: "ignore" });
 });
 
