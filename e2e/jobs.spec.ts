@@ -85,6 +85,28 @@ test("create a dataset from the Datasets page form, then preview its tokens", as
   await expect(tokens).toContainText("final_answer(total)");
 });
 
+test("download a dataset from its page, then upload the file as a new run from the Datasets page", async ({ page }) => {
+  // The server writes exports only under its data directory and reads no path it is given:
+  // the browser downloads the file, and an import uploads the file's content.
+  await page.goto(`/datasets/${encodeURIComponent(`${DATASET}@1`)}`);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: `Download ${DATASET}-v1.jsonl` }).click(),
+  ]);
+  const file = path.join(test.info().outputDir, download.suggestedFilename());
+  await download.saveAs(file);
+  const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+  expect(lines.length).toBeGreaterThan(0);
+  expect(JSON.parse(lines[0]!).messages.length).toBeGreaterThan(1);
+
+  await page.goto("/datasets");
+  const form = page.getByRole("form", { name: "Import trajectories" });
+  await form.getByLabel(/^File/).setInputFiles(file);
+  await form.getByLabel(/^Run name/).fill("e2e-reimported");
+  await form.getByRole("button", { name: "Import" }).click();
+  await expect(form).toContainText(`Imported ${lines.length} of ${lines.length} trajectories into run e2e-reimported`);
+});
+
 test("train a student from the Jobs form, watch it succeed with a loss curve, evaluate it and cancel the eval", async ({ page }) => {
   test.setTimeout(420_000);
   await page.goto("/jobs");

@@ -60,10 +60,24 @@ test.beforeAll(async ({ request }) => {
   await generate(request, { run: "e2e-sag", model: "stub-student", role: "student", sag: 8 });
   await generate(request, { run: "e2e-plain", model: "stub-teacher" });
   await generate(request, { run: "e2e-ftp", model: "stub-teacher", ftp: true });
+  // The sandbox opt-out: the run records it, and the workbench must say so wherever it is shown.
+  await generate(request, { run: "e2e-unsafe", model: "stub-teacher", limit: 1, unsafeNoSandbox: true });
 });
 
 test.afterAll(async () => {
   await stub?.close();
+});
+
+test("a run started with the sandbox opt-out is marked on its page and on its trajectory", async ({ page }) => {
+  await page.goto("/runs/e2e-unsafe");
+  await expect(page.getByTestId("unsafe-sandbox")).toContainText("Unsafe sandbox");
+  await page.getByRole("table", { name: "Trajectories" }).locator("tbody tr").first().getByRole("link").first().click();
+  await expect(page.getByRole("region", { name: "Transcript" })).toContainText("Gold answer");
+  await expect(page.getByTestId("unsafe-sandbox")).toContainText("Unsafe sandbox");
+  // A run without the opt-out carries no such mark.
+  await page.goto("/runs/e2e-plain");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("e2e-plain");
+  await expect(page.getByTestId("unsafe-sandbox")).toHaveCount(0);
 });
 
 test("open the SAG run from the home page, walk steps with j/k, open a candidate", async ({ page }) => {
