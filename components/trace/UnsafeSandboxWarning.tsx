@@ -4,11 +4,12 @@ import type { UnsafeSandbox } from "@/server/runs/sandbox-flag";
 
 export function UnsafeSandboxWarning({ unsafe }: { unsafe: UnsafeSandbox }) {
   if (!unsafe) return null;
-  const layers = unsafe.layersOff.length ? unsafe.layersOff.join(", ") : "none reported off at start";
+  const off = unsafe.layersOff;
   return (
     <p className="error unsafe-sandbox" role="alert" data-testid="unsafe-sandbox">
-      Unsafe sandbox: this run was started with the sandbox opt-out; its model code ran without
-      required isolation layers (off: {layers}).
+      Unsafe sandbox: this run was started with the sandbox opt-out (--unsafe-no-sandbox), so its model
+      code would have run even without required isolation layers.{" "}
+      {off.length ? `Off when it started: ${off.join(", ")}.` : "None was off when it started."}
     </p>
   );
 }

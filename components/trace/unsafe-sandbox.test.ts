@@ -29,7 +29,11 @@ describe("unsafe sandbox warning", () => {
   it("shows on a trajectory of a run started with the opt-out, naming the layers that were off", () => {
     const html = header({ layersOff: ["net_namespace", "landlock"] });
     expect(html).toContain('data-testid="unsafe-sandbox"');
-    expect(html).toMatch(/Unsafe sandbox:.*sandbox opt-out.*off: net_namespace, landlock/);
+    expect(html).toMatch(/Unsafe sandbox:.*sandbox opt-out.*Off when it started: net_namespace, landlock\./);
+  });
+
+  it("says so when no layer was off at the start", () => {
+    expect(header({ layersOff: [] })).toContain("None was off when it started.");
   });
 
   it("is absent for an isolated run", () => {
