@@ -73,13 +73,14 @@ describe("paths stay in the data directory", () => {
       api = callerFor(handle.db);
     });
 
-    it("exports only under <dataDir>/exports/: a caller's `out` is no input any more", async () => {
+    it("exports only under <dataDir>/exports/: a caller's `out` is refused, not followed", async () => {
       const target = path.join(outside, "profile", ".bashrc");
-      const result = await api.datasets.export({ ref: "ds", out: target } as { ref: string });
+      await expect(api.datasets.export({ ref: "ds", out: target } as { ref: string })).rejects.toThrow(/out/);
+      expect(fs.existsSync(path.dirname(target))).toBe(false);
+      const result = await api.datasets.export({ ref: "ds" });
       expect(result.file).toBe(path.join("exports", "ds-v1.jsonl")); // relative to the data directory
       expect(result.download).toBe("/api/datasets/ds%401/export");
       expect(fs.readFileSync(path.join(dataDir, result.file), "utf8").trim().split("\n")).toHaveLength(3);
-      expect(fs.existsSync(path.dirname(target))).toBe(false);
     });
 
     it("a dataset reference cannot climb out of the exports directory", async () => {

@@ -17,8 +17,9 @@ export const datasetsRouter = router({
     return null;
   }),
   export: researcherProcedure
-    .input(z.object({ ref: z.string().max(120) }))
-    // Written under <dataDir>/exports/ only; the caller downloads it from `download`.
+    .input(z.strictObject({ ref: z.string().max(120) }))
+    // Written under <dataDir>/exports/ only; the caller downloads it from `download`. Strict: a
+    // caller still sending `out` (a server path) is told so, not silently ignored.
     .mutation(async ({ ctx, input }) => {
       const result = await exportDatasetToDataDir(ctx.db, input.ref);
       // The file's place inside the data directory only: callers need not learn the server's paths.
@@ -31,6 +32,6 @@ export const datasetsRouter = router({
     .query(({ ctx, input }) => datasetLines(ctx.db, input.ref, input.offset, input.limit)),
   import: researcherProcedure
     // The file's content, uploaded: the server reads no path a caller names.
-    .input(z.object({ content: z.string().min(1).max(IMPORT_MAX_CHARS), fileName: z.string().max(255).optional(), run: nameSchema.optional() }))
+    .input(z.strictObject({ content: z.string().min(1).max(IMPORT_MAX_CHARS), fileName: z.string().max(255).optional(), run: nameSchema.optional() }))
     .mutation(({ ctx, input }) => importSft(ctx.db, input)),
 });
