@@ -105,6 +105,9 @@ describe("serving the network needs accounts", () => {
     expect(startupRefusal({ DISTILLERY_AUTH_SECRET: SECRET }, ["0.0.0.0"])).toBeNull();
     // Team mode with a secret too short to sign sessions safely is refused as well.
     expect(startupRefusal({ DISTILLERY_AUTH_SECRET: "short" }, ["0.0.0.0"])).toMatch(/at least 32 characters/);
+    // Malformed HTTP-boundary settings stop the start instead of failing every request.
+    expect(startupRefusal({ DISTILLERY_ALLOWED_HOSTS: "https://x.org/" }, ["127.0.0.1"])).toMatch(/^DISTILLERY_ALLOWED_HOSTS: /);
+    expect(startupRefusal({ DISTILLERY_MAX_BODY_BYTES: "lots" }, ["127.0.0.1"])).toMatch(/^DISTILLERY_MAX_BODY_BYTES: /);
   });
 
   it("finds where the process listens: its sockets and the -H / --hostname flag", async () => {

@@ -1,18 +1,24 @@
 // The start-up checks of the server's security mode (called from instrumentation.ts): refuse to
-// serve the network without accounts, refuse a half-made auth configuration, and tell the
-// operator how to make the first admin. Each refusal is one line; the server then exits.
+// serve the network without accounts, refuse malformed HTTP-boundary settings or a half-made auth
+// configuration, and tell the operator how to make the first admin. Each refusal is one line; the server then exits.
 import type { Db } from "@/db/client";
 import { InputError } from "@/server/errors";
+import { httpPolicy } from "@/server/http/guard";
 import { bindAddresses } from "@/server/runtime/bind";
 import { bindRefusal, serverMode, type Env } from "@/server/runtime/mode";
 import { authConfig } from "./config";
 import { countUsers } from "./users";
 
-/** The line to exit with before serving anything, or null. Checks the bind addresses only. */
+/** The line to exit with before serving anything, or null: the bind addresses, the HTTP boundary's settings, team mode's config. */
 export function startupRefusal(env: Env = process.env, addresses = bindAddresses()): string | null {
   for (const address of addresses) {
     const refusal = bindRefusal(address, env);
     if (refusal) return refusal;
+  }
+  try {
+    httpPolicy(env); // a malformed DISTILLERY_ALLOWED_HOSTS or limit stops the start, not every request
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
   if (serverMode(env) === "team") {
     try {
