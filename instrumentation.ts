@@ -9,7 +9,7 @@ export async function register() {
   exitIfUnsafeToServe();
   const { getServerDb } = await import("./server/runtime/db");
   const { startJobLoop } = await import("./server/jobs/runner");
-  const { jobHandlers } = await import("./server/jobs/handlers");
+  const { jobHandlers } = await import("./server/wiring/job-handlers");
   const { db } = await getServerDb();
   const hint = await firstAdminHint(db);
   if (hint) console.warn(`[distillery] ${hint}`);

@@ -11,7 +11,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { importBenchmarks } from "@/server/benchmarks/import";
-import { jobHandlers } from "@/server/jobs/handlers";
+import { jobHandlers } from "@/server/wiring/job-handlers";
 import { claimNextJob } from "@/server/jobs/queue";
 import { executeJob } from "@/server/jobs/runner";
 import { createCallerFactory } from "@/server/trpc/init";

@@ -7,7 +7,7 @@ import { describeRuleOutcome } from "@/server/annotations/rule";
 import { describeAnswerable } from "@/server/benchmarks/answerable";
 import type { ApiConnection } from "@/server/client/api";
 import { runOrFollowJob } from "@/server/client/follow-job";
-import { jobHandlers } from "@/server/jobs/handlers";
+import { jobHandlers } from "@/server/wiring/job-handlers";
 import { productName, type Recipe, type RecipeStep } from "./recipe";
 
 export type StepState = { id: string; kind: string; status: string; jobId?: number; product?: string; summary?: string; error?: string };

@@ -1,7 +1,7 @@
 import { ZodError } from "zod";
 import { connectApi } from "@/server/client/api";
 import { runOrFollowJob } from "@/server/client/follow-job";
-import { jobHandlers } from "@/server/jobs/handlers";
+import { jobHandlers } from "@/server/wiring/job-handlers";
 import { resolveTrainConfig, trainConfigInput } from "@/server/training/config";
 import type { Command } from "../command";
 import { printJson, table } from "../format";
