@@ -4,7 +4,7 @@
 // Run: DISTILLERY_DATA_DIR=/tmp/x npx tsx bench/seed_trace_demo.ts [--steps 50 --candidates 8 --bytes 50000]
 import { parseArgs } from "node:util";
 import { openDb } from "../db/client";
-import { hugeEpisode, makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "../server/trajectories/fixtures";
+import { hugeEpisode, makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "../test/trajectory-fixtures";
 
 const { values: flags } = parseArgs({
   options: { steps: { type: "string", default: "50" }, candidates: { type: "string", default: "8" }, bytes: { type: "string", default: "50000" } },

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { asc, eq, sql } from "drizzle-orm";
 import { openDb } from "../db/client";
 import { questions, runs, trajectories } from "../db/schema";
-import { seedBenchmark, seedRun } from "../server/trajectories/fixtures";
+import { seedBenchmark, seedRun } from "../test/trajectory-fixtures";
 import { countTrajectories, listTrajectories, neighbours, queueProgress } from "../server/trajectories/list";
 import type { TrajectoryFilter } from "../server/trajectories/filters";
 import { timeIt } from "./time-median";

@@ -1,7 +1,7 @@
 // Integration tests of verdicts: who and when, latest wins, undo, validation — on a real database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "@/server/trajectories/fixtures";
+import { makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "@/test/trajectory-fixtures";
 import { createCallerFactory } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/router";
 import { testDatabases } from "@/test/databases";

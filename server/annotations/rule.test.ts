@@ -4,7 +4,7 @@ import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { annotations, trajectories } from "@/db/schema";
-import { makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "@/server/trajectories/fixtures";
+import { makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "@/test/trajectory-fixtures";
 import { testDatabases } from "@/test/databases";
 import { addAnnotation, annotationHistory } from "./annotations";
 import { annotateByRule, describeRuleOutcome } from "./rule";

@@ -5,7 +5,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
-import { makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "@/server/trajectories/fixtures";
+import { makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "@/test/trajectory-fixtures";
 import { createRequestContext } from "@/server/trpc/context";
 import { appRouter } from "@/server/trpc/router";
 import { testDatabases } from "@/test/databases";

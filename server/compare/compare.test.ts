@@ -5,7 +5,7 @@ import type { Db, DbHandle } from "@/db/client";
 import { jobMetrics, jobs, models, runs } from "@/db/schema";
 import { createCallerFactory } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/router";
-import { makeEpisode, seedBenchmark, seedTrajectory } from "@/server/trajectories/fixtures";
+import { makeEpisode, seedBenchmark, seedTrajectory } from "@/test/trajectory-fixtures";
 import { testDatabases } from "@/test/databases";
 import { compareRuns } from "./compare";
 import { listTrainJobs, lossCurves } from "./loss";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { addAnnotation } from "@/server/annotations/annotations";
 import { inProcessApi, type ApiConnection } from "@/server/client/api";
-import { makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "@/server/trajectories/fixtures";
+import { makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "@/test/trajectory-fixtures";
 import { testDatabases } from "@/test/databases";
 import { recipeSchema } from "./recipe";
 import { runExperiment } from "./run";

@@ -5,7 +5,7 @@ import type { DbHandle } from "@/db/client";
 import { testDatabases } from "@/test/databases";
 import { addAnnotation } from "@/server/annotations/annotations";
 import { getCandidate, getStepText, getTrajectory, PREVIEW_CHARS } from "./detail";
-import { hugeEpisode, makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "./fixtures";
+import { hugeEpisode, makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "@/test/trajectory-fixtures";
 import { ftpOutcomeChanges, ftpPartners } from "./ftp";
 import { countTrajectories, listTrajectories, neighbours, queueProgress } from "./list";
 
