@@ -8,6 +8,15 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "Distillery",
   description: "Agent distillation workbench: teacher trajectories, annotation, LoRA students, SAG evaluation",
+  // Static files in public/ are served from the site root.
+  icons: {
+    icon: [
+      { url: "/icon.svg", type: "image/svg+xml" },
+      { url: "/icon-192.png", type: "image/png", sizes: "192x192" },
+    ],
+    apple: { url: "/icon-192.png", sizes: "192x192" },
+  },
+  manifest: "/manifest.webmanifest",
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
