@@ -1,4 +1,4 @@
-// The data model of DESIGN.md §4, one schema for PGlite (embedded) and Postgres (team mode).
+// The data model of docs/ARCHITECTURE.md §5, one schema for PGlite (embedded) and Postgres (team mode).
 // Every list filter of the workbench has an index; (run, question, sample_idx) is unique so a
 // resumed run can never store a trajectory twice.
 import { sql } from "drizzle-orm";

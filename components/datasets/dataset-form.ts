@@ -15,7 +15,7 @@ export type DatasetFormValues = {
 
 export type DatasetFlag = "correctOnly" | "noParseErrors" | "finishedOnly" | "acceptedOnly" | "excludeRejected";
 
-/** The paper's filter (DESIGN.md §1) is the default: correct, parsed, finished. */
+/** The paper's filter (docs/ARCHITECTURE.md §2) is the default: correct, parsed, finished. */
 export const initialDatasetForm: DatasetFormValues = {
   name: "",
   runs: [],

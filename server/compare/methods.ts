@@ -1,4 +1,4 @@
-// The rows of the paper's results matrix (Kang et al., NeurIPS 2025, Table 1; DESIGN.md §1) and
+// The rows of the paper's results matrix (Kang et al., NeurIPS 2025, Table 1; docs/ARCHITECTURE.md §2) and
 // how a run is placed in one. The tag vocabulary: a run tagged `method:<id>` (ids below:
 // method:cot, method:cot-rag, method:agent, method:agent-ftp, method:agent-ftp-sag, and the
 // non-paper method:agent-sag) joins that row, whatever its role.

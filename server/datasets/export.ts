@@ -1,4 +1,4 @@
-// Writes a frozen dataset as SFT JSON lines (DESIGN.md §5.5). Agent datasets swap the teacher's
+// Writes a frozen dataset as SFT JSON lines (docs/ARCHITECTURE.md §6.6). Agent datasets swap the teacher's
 // long system prompt for the student's short one, as students are trained and evaluated with it.
 // The file is written to a temporary name and renamed, so a crash never leaves half a file.
 // The server only ever writes exports under <dataDir>/exports/ (a path no caller chooses); the

@@ -1,4 +1,4 @@
-// The SFT export format (DESIGN.md §5.5): one JSON object per line,
+// The SFT export format (docs/ARCHITECTURE.md §6.6): one JSON object per line,
 // {"messages":[{role, content, trainable}], "id"?, "meta"?} — TRL's conversational format with
 // per-message trainability, so any trainer can mask. Observations are `user` turns; only
 // assistant turns (thought + code, or the CoT answer) are trainable. The Python trainer

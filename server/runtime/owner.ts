@@ -1,4 +1,4 @@
-// One writer per embedded database (DESIGN.md §2): the process that opens PGlite records itself
+// One writer per embedded database (docs/ARCHITECTURE.md §4): the process that opens PGlite records itself
 // in .data/owner.json. A CLI that finds a live server there talks to its API instead; a CLI that
 // finds another live CLI waits for it. The file is created atomically; a dead owner is cleared.
 import fs from "node:fs";

@@ -118,7 +118,7 @@ def build_tokenizer(family: str, vocab_size: int = 300):
 
 
 def agent_record(i: int, observation_repeat: int = 1) -> dict:
-    """An SFT export record shaped like a CodeAct trajectory (DESIGN.md §5.5)."""
+    """An SFT export record shaped like a CodeAct trajectory (docs/ARCHITECTURE.md §6.6)."""
     return {
         "id": f"traj-{i}",
         "messages": [

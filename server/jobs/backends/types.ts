@@ -1,5 +1,5 @@
 // The seam between a job handler and where its process runs. A handler submits a spec, follows
-// the process's output lines (the trainer's JSON-lines progress, DESIGN.md §5.4) until it ends,
+// the process's output lines (the trainer's JSON-lines progress, docs/ARCHITECTURE.md §6.4) until it ends,
 // and can stop it. `local` runs a child process here; `ray` runs it on an existing Ray cluster.
 
 export type BackendKind = "local" | "ray";

@@ -5,7 +5,7 @@
         [--batch-size B] [--grad-accum G] [--max-length 10240] [--resume] …   (--help for all)
 
 Pipeline: ``preflight`` (data file, base model name, output dir; no ML imports, so bad input
-exits 2 at once) → ``data`` (the export format, DESIGN.md §5.5) → ``mask`` (labels by message
+exits 2 at once) → ``data`` (the export format, docs/ARCHITECTURE.md §6.6) → ``mask`` (labels by message
 boundary under the base model's chat template, then verified) → ``trainer`` (TRL SFTTrainer +
 PEFT LoRA on all linear layers; our labels, dynamic padding, ``batching``: length-grouped
 batches) with ``progress``/``events`` (JSON lines on stdout, human logs on stderr) and

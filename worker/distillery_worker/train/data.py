@@ -1,4 +1,4 @@
-"""Read an SFT export (DESIGN.md §5.5): one JSON object per line,
+"""Read an SFT export (docs/ARCHITECTURE.md §6.6): one JSON object per line,
 ``{"messages": [{"role", "content", "trainable"}], "id"?, "meta"?}``.
 
 Only the standard library here; every error names the file and line so a bad dataset fails
@@ -48,7 +48,8 @@ def _message(raw: object, where: str, index: int) -> Message:
     if not isinstance(trainable, bool):
         raise DataError(f"{where}: messages[{index}].trainable must be true or false")
     if trainable and role != "assistant":
-        # The loss is on assistant turns only (DESIGN.md §1); a trainable observation is a bad export.
+        # The loss is on assistant turns only (docs/ARCHITECTURE.md §2): a trainable observation is
+        # a bad export.
         raise DataError(f"{where}: messages[{index}] is a trainable {role} message; only assistant turns")
     return Message(role, content, trainable)
 

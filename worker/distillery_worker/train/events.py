@@ -1,4 +1,4 @@
-"""JSON-lines progress on stdout (DESIGN.md §5.4); human logs go to stderr.
+"""JSON-lines progress on stdout (docs/ARCHITECTURE.md §6.4); human logs go to stderr.
 
 Events: ``mask`` (before training), ``step`` (each logging step), ``checkpoint`` (after each save),
 ``done`` (adapter written) and ``error`` (then exit 2). Only the main process emits them.

@@ -1,6 +1,6 @@
 """``python -m distillery_worker.train.preview [--base MODEL] [--max-tokens N] < RECORD.json``.
 
-Shows what the trainer would learn from one SFT export record (DESIGN.md §5.5): the record is
+Shows what the trainer would learn from one SFT export record (docs/ARCHITECTURE.md §6.6): the record is
 tokenised under the base model's chat template with the trainer's own masking code (``mask.py``),
 and one JSON object goes to stdout::
 
