@@ -1,11 +1,11 @@
-// The local backend: the entrypoint runs as a child process of this server or CLI, in its own
-// process group, so stopping a job (or this process exiting) takes every process it started
-// with it; a lifeline pipe covers this process being killed. Its output lines are kept in memory
-// (capped) and delivered to followers as they come.
-import { spawn, type ChildProcess } from "node:child_process";
+// The local backend: the entrypoint runs as a child process of this server or CLI, started by
+// the worker seam in its own process group, so stopping a job (or this process exiting) takes
+// every process it started with it; the seam's lifeline covers this process being killed. Its
+// output lines are kept in memory (capped) and delivered to followers as they come.
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
-import { lastLines, LineSplitter } from "./lines";
+import { lastLines, LineSplitter } from "@/server/worker/lines";
+import { startProcess, type WorkerProcess } from "@/server/worker/process";
 import {
   isTerminal,
   JobBackendError,
@@ -22,7 +22,7 @@ const MAX_LOG_CHARS = 4_000_000;
 const CLOSE_GRACE_MS = 2_000;
 
 type LocalJob = {
-  pgid: number;
+  process: WorkerProcess;
   lines: string[];
   chars: number;
   listeners: Set<(line: string) => void>;
@@ -30,22 +30,6 @@ type LocalJob = {
   stopRequested: boolean;
   done: Promise<JobState>;
 };
-
-// Process groups still running, killed if this process exits first (no orphaned trainers).
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once("exit", () => liveGroups.forEach((pgid) => killGroup(pgid, "SIGKILL")));
-}
 
 export type LocalBackendOptions = {
   /** Between SIGTERM and SIGKILL when stopping a job. */
@@ -67,23 +51,21 @@ export class LocalBackend implements JobBackend {
     if (spec.cwd && !(await stat(spec.cwd).then((s) => s.isDirectory(), () => false))) {
       throw new JobBackendError(`the job's working directory ${spec.cwd} does not exist`);
     }
-    const child = spawn(program, args, {
+    // The lifeline: stdin is a pipe whose write end only this process holds, so it closes when
+    // this process dies, even by SIGKILL, when no exit hook runs; the worker's programs watch it
+    // (worker/distillery_worker/lifeline.py) since the seam sets DISTILLERY_LIFELINE=stdin.
+    const job = startProcess({
+      command: program,
+      args,
       cwd: spec.cwd,
-      // The lifeline: stdin is a pipe whose write end only this process holds, so it closes when
-      // this process dies, even by SIGKILL, when no exit hook runs; the worker's programs watch it
-      // (worker/distillery_worker/lifeline.py) when DISTILLERY_LIFELINE says so.
-      env: { ...process.env, PYTHONUNBUFFERED: "1", DISTILLERY_LIFELINE: "stdin", ...spec.env },
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true, // its own process group, so stop() reaches its children too
+      env: { PYTHONUNBUFFERED: "1", ...spec.env },
+      ownGroup: true, // so stop() reaches its children too
     });
-    await new Promise<void>((resolve, reject) => {
-      child.once("spawn", resolve);
-      child.once("error", (err: NodeJS.ErrnoException) =>
-        reject(new JobBackendError(`cannot start ${program}: ${err.code ?? err.message}`)),
-      );
+    await job.started().catch((err: NodeJS.ErrnoException) => {
+      throw new JobBackendError(`cannot start ${program}: ${err.code ?? err.message}`);
     });
     const id = `${spec.name ?? "job"}-${randomUUID().slice(0, 8)}`;
-    this.jobs.set(id, this.track(child));
+    this.jobs.set(id, this.track(job));
     return { backend: "local", id };
   }
 
@@ -127,8 +109,8 @@ export class LocalBackend implements JobBackend {
     const job = this.job(handle);
     if (isTerminal(job.state.status)) return { ...job.state };
     job.stopRequested = true;
-    killGroup(job.pgid, "SIGTERM");
-    const escalate = setTimeout(() => killGroup(job.pgid, "SIGKILL"), this.stopGraceMs);
+    job.process.kill("SIGTERM");
+    const escalate = setTimeout(() => job.process.kill("SIGKILL"), this.stopGraceMs);
     try {
       return await job.done;
     } finally {
@@ -148,12 +130,10 @@ export class LocalBackend implements JobBackend {
   }
 
   /** Wire a started child's output and exit into a job record. */
-  private track(child: ChildProcess): LocalJob {
-    const pgid = child.pid!;
-    liveGroups.add(pgid);
-    installExitHook();
+  private track(started: WorkerProcess): LocalJob {
+    const child = started.child;
     const job: LocalJob = {
-      pgid,
+      process: started,
       lines: [],
       chars: 0,
       listeners: new Set(),
@@ -168,7 +148,7 @@ export class LocalBackend implements JobBackend {
       job.listeners.forEach((listener) => listener(line));
     };
     // stdout and stderr are merged line by line, as Ray does in its job log.
-    const streams = [child.stdout!, child.stderr!].map((stream) => {
+    const streams = [child.stdout, child.stderr].map((stream) => {
       const splitter = new LineSplitter(deliver);
       stream.setEncoding("utf8");
       stream.on("data", (chunk: string) => splitter.push(chunk));
@@ -179,11 +159,10 @@ export class LocalBackend implements JobBackend {
     );
     job.done = exited.then(async ([code, signal]) => {
       // The leader is gone; nothing else in its group may outlive it.
-      killGroup(pgid, "SIGKILL");
-      liveGroups.delete(pgid);
-      child.stdin?.destroy();
+      started.kill("SIGKILL");
+      child.stdin.destroy();
       const closed = Promise.all(streams);
-      const cut = setTimeout(() => [child.stdout, child.stderr].forEach((s) => s?.destroy()), CLOSE_GRACE_MS);
+      const cut = setTimeout(() => [child.stdout, child.stderr].forEach((s) => s.destroy()), CLOSE_GRACE_MS);
       await closed;
       clearTimeout(cut);
       job.state = endState(job, code, signal);

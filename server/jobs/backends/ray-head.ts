@@ -5,9 +5,9 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { killSessionTree } from "./proctree";
+import { killSessionTree } from "@/server/worker/process-tree";
+import { repoPath } from "@/server/worker/root";
 
 export type RayHead = {
   /** The dashboard (Jobs API) address, http://127.0.0.1:PORT. */
@@ -17,7 +17,7 @@ export type RayHead = {
 
 /** The `ray` CLI of the project venv; absent when setup has not run. */
 export function rayBinary(): string {
-  return path.join(process.cwd(), ".venv/bin/ray");
+  return repoPath(".venv", "bin", "ray");
 }
 
 export const hasRay = (): boolean => existsSync(rayBinary());

@@ -3,7 +3,7 @@
 // since the last poll (Node 20 has no WebSocket client for Ray's /logs/tail endpoint).
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { LineSplitter } from "./lines";
+import { LineSplitter } from "@/server/worker/lines";
 import { packDirectory } from "./ray-package";
 import {
   RayHttpError,

@@ -1,7 +1,8 @@
-// Finding and killing every process that a daemon-spawning command started (Linux, via /proc):
-// the processes of its session plus all their descendants, including those that moved to new
-// sessions (Ray runs job entrypoints with start_new_session). Used to tear down a test Ray head
-// without `ray stop`, which kills every Ray process on the machine, other users' too.
+// Finding and killing every process that a process started (Linux, via /proc): a child and all its
+// descendants, or a whole session plus its descendants, including those that moved to new
+// sessions (Ray runs job entrypoints with start_new_session). Used to kill a worker past its
+// deadline with everything it forked, and to tear down a test Ray head without `ray stop`, which
+// kills every Ray process on the machine, other users' too.
 import { readdirSync, readFileSync } from "node:fs";
 
 type Proc = { pid: number; ppid: number; sid: number; zombie: boolean };
@@ -26,8 +27,22 @@ function allProcesses(): Proc[] {
 
 /** Live pids in session `sid`, and every live descendant of those, wherever it went. */
 export function sessionTree(sid: number): Set<number> {
-  const procs = allProcesses().filter((p) => !p.zombie);
-  const tree = new Set(procs.filter((p) => p.sid === sid).map((p) => p.pid));
+  return withDescendants((p) => p.sid === sid);
+}
+
+/** `pid` (if alive) and every live descendant of it. */
+export function processTree(pid: number): Set<number> {
+  return withDescendants((p) => p.pid === pid);
+}
+
+function withDescendants(isRoot: (p: Proc) => boolean): Set<number> {
+  let procs: Proc[];
+  try {
+    procs = allProcesses().filter((p) => !p.zombie);
+  } catch {
+    return new Set(); // no /proc (not Linux): nothing beyond the caller's own signal
+  }
+  const tree = new Set(procs.filter(isRoot).map((p) => p.pid));
   for (let grew = true; grew; ) {
     grew = false;
     for (const p of procs) {
@@ -56,9 +71,21 @@ function signal(pid: number, sig: NodeJS.Signals): boolean {
  */
 export function killSessionTree(sid: number): number {
   if (sid <= 1 || sid === readProc(process.pid)?.sid) throw new Error(`refusing to kill session ${sid}: it is ours`);
+  return freezeAndKill(() => sessionTree(sid));
+}
+
+/** SIGKILL `pid` and every descendant of it, frozen first as killSessionTree does. */
+export function killProcessTree(pid: number): number {
+  if (pid <= 1 || pid === process.pid) throw new Error(`refusing to kill process ${pid}`);
+  const killed = freezeAndKill(() => processTree(pid));
+  signal(pid, "SIGKILL"); // without /proc the tree is unknown: the process itself still goes
+  return killed;
+}
+
+function freezeAndKill(tree: () => Set<number>): number {
   const frozen = new Set<number>();
   for (let round = 0; round < 100; round++) {
-    const fresh = [...sessionTree(sid)].filter((pid) => !frozen.has(pid) && pid !== process.pid);
+    const fresh = [...tree()].filter((pid) => !frozen.has(pid) && pid !== process.pid);
     if (fresh.length === 0) break;
     fresh.forEach((pid) => signal(pid, "SIGSTOP") && frozen.add(pid));
   }
