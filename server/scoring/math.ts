@@ -3,10 +3,8 @@
 // in order. Python's own timeouts cannot stop everything (a huge integer power runs in C), so
 // this side also keeps a hard deadline on the request being graded: past it, the process is
 // killed, that answer is recorded as timed out, and the requests behind it go to a fresh one.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import path from "node:path";
-import readline from "node:readline";
-import { workerPython } from "@/server/python";
+import { JsonLines, type Message } from "@/server/worker/json-lines";
+import { startWorker, type WorkerProcess } from "@/server/worker/process";
 
 export type MathGrade = {
   correct: boolean;
@@ -26,29 +24,30 @@ export type MathGraderOptions = {
   graceMs?: number;
   /** Allowance for the process to start before its first answer; default 30 s. */
   startupMs?: number;
+  /** The interpreter (default the project venv's). */
   python?: string;
-  cwd?: string;
 };
 
 type Pending = {
   id: number;
-  line: string;
+  request: Message;
   resolve: (grade: MathGrade) => void;
   reject: (err: Error) => void;
   timeoutS: number;
 };
 
+type Grader = { process: WorkerProcess; channel: JsonLines };
+
 const STARTUP_MS = 30_000;
 const MAX_FAILED_STARTS = 3;
 
 export class MathGrader {
-  private child: ChildProcessWithoutNullStreams | null = null;
+  private grader: Grader | null = null;
   private queue: Pending[] = [];
   private nextId = 1;
   private timer: NodeJS.Timeout | null = null;
   private answeredSinceStart = 0;
   private failedStarts = 0;
-  private stderrTail = "";
   private closed = false;
   /** How many grader processes this instance has started (1 unless one was killed). */
   starts = 0;
@@ -61,11 +60,11 @@ export class MathGrader {
     if (this.closed) return Promise.reject(new Error("math grader is closed"));
     const timeoutS = opts.timeoutS ?? this.options.timeoutS ?? 5;
     const id = this.nextId++;
-    const line = JSON.stringify({ id, prediction: prediction === null ? "" : String(prediction), gold: String(gold), timeout_s: timeoutS });
+    const request = { prediction: prediction === null ? "" : String(prediction), gold: String(gold), timeout_s: timeoutS };
     return new Promise<MathGrade>((resolve, reject) => {
-      this.queue.push({ id, line, resolve, reject, timeoutS });
-      const child = this.ensureChild();
-      child.stdin.write(line + "\n");
+      const pending = { id, request, resolve, reject, timeoutS };
+      this.queue.push(pending);
+      this.send(this.ensureGrader(), pending);
       if (!this.timer) this.armHeadTimer(); // the head's deadline is not pushed back by new requests
     });
   }
@@ -74,51 +73,40 @@ export class MathGrader {
   async close(): Promise<void> {
     this.closed = true;
     this.failAll(new Error("math grader closed"));
-    const child = this.child;
-    this.child = null;
-    if (child && child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.stdin.end();
-      const killer = setTimeout(() => child.kill("SIGKILL"), 2000);
-      await exited;
-      clearTimeout(killer);
-    }
+    const grader = this.grader;
+    this.grader = null;
+    if (grader?.process.alive) await grader.process.stop(2000);
   }
 
-  private ensureChild(): ChildProcessWithoutNullStreams {
-    if (this.child) return this.child;
-    const cwd = this.options.cwd ?? process.cwd();
-    const python = this.options.python ?? workerPython();
-    // The checkout's worker package first, whatever the venv's editable install points at.
-    const pythonPath = [path.join(cwd, "worker"), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
-    const child = spawn(python, ["-m", "distillery_worker.grade"], { cwd, env: { ...process.env, PYTHONPATH: pythonPath } });
-    this.child = child;
+  private ensureGrader(): Grader {
+    if (this.grader) return this.grader;
+    const worker = startWorker({ module: "distillery_worker.grade", python: this.options.python, tailChars: 2000 });
+    const grader: Grader = { process: worker, channel: new JsonLines(worker.child.stdout, worker.child.stdin) };
+    this.grader = grader;
     this.starts++;
     this.answeredSinceStart = 0;
-    this.stderrTail = "";
-    child.stderr.on("data", (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000)));
-    readline.createInterface({ input: child.stdout }).on("line", (line) => this.onLine(child, line));
-    child.on("error", (err) => this.onExit(child, `cannot start ${python}: ${err.message}`));
-    child.on("exit", (code, signal) => this.onExit(child, `exited with ${signal ?? `code ${code}`}`));
-    child.stdin.on("error", () => undefined); // a dead child's EPIPE is handled by onExit
-    this.setRef(true);
-    return child;
+    const python = worker.child.spawnfile;
+    worker.child.on("error", (err) => this.onExit(grader, `cannot start ${python}: ${err.message}`));
+    worker.child.on("exit", (code, signal) => this.onExit(grader, `exited with ${signal ?? `code ${code}`}`));
+    worker.setRef(true);
+    return grader;
   }
 
-  private onLine(child: ChildProcessWithoutNullStreams, line: string): void {
-    if (child !== this.child) return;
-    let reply: Record<string, unknown>;
-    try {
-      reply = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      return; // not ours (a stray print); replies are always JSON
-    }
-    const head = this.queue[0];
-    if (!head || reply.id !== head.id) return;
+  private send(grader: Grader, pending: Pending): void {
+    grader.channel.request(pending.request, pending.id).then(
+      (reply) => this.onReply(grader, pending, reply),
+      () => undefined, // this process is gone; the request was resent to the next one or failed
+    );
+  }
+
+  private onReply(grader: Grader, pending: Pending, reply: Message): void {
+    // The grader answers in order; a reply that overtakes the head is not trusted (it is asked
+    // again of the next process if the head is killed).
+    if (grader !== this.grader || this.queue[0] !== pending) return;
     this.queue.shift();
     this.answeredSinceStart++;
     this.failedStarts = 0;
-    head.resolve({
+    pending.resolve({
       correct: reply.correct === true,
       method: String(reply.method ?? "none"),
       prediction: String(reply.prediction ?? ""),
@@ -133,11 +121,12 @@ export class MathGrader {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const head = this.queue[0];
+    // Keep Node alive only while answers are pending; an idle grader never blocks exit.
     if (!head) {
-      this.setRef(false);
+      this.grader?.process.setRef(false);
       return;
     }
-    this.setRef(true);
+    this.grader?.process.setRef(true);
     const startup = this.answeredSinceStart === 0 ? (this.options.startupMs ?? STARTUP_MS) : 0;
     const limitMs = head.timeoutS * 1000 + (this.options.graceMs ?? 5000) + startup;
     this.timer = setTimeout(() => this.killHead(head, limitMs), limitMs);
@@ -157,12 +146,13 @@ export class MathGrader {
     this.restart();
   }
 
-  private onExit(child: ChildProcessWithoutNullStreams, why: string): void {
-    if (child !== this.child || this.closed) return;
+  private onExit(grader: Grader, why: string): void {
+    grader.channel.fail(new Error(why));
+    if (grader !== this.grader || this.closed) return;
     if (this.answeredSinceStart === 0) this.failedStarts++;
     if (this.failedStarts >= MAX_FAILED_STARTS || why.startsWith("cannot start")) {
-      const tail = this.stderrTail.trim().split("\n").slice(-3).join(" | ");
-      this.child = null;
+      const tail = grader.process.stderr.lastLines(3, " | ");
+      this.grader = null;
       this.failAll(
         new Error(`math grader ${why}${tail ? `: ${tail}` : ""} — is the Python environment set up? (npm run setup)`),
       );
@@ -174,15 +164,18 @@ export class MathGrader {
 
   /** Replace the process and resend every request still waiting, in order. */
   private restart(): void {
-    const old = this.child;
-    this.child = null;
-    if (old && old.exitCode === null) old.kill("SIGKILL");
+    const old = this.grader;
+    this.grader = null;
+    if (old) {
+      old.channel.fail(new Error("the grader was replaced"));
+      old.process.kill("SIGKILL");
+    }
     if (this.queue.length === 0) {
       this.armHeadTimer();
       return;
     }
-    const child = this.ensureChild();
-    for (const pending of this.queue) child.stdin.write(pending.line + "\n");
+    const grader = this.ensureGrader();
+    for (const pending of this.queue) this.send(grader, pending);
     this.armHeadTimer();
   }
 
@@ -190,21 +183,7 @@ export class MathGrader {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const pending of this.queue.splice(0)) pending.reject(err);
-    this.setRef(false);
-  }
-
-  /** Keep Node alive only while answers are pending; an idle grader never blocks exit. */
-  private setRef(on: boolean): void {
-    const child = this.child;
-    if (!child) return;
-    const streams = [child.stdin, child.stdout, child.stderr] as unknown as { ref?: () => void; unref?: () => void }[];
-    if (on) {
-      child.ref();
-      for (const s of streams) s.ref?.();
-    } else {
-      child.unref();
-      for (const s of streams) s.unref?.();
-    }
+    this.grader?.process.setRef(false);
   }
 }
 
