@@ -1,16 +1,14 @@
 // The embedded model server (worker/distillery_worker/serve) as a child of this process: started
 // on first use for a given model + adapters, reused while this process lives, stopped with it.
 // Runs and evaluations ask for it with the model URL "embedded".
-import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
-import readline from "node:readline";
-import { workerPython } from "@/server/python";
+import { startWorker, type WorkerProcess } from "@/server/worker/process";
 import { checkModelPath, checkModelRef, modelRootsEnv } from "./model-ref";
 
 export const EMBEDDED = "embedded";
 
 export type EmbeddedSpec = { model: string; adapters?: Record<string, string> };
-type Running = { url: string; child: ChildProcess; models: string[] };
+type Running = { url: string; server: WorkerProcess; models: string[] };
 
 const servers = new Map<string, Promise<Running>>();
 const START_TIMEOUT_MS = 15 * 60_000; // a first start may dequantise a GGUF on a busy CPU
@@ -56,37 +54,31 @@ function loadableSpec(spec: EmbeddedSpec): EmbeddedSpec {
 
 async function start(spec: EmbeddedSpec, log?: (line: string) => void): Promise<Running> {
   const port = await freePort();
-  // --exit-with-stdin: the server holds our end of its stdin and exits when it closes, so it
-  // never outlives this process, however this process ends (SIGKILL included).
-  const args = ["-m", "distillery_worker.serve", "--model", spec.model, "--port", String(port), "--exit-with-stdin"];
+  // --exit-with-stdin: the server watches its lifeline, so it never outlives this process,
+  // however this process ends (SIGKILL included); a normal exit also sends it SIGTERM.
+  const args = ["--model", spec.model, "--port", String(port), "--exit-with-stdin"];
   for (const [name, path] of Object.entries(spec.adapters ?? {})) args.push("--adapter", `${name}=${path}`);
   log?.(`starting the embedded model server for ${spec.model} on 127.0.0.1:${port}`);
-  const child = spawn(workerPython(), args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...modelRootsEnv() } });
-  let stderrTail = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderrTail = (stderrTail + chunk.toString()).slice(-4000)));
-  const stop = () => child.kill("SIGTERM");
-  process.once("exit", stop);
+  const server = startWorker({ module: "distillery_worker.serve", args, env: modelRootsEnv(), exitSignal: "SIGTERM" });
   return new Promise<Running>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the embedded model server for ${spec.model} did not start in time`));
-    }, START_TIMEOUT_MS);
-    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+    const deadline = server.deadline(START_TIMEOUT_MS, "did not start in time", () =>
+      reject(new Error(`the embedded model server for ${spec.model} did not start in time`)),
+    );
+    server.onStdoutLine((line) => {
       try {
         const event = JSON.parse(line) as { event?: string; url?: string; models?: string[] };
         if (event.event === "listening" && event.url) {
-          clearTimeout(timer);
-          resolve({ url: event.url, child, models: event.models ?? [] });
+          deadline.cancel();
+          resolve({ url: event.url, server, models: event.models ?? [] });
         }
       } catch {
         // not a JSON event line
       }
     });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
+    void server.exited.then(({ code }) => {
+      deadline.cancel();
       servers.delete(key(spec));
-      process.off("exit", stop);
-      reject(new Error(`the embedded model server for ${spec.model} exited (code ${code}): ${stderrTail.trim().split("\n").slice(-3).join(" | ")}`));
+      reject(new Error(`the embedded model server for ${spec.model} exited (code ${code}): ${server.stderr.lastLines(3, " | ")}`));
     });
   });
 }
@@ -98,10 +90,9 @@ export async function stopEmbeddedServers(): Promise<void> {
   await Promise.all(
     all.map(async (p) => {
       const r = await p.catch(() => null);
-      if (!r || r.child.exitCode !== null) return;
-      const gone = new Promise((resolve) => r.child.once("exit", resolve));
-      r.child.kill("SIGTERM");
-      await gone;
+      if (!r || !r.server.alive) return;
+      r.server.kill("SIGTERM");
+      await r.server.exited;
     }),
   );
 }

@@ -8,7 +8,8 @@ import path from "node:path";
 import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChatClient } from "@/server/llm/client";
-import { workerPython } from "@/server/python";
+import { workerPython, workerPythonPath } from "@/server/worker/interpreter";
+import { repoPath } from "@/server/worker/root";
 import { UsageError } from "../command";
 import { main } from "../main";
 import { adapterArgs } from "./serve-model";
@@ -46,7 +47,7 @@ describe("serve-model flags", () => {
 describe("serve-model with a tiny model", () => {
   const modelDir = path.join(tmp, "tiny-chat");
   beforeAll(() => {
-    const env = { ...process.env, PYTHONPATH: path.join(process.cwd(), "worker") };
+    const env = { ...process.env, PYTHONPATH: workerPythonPath() };
     const built = spawnSync(workerPython(), ["-m", "distillery_worker.models", "tiny", modelDir], { env, encoding: "utf8" });
     expect(built.status, built.stderr).toBe(0);
   });
@@ -84,7 +85,7 @@ describe("serve-model with a tiny model", () => {
 });
 
 async function startServeModel(modelDir: string, port: number) {
-  const cli = path.join(process.cwd(), "bin/distillery.mjs");
+  const cli = repoPath("bin", "distillery.mjs");
   const child = spawn(process.execPath, [cli, "serve-model", "--model", modelDir, "--port", String(port), "--json"], {
     stdio: ["ignore", "pipe", "pipe"],
   });

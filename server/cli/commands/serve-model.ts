@@ -1,11 +1,10 @@
 // `distillery serve-model [--model NAME|PATH] [--adapter NAME=PATH]... [--port N]` runs the
 // embedded OpenAI-compatible model server (worker/, transformers) on 127.0.0.1 until Ctrl-C.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import readline from "node:readline";
+import { workerPython } from "@/server/worker/interpreter";
+import { startWorker } from "@/server/worker/process";
 import { intFlag, jsonOption, stringFlag, UsageError, type Command, type ParsedArgs } from "../command";
-import { workerPython } from "../../python";
 
 export const DEFAULT_MODEL_PORT = 8400;
 
@@ -33,7 +32,7 @@ function serverArgs(args: ParsedArgs): string[] {
   const port = intFlag(args, "port", DEFAULT_MODEL_PORT, { min: 1, max: 65535 });
   const model = stringFlag(args, "model") ?? "student";
   const adapters = adapterArgs((args.values.adapter as string[] | undefined) ?? []);
-  const out = ["-m", "distillery_worker.serve", "--model", model, "--port", String(port), ...adapters, "--exit-with-stdin"];
+  const out = ["--model", model, "--port", String(port), ...adapters, "--exit-with-stdin"];
   const dtype = stringFlag(args, "dtype");
   if (dtype) {
     if (!["auto", "float32", "bfloat16", "float16"].includes(dtype)) {
@@ -60,22 +59,19 @@ export const serveModelCommand: Command = {
   async run(args) {
     const pythonArgs = serverArgs(args);
     const json = args.values.json === true;
-    const cwd = process.cwd();
-    const pythonPath = [path.join(cwd, "worker"), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
-    const child = spawn(workerPython(), pythonArgs, {
-      cwd,
-      env: { ...process.env, PYTHONPATH: pythonPath },
-      stdio: ["pipe", "pipe", "inherit"], // with --exit-with-stdin: the server goes when this process does
-    });
-    readline.createInterface({ input: child.stdout }).on("line", (line) => {
+    // With --exit-with-stdin the server watches its lifeline: it goes when this process does.
+    const server = startWorker({ module: "distillery_worker.serve", args: pythonArgs, stderr: "inherit", exitSignal: "SIGTERM" });
+    const child = server.child;
+    const show = (line: string) => {
       const event = parseEvent(line);
       if (!event) return void console.log(line);
       if (json) return void console.log(line);
       console.log(`model server listening at ${event.url} (${event.device}, ${event.dtype})`);
       console.log(`  models: ${event.models.join(", ")}`);
       console.log("  Ctrl-C to stop");
-    });
-    const stop = () => child.kill("SIGTERM");
+    };
+    server.onStdoutLine(show);
+    const stop = () => server.kill("SIGTERM");
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     return new Promise<number>((resolve) => {

@@ -1,15 +1,14 @@
 // The Datasets page's token preview: the first exported example of a dataset, tokenised under a
 // base model's chat template by the trainer's own masking code (worker train/preview.py), so
 // what is highlighted as trainable is exactly what the trainer would learn.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { z } from "zod";
 import { findDataset } from "@/server/datasets/create";
 import { datasetRecords } from "@/server/datasets/export";
 import { formatSftRecord } from "@/server/datasets/sft-format";
 import { InputError } from "@/server/errors";
 import { checkModelRef, modelRootsEnv } from "@/server/models/model-ref";
-import { workerPython } from "@/server/python";
+import { workerPython } from "@/server/worker/interpreter";
+import { startWorker } from "@/server/worker/process";
 import { viewerProcedure, router } from "../init";
 
 export type TokenPreview = {
@@ -32,20 +31,15 @@ const MAX_CACHED = 32;
 const cache = new Map<string, Promise<TokenPreview>>();
 
 function runPreview(record: string, base: string): Promise<Omit<TokenPreview, "dataset" | "recordId">> {
-  const cwd = process.cwd();
-  const pythonPath = [path.join(cwd, "worker"), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  const preview = startWorker({ module: "distillery_worker.train.preview", args: ["--base", base], env: modelRootsEnv() });
+  const deadline = preview.deadline(PREVIEW_TIMEOUT_MS, `the token preview took longer than ${PREVIEW_TIMEOUT_MS / 1000} s`);
+  let stdout = "";
+  preview.child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  preview.child.stdin.end(record);
   return new Promise((resolve, reject) => {
-    const child = spawn(workerPython(), ["-m", "distillery_worker.train.preview", "--base", base], {
-      cwd,
-      env: { ...process.env, PYTHONPATH: pythonPath, ...modelRootsEnv() },
-      timeout: PREVIEW_TIMEOUT_MS,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.on("error", (err) => reject(new Error(`could not start the worker's Python (${workerPython()}): ${err.message}`)));
-    child.on("close", (code) => {
+    preview.child.on("error", (err) => reject(new Error(`could not start the worker's Python (${workerPython()}): ${err.message}`)));
+    preview.child.on("close", (code) => {
+      deadline.cancel();
       if (code === 0) {
         try {
           return resolve(JSON.parse(stdout));
@@ -53,11 +47,11 @@ function runPreview(record: string, base: string): Promise<Omit<TokenPreview, "d
           return reject(new Error("the token preview printed no JSON"));
         }
       }
+      const stderr = preview.stderr.value;
       const errorLine = stderr.split("\n").find((l) => l.startsWith("error: "));
       if (code === 2 && errorLine) return reject(new InputError(errorLine.slice("error: ".length)));
       reject(new Error(`the token preview failed (exit ${code}): ${stderr.trim().split("\n").at(-1) ?? ""}`));
     });
-    child.stdin.end(record);
   });
 }
 
