@@ -4,15 +4,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { repoPath } from "../server/worker/root";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DbHandle = { db: Db; kind: "pglite" | "postgres"; close: () => Promise<void> };
 
-const migrationsFolder = path.join(process.cwd(), "db", "migrations");
+const migrationsFolder = repoPath("db", "migrations");
 
 export function dataDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.DISTILLERY_DATA_DIR ?? path.join(process.cwd(), ".data"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.DISTILLERY_DATA_DIR ?? repoPath(".data"));
 }
 
 /** Open a database. `url` wins over DATABASE_URL; neither means embedded PGlite in `dir`. */

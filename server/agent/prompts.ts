@@ -1,6 +1,6 @@
 // Prompts live in ./prompts/*.md so they can be read and edited as text; {{name}} fills a slot.
 import fs from "node:fs";
-import path from "node:path";
+import { repoPath } from "@/server/worker/root";
 
 export type PromptName = "teacher" | "student" | "cot" | "cot-rag" | "force-final";
 
@@ -9,7 +9,7 @@ const cache = new Map<PromptName, string>();
 export function prompt(name: PromptName, slots: Record<string, string | number> = {}): string {
   let text = cache.get(name);
   if (text === undefined) {
-    text = fs.readFileSync(path.join(/*turbopackIgnore: true*/ process.cwd(), "server", "agent", "prompts", `${name}.md`), "utf8").trim();
+    text = fs.readFileSync(repoPath("server", "agent", "prompts", `${name}.md`), "utf8").trim();
     cache.set(name, text);
   }
   return text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (key in slots ? String(slots[key]) : whole));

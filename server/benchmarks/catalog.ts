@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { InputError } from "@/server/errors";
+import { repoPath } from "@/server/worker/root";
 
 const manifestEntry = z.object({
   name: z.string().regex(/^[a-z0-9_]+$/),
@@ -37,7 +38,7 @@ export type BenchmarkQuestion = {
 };
 
 export function benchmarksDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.DISTILLERY_BENCHMARKS_DIR ?? path.join(process.cwd(), "data", "benchmarks"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.DISTILLERY_BENCHMARKS_DIR ?? repoPath("data", "benchmarks"));
 }
 
 export function readManifest(dir = benchmarksDir()): BenchmarkEntry[] {

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { workerPython } from "@/server/python";
+import { workerPython } from "@/server/worker/interpreter";
 import { runCli } from "@/test/cli";
 import { startStubLlm, type StubServer } from "@/test/stub-llm";
 

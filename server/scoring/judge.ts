@@ -2,8 +2,8 @@
 // OpenAI-compatible model, temperature 0, the prompt in judge-prompt.md beside this file. The
 // verdict, the judge's explanation and its raw reply are all kept for the trajectory's record.
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { ChatModel } from "@/server/llm/types";
+import { repoPath } from "@/server/worker/root";
 
 export type JudgeVerdict = "correct" | "incorrect" | "unparsed";
 
@@ -19,7 +19,7 @@ export type JudgeInput = { question: string; gold: string | readonly string[]; p
 
 /** The prompt file; resolved from the repo root like every other runtime path. */
 export function judgePromptPath(): string {
-  return path.join(process.cwd(), "server/scoring/judge-prompt.md");
+  return repoPath("server", "scoring", "judge-prompt.md");
 }
 
 let cachedTemplate: string | null = null;

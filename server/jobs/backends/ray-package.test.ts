@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { workerPython } from "@/server/python";
+import { workerPython } from "@/server/worker/interpreter";
 import { packDirectory } from "./ray-package";
 
 const python = existsSync(workerPython()) ? workerPython() : "python3";

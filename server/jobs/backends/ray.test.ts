@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { workerPython } from "@/server/python";
+import { workerPython } from "@/server/worker/interpreter";
 import { RayBackend } from "./ray";
 import { RayHttpError } from "./ray-api";
 import { hasRay, rayBinary, startRayHead, type RayHead } from "./ray-head";
