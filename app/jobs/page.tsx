@@ -1,5 +1,7 @@
 import { JobTable } from "@/components/jobs/JobTable";
 import { TrainForm } from "@/components/jobs/TrainForm";
+import { initialTrainForm } from "@/components/jobs/train-form";
+import { EFFECTIVE_BATCH } from "@/server/contracts/train-config";
 
 export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { dataset } = await searchParams;
@@ -12,8 +14,9 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         Train a student
       </h2>
       <p className="subtitle">
-        LoRA fine-tune on a dataset; loss on assistant turns only. Defaults are the paper&apos;s (r 64, alpha 128, dropout 0.05,
-        lr 2e-4, 2 epochs, effective batch 8).
+        LoRA fine-tune on a dataset; loss on assistant turns only. Defaults are the paper&apos;s (r {initialTrainForm.loraR}, alpha{" "}
+        {initialTrainForm.loraAlpha}, dropout {initialTrainForm.loraDropout}, lr {initialTrainForm.lr}, {initialTrainForm.epochs} epochs,
+        effective batch {EFFECTIVE_BATCH}).
       </p>
       <TrainForm initialDataset={typeof dataset === "string" ? dataset : ""} />
     </>

@@ -1,8 +1,11 @@
 // The Train a student form's state and its mapping onto `trainConfigInput`
-// (server/training/config.ts). Blank optional fields stay absent so the schema's defaults
-// (the paper's) apply.
+// (server/training/config.ts). It starts from the schema's defaults (the paper's); blank optional
+// fields stay absent so those defaults apply.
 import { optionalNumber } from "@/components/forms/field-errors";
-import type { TrainConfigInput } from "@/server/training/config";
+import { displayNumber } from "@/server/contracts/train-config";
+import { trainConfigInput, type TrainConfigInput } from "@/server/training/config";
+
+const defaults = trainConfigInput.parse({ dataset: "-" }); // any dataset: only the defaults are read
 
 export type TrainFormValues = {
   dataset: string;
@@ -23,16 +26,16 @@ export type TrainFormValues = {
 
 export const initialTrainForm: TrainFormValues = {
   dataset: "",
-  base: "student",
+  base: defaults.base,
   name: "",
-  backend: "local",
+  backend: defaults.backend,
   rayAddress: "",
-  epochs: "2",
+  epochs: displayNumber(defaults.epochs),
   maxSteps: "",
-  lr: "2e-4",
-  loraR: "64",
-  loraAlpha: "128",
-  loraDropout: "0.05",
+  lr: displayNumber(defaults.lr),
+  loraR: displayNumber(defaults.loraR),
+  loraAlpha: displayNumber(defaults.loraAlpha),
+  loraDropout: displayNumber(defaults.loraDropout),
   batchSize: "",
   gradAccum: "",
   maxLength: "",

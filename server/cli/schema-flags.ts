@@ -1,7 +1,8 @@
 // The signature is the config: a command's flags are derived from the zod schema of its config
 // (camelCase key → --kebab-case flag), and flag values are validated by that same schema, so the
 // CLI, the tRPC input and the stored config can never drift apart.
-import type { z } from "zod";
+import { z } from "zod";
+import { displayNumber } from "@/server/contracts/train-config";
 import { UsageError, type OptionSpec, type ParsedArgs } from "./command";
 
 type Kind = "string" | "number" | "boolean" | "string[]";
@@ -35,6 +36,18 @@ export function optionsFromSchema(
     };
   }
   return options;
+}
+
+/** Each flag's help from the schema itself: a field's description and its default. */
+export function helpFromSchema(schema: z.ZodObject): Record<string, string> {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  const properties = (json.properties ?? {}) as Record<string, { description?: string; default?: unknown }>;
+  const help: Record<string, string> = {};
+  for (const [key, property] of Object.entries(properties)) {
+    if (property.description === undefined) continue;
+    help[key] = property.default === undefined ? property.description : `${property.description} (default ${typeof property.default === "number" ? displayNumber(property.default) : String(property.default)})`;
+  }
+  return help;
 }
 
 /** Turn parsed flags into a validated config; a bad value names its flag (exit code 2). */

@@ -1,27 +1,51 @@
-// One schema for a training job's config: the Jobs page form, the CLI's `train` flags and the
-// stored job config. Defaults are the paper's (LoRA r 64, alpha 128, dropout 0.05, lr 2e-4,
-// 2 epochs, effective batch 8); the trainer fills max length by dataset kind.
+// One schema for a training job's config: the Jobs page form, the CLI's `train` flags and help,
+// and the stored job config. Its hyperparameters are the trainer's own fields (the contract in
+// server/contracts/train-config.ts, with their defaults and help); the trainer fills max length
+// by dataset kind.
 import { z } from "zod";
+import { MAX_LENGTH_BY_KIND, trainerConfig } from "@/server/contracts/train-config";
 import { withoutUrlCredentials } from "@/server/endpoints/url";
 import { nameSchema, toName } from "@/server/names";
 
+const trainer = trainerConfig.shape;
+
+/** The job config's keys that the trainer takes, and the trainer field (and flag) each one sets. */
+const TRAINER_FIELDS = {
+  base: "base",
+  epochs: "epochs",
+  maxSteps: "max_steps",
+  lr: "lr",
+  loraR: "lora_r",
+  loraAlpha: "lora_alpha",
+  loraDropout: "lora_dropout",
+  batchSize: "batch_size",
+  gradAccum: "grad_accum",
+  maxLength: "max_length",
+  seed: "seed",
+} as const satisfies Record<string, keyof typeof trainer>;
+
 export const trainConfigInput = z.object({
-  dataset: z.string().min(1),
-  base: z.string().min(1).default("student"),
-  name: nameSchema.optional(),
-  backend: z.enum(["local", "ray"]).default("local"),
-  /** A configured Ray endpoint's name, or the dashboard URL (single-user mode only). */
-  rayAddress: z.union([z.url({ protocol: /^https?$/ }), nameSchema]).optional(),
-  epochs: z.number().positive().default(2),
-  maxSteps: z.number().int().positive().optional(),
-  lr: z.number().positive().default(2e-4),
-  loraR: z.number().int().positive().default(64),
-  loraAlpha: z.number().positive().default(128),
-  loraDropout: z.number().min(0).max(1).default(0.05),
-  batchSize: z.number().int().positive().optional(),
-  gradAccum: z.number().int().positive().optional(),
-  maxLength: z.number().int().min(16).optional(),
-  seed: z.number().int().default(42),
+  dataset: z.string().min(1).describe("dataset NAME[@VERSION] to train on"),
+  base: trainer.base.describe(
+    "base model: student | teacher | embedded model id | a model directory inside the model cache or <data dir>/models/",
+  ),
+  name: nameSchema.optional().describe("name of the trained student (default: <dataset>-<base>-lora)"),
+  backend: z.enum(["local", "ray"]).default("local").describe("local (child process here) | ray (an existing Ray cluster)"),
+  rayAddress: z
+    .union([z.url({ protocol: /^https?$/ }), nameSchema])
+    .optional()
+    .describe("a configured Ray endpoint's name, or the dashboard address, e.g. http://127.0.0.1:8265 (not in team mode)"),
+  epochs: trainer.epochs,
+  maxSteps: trainer.max_steps,
+  lr: trainer.lr,
+  loraR: trainer.lora_r,
+  loraAlpha: trainer.lora_alpha,
+  loraDropout: trainer.lora_dropout,
+  batchSize: trainer.batch_size,
+  gradAccum: trainer.grad_accum,
+  // Absent: by the dataset's kind (maxLengthFor), not the trainer's own default.
+  maxLength: trainer.max_length.unwrap().optional().describe(trainer.max_length.description ?? "max tokens per example"),
+  seed: trainer.seed,
 });
 
 /** Evaluating a trained student (the Jobs page's Evaluate panel and training.evaluate). */
@@ -55,13 +79,18 @@ export function storedTrainConfig(input: TrainConfigInput): TrainConfigInput {
   return input.rayAddress ? { ...input, rayAddress: withoutUrlCredentials(input.rayAddress) } : input;
 }
 
-/** The trainer's argv overrides for a config (camelCase key → --kebab-case flag). */
+/** Max tokens per example for a dataset of this kind, unless the config sets it. */
+export function maxLengthFor(kind: keyof typeof MAX_LENGTH_BY_KIND): number {
+  return MAX_LENGTH_BY_KIND[kind];
+}
+
+/** The trainer's argv overrides for a config (camelCase key → the trainer's --kebab-case flag). */
 export function trainerFlags(config: TrainConfig, maxLengthDefault: number): string[] {
-  const flags: string[] = ["--base", config.base, "--epochs", String(config.epochs), "--lr", String(config.lr)];
-  flags.push("--lora-r", String(config.loraR), "--lora-alpha", String(config.loraAlpha), "--lora-dropout", String(config.loraDropout));
-  flags.push("--max-length", String(config.maxLength ?? maxLengthDefault), "--seed", String(config.seed));
-  if (config.maxSteps) flags.push("--max-steps", String(config.maxSteps));
-  if (config.batchSize) flags.push("--batch-size", String(config.batchSize));
-  if (config.gradAccum) flags.push("--grad-accum", String(config.gradAccum));
+  const values: TrainConfig = { ...config, maxLength: config.maxLength ?? maxLengthDefault };
+  const flags: string[] = [];
+  for (const [key, field] of Object.entries(TRAINER_FIELDS)) {
+    const value = values[key as keyof typeof TRAINER_FIELDS];
+    if (value !== undefined) flags.push(`--${field.replaceAll("_", "-")}`, String(value));
+  }
   return flags;
 }

@@ -15,22 +15,8 @@ import { exportDataset } from "@/server/datasets/export";
 import { jobBackend } from "@/server/jobs/backends";
 import { JobFailure, type JobContext, type JobHandler } from "@/server/jobs/runner";
 import { workerPython } from "@/server/python";
-import { resolveTrainConfig, trainerFlags, type TrainConfigInput } from "./config";
-
-type TrainerEvent = {
-  event?: string;
-  step?: number;
-  max_steps?: number;
-  loss?: number;
-  lr?: number;
-  grad_norm?: number;
-  tokens_per_s?: number;
-  trainable_fraction?: number;
-  samples?: number;
-  adapter?: string;
-  metrics?: Record<string, unknown>;
-  message?: string;
-};
+import { parseTrainerEvent, type TrainerEvent } from "@/server/contracts/trainer-events";
+import { maxLengthFor, resolveTrainConfig, trainerFlags, type TrainConfigInput } from "./config";
 
 export function modelDir(name: string): string {
   if (!isName(name)) throw new InputError(`name: ${NAME_RULE}`); // the student's name becomes a directory
@@ -48,7 +34,7 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   const resume = fs.existsSync(out) && fs.readdirSync(out).some((f) => f.startsWith("checkpoint-"));
   if (resume) ctx.log("resuming from the latest checkpoint");
   const argv = [workerPython(), "-m", "distillery_worker.train", "--data", dataFile, "--out", out];
-  argv.push(...trainerFlags({ ...config, base }, dataset.kind === "cot" ? 4096 : 10240));
+  argv.push(...trainerFlags({ ...config, base }, maxLengthFor(dataset.kind)));
   if (resume) argv.push("--resume");
 
   const backend = jobBackend(
@@ -61,11 +47,11 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   const onAbort = () => void backend.stop(handle).catch(() => {});
   ctx.signal.addEventListener("abort", onAbort, { once: true });
 
-  let done: TrainerEvent | null = null;
+  let done: Extract<TrainerEvent, { event: "done" }> | null = null;
   let failure: string | null = null;
   const pending: Promise<void>[] = [];
   const state = await backend.follow(handle, (line) => {
-    const event = parseEvent(line);
+    const event = parseTrainerEvent(line);
     if (!event) return ctx.log(line);
     if (event.event === "done") done = event;
     if (event.event === "error") failure = event.message ?? "the trainer reported an error";
@@ -74,7 +60,7 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   ctx.signal.removeEventListener("abort", onAbort);
   await Promise.all(pending);
   if (ctx.signal.aborted) throw new JobFailure("cancelled");
-  const finished = done as TrainerEvent | null;
+  const finished = done as Extract<TrainerEvent, { event: "done" }> | null;
   if (state.status !== "succeeded" || !finished?.adapter) {
     throw new JobFailure(failure ?? state.message ?? `the trainer ended with status ${state.status}`);
   }
@@ -85,29 +71,19 @@ export const trainJobHandler: JobHandler = async (ctx) => {
       target: models.name,
       set: { baseModel: config.base, adapterPath: finished.adapter, trainJobId: ctx.job.id, createdAt: sql`now()` },
     });
-  return { model: config.name, adapter: finished.adapter, dataset: `${dataset.name}@${dataset.version}`, metrics: finished.metrics ?? {} };
+  return { model: config.name, adapter: finished.adapter, dataset: `${dataset.name}@${dataset.version}`, metrics: finished.metrics };
 };
 
-function parseEvent(line: string): TrainerEvent | null {
-  if (!line.startsWith("{")) return null;
-  try {
-    const value = JSON.parse(line) as TrainerEvent;
-    return typeof value.event === "string" ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 async function handleEvent(ctx: JobContext, event: TrainerEvent): Promise<void> {
-  if (event.event === "step" && typeof event.step === "number") {
-    ctx.progress(event.step, event.max_steps ?? event.step, event.loss === undefined ? undefined : `loss ${event.loss.toFixed(3)}`);
+  if (event.event === "step") {
+    ctx.progress(event.step, event.max_steps, event.loss === null ? undefined : `loss ${event.loss.toFixed(3)}`);
     const values: Record<string, number> = {};
     for (const key of ["loss", "lr", "grad_norm", "tokens_per_s"] as const) {
       if (typeof event[key] === "number") values[key] = event[key];
     }
     await ctx.metrics(event.step, values);
   } else if (event.event === "mask") {
-    ctx.log(`mask verified: ${event.samples} samples, ${((event.trainable_fraction ?? 0) * 100).toFixed(1)}% of tokens trainable`);
+    ctx.log(`mask verified: ${event.samples} samples, ${(event.trainable_fraction * 100).toFixed(1)}% of tokens trainable`);
   } else if (event.event === "checkpoint") {
     ctx.log(`checkpoint at step ${event.step}`);
   } else if (event.event === "error") {

@@ -5,31 +5,14 @@ import { jobHandlers } from "@/server/wiring/job-handlers";
 import { resolveTrainConfig, trainConfigInput } from "@/server/training/config";
 import type { Command } from "../command";
 import { printJson, table } from "../format";
-import { inputFromFlags, optionsFromSchema, usageErrorFromZod } from "../schema-flags";
-
-const help: Record<string, string> = {
-  dataset: "dataset NAME[@VERSION] to train on",
-  base: "base model: student (default) | teacher | embedded model id | a model directory inside the model cache or <data dir>/models/",
-  name: "name of the trained student (default: <dataset>-<base>-lora)",
-  backend: "local (child process here) | ray (an existing Ray cluster)",
-  rayAddress: "a configured Ray endpoint's name, or the dashboard address, e.g. http://127.0.0.1:8265 (not in team mode)",
-  epochs: "epochs (default 2)",
-  maxSteps: "stop after N optimizer steps",
-  lr: "learning rate (default 2e-4)",
-  loraR: "LoRA rank (default 64)",
-  loraAlpha: "LoRA alpha (default 128)",
-  loraDropout: "LoRA dropout (default 0.05)",
-  batchSize: "per-device batch (effective batch 8 with --grad-accum)",
-  gradAccum: "gradient accumulation steps",
-  maxLength: "max tokens per example (default 10240 agent / 4096 CoT)",
-  seed: "seed (default 42)",
-};
+import { helpFromSchema, inputFromFlags, optionsFromSchema, usageErrorFromZod } from "../schema-flags";
 
 export const trainCommand: Command = {
   name: "train",
   summary: "fine-tune a student with LoRA on a dataset (local or Ray); resumable",
   usage: "--dataset NAME[@VERSION] [--base MODEL] [--backend local|ray] [overrides]",
-  options: { ...optionsFromSchema(trainConfigInput, help), json: { type: "boolean", help: "print JSON" } },
+  // Flags, help and defaults are the config schema's (and, for the trainer's own fields, its contract's).
+  options: { ...optionsFromSchema(trainConfigInput, helpFromSchema(trainConfigInput)), json: { type: "boolean", help: "print JSON" } },
   async run(args) {
     const input = inputFromFlags(trainConfigInput, args);
     try {

@@ -5,39 +5,44 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-EFFECTIVE_BATCH = 8
+from ..contracts import load_contract
+
+# Field names, defaults and help come from the train-config contract (server/contracts/
+# train-config.ts); tests/test_contracts.py checks that the fields here are exactly its fields.
+_FIELDS: dict[str, dict[str, Any]] = load_contract("train-config")["properties"]
+EFFECTIVE_BATCH: int = load_contract("train-config")["effective_batch"]
+
+
+def _default(name: str) -> Any:
+    return _FIELDS[name]["default"]
 
 
 @dataclass
 class TrainConfig:
-    data: str = field(metadata={"help": "SFT export, JSON lines (DESIGN.md §5.5)"})
-    out: str = field(metadata={"help": "output directory: checkpoints, adapter/, config.json, metrics.json"})
-    base: str = field(default="student", metadata={"help": "student | teacher | registry id | model dir"})
-    max_steps: int | None = field(default=None, metadata={"help": "stop after N optimizer steps"})
-    epochs: float = field(default=2.0, metadata={"help": "ignored when --max-steps is set"})
-    lr: float = 2e-4
-    lora_r: int = 64
-    lora_alpha: int = 128
-    lora_dropout: float = 0.05
-    batch_size: int | None = field(default=None, metadata={"help": "per device; default 2 (or 8/G)"})
-    grad_accum: int | None = field(default=None, metadata={"help": "default 8/B (effective batch 8)"})
-    max_length: int = field(default=10240, metadata={"help": "tokens; 4096 for CoT datasets"})
-    lr_scheduler: str = "linear"
-    warmup_steps: int = 0
-    group_by_length: bool = field(
-        default=True, metadata={"help": "batch samples of similar length (less padding)"}
-    )
-    gradient_checkpointing: bool = field(
-        default=True, metadata={"help": "recompute activations in backward (TRL's default; long samples)"}
-    )
-    logging_steps: int = 1
-    save_steps: int = 50
-    save_total_limit: int = 2
-    seed: int = 42
-    resume: bool = field(default=False, metadata={"help": "continue from the latest checkpoint in --out"})
+    data: str
+    out: str
+    base: str = _default("base")
+    max_steps: int | None = None
+    epochs: float = float(_default("epochs"))
+    lr: float = _default("lr")
+    lora_r: int = _default("lora_r")
+    lora_alpha: int = _default("lora_alpha")
+    lora_dropout: float = _default("lora_dropout")
+    batch_size: int | None = None  # both filled in below: effective batch EFFECTIVE_BATCH
+    grad_accum: int | None = None
+    max_length: int = _default("max_length")
+    lr_scheduler: str = _default("lr_scheduler")
+    warmup_steps: int = _default("warmup_steps")
+    group_by_length: bool = _default("group_by_length")
+    gradient_checkpointing: bool = _default("gradient_checkpointing")
+    logging_steps: int = _default("logging_steps")
+    save_steps: int = _default("save_steps")
+    save_total_limit: int = _default("save_total_limit")
+    seed: int = _default("seed")
+    resume: bool = _default("resume")
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "grad_accum", "max_steps"):
@@ -68,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     for f in dataclasses.fields(TrainConfig):
-        help_text = f.metadata.get("help", " ")
+        help_text = _FIELDS[f.name]["description"]
         required = f.default is dataclasses.MISSING
         if f.type == "bool":
             parser.add_argument(

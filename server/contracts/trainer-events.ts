@@ -1,0 +1,55 @@
+// The trainer's JSON-lines progress on stdout (worker/distillery_worker/train/events.py): one
+// object per line, told apart by `event`. Exported to worker/distillery_worker/contracts/
+// trainer-events.json, against which the worker's tests check every event the trainer emits.
+import { z } from "zod";
+
+/** A float the trainer could not compute (NaN or infinite) is sent as null. */
+const measured = z.number().nullable();
+
+export const trainerEvent = z.discriminatedUnion("event", [
+  z
+    .strictObject({
+      event: z.literal("mask"),
+      samples: z.number().int(),
+      tokens: z.number().int(),
+      trainable_tokens: z.number().int(),
+      trainable_fraction: z.number(),
+      dropped_truncated: z.number().int(),
+    })
+    .describe("before training: the loss mask was checked on every sample"),
+  z
+    .strictObject({
+      event: z.literal("step"),
+      step: z.number().int(),
+      max_steps: z.number().int(),
+      epoch: measured,
+      loss: measured,
+      lr: measured,
+      grad_norm: measured,
+      tokens_per_s: z.number().describe("real (non-padding) tokens per second since the last step event"),
+    })
+    .describe("every logging step"),
+  z.strictObject({ event: z.literal("checkpoint"), step: z.number().int(), path: z.string() }).describe("after each save"),
+  z
+    .strictObject({
+      event: z.literal("done"),
+      adapter: z.string().describe("the trained LoRA adapter's directory"),
+      config: z.string().describe("the resolved config.json"),
+      metrics: z.record(z.string(), z.unknown()),
+    })
+    .describe("the adapter is written; the last event of a successful run"),
+  z.strictObject({ event: z.literal("error"), message: z.string() }).describe("bad input or configuration; the trainer exits 2"),
+]);
+
+export type TrainerEvent = z.output<typeof trainerEvent>;
+
+/** A stdout line as a trainer event; null for anything else (library chatter, malformed events). */
+export function parseTrainerEvent(line: string): TrainerEvent | null {
+  if (!line.startsWith("{")) return null;
+  try {
+    const parsed = trainerEvent.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
