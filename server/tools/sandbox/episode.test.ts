@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseCommandArgs, UsageError } from "../../cli/command";
 import { sandboxCommand } from "../../cli/commands/sandbox";
+import { isAlive, processTree } from "@/server/worker/process-tree";
 import { SandboxEpisode } from "./episode";
 import { probeSandbox } from "./probe";
 
@@ -99,7 +100,7 @@ describe("SandboxEpisode", () => {
     const [a, b] = await Promise.all([start(), start()]);
     await b.exec("name = 'b'");
     // Kill a's whole sandbox from outside (what an OOM kill would do).
-    (a as unknown as { child: { kill: (s: string) => void } }).child.kill("SIGKILL");
+    (a as unknown as { worker: { child: { kill: (s: string) => void } } }).worker.child.kill("SIGKILL");
     // The kill lands asynchronously (the supervisor dies through its parent-death signal), so
     // wait until the host has seen the exit before using the dead episode.
     await expect.poll(() => a.alive, { timeout: 10_000 }).toBe(false);
@@ -108,6 +109,20 @@ describe("SandboxEpisode", () => {
     expect(a.alive).toBe(false);
     expect((await b.exec("name")).value_repr).toBe("'b'");
   });
+
+  it("kills a sandbox that stops answering, with everything in it, once the host watchdog expires", async () => {
+    const episode = await start();
+    const launcher = (episode as unknown as { worker: { pid: number } }).worker.pid;
+    // Freeze the whole sandbox (what a wedged supervisor looks like from outside): its own
+    // timeouts cannot fire, so only the host's watchdog (timeout + 10 s grace) ends the action.
+    const frozen = [...processTree(launcher)];
+    frozen.forEach((pid) => process.kill(pid, "SIGSTOP"));
+    const result = await episode.exec("1 + 1", { timeoutS: 1 });
+    expect(result).toMatchObject({ ok: false, error: { type: "SandboxError" } });
+    expect(result.error?.message).toMatch(/host watchdog: the sandbox stopped answering/);
+    expect(episode.alive).toBe(false);
+    await expect.poll(() => frozen.filter(isAlive), { timeout: 10_000 }).toEqual([]);
+  }, 30_000);
 
   it("serialises concurrent calls on one episode", async () => {
     const episode = await start();

@@ -3,24 +3,14 @@
 // persists across the episode's actions; SAG candidates run in isolated forks and the winner's
 // fork becomes the episode (never re-executed). A crashed or hostile sandbox only ends its own
 // episode: every call resolves, nothing here throws on model behaviour.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import path from "node:path";
-import { createInterface } from "node:readline";
-import { workerPython } from "../../python";
+import { workerPython } from "@/server/worker/interpreter";
+import { JsonLines } from "@/server/worker/json-lines";
+import { startWorker, type Deadline, type WorkerProcess } from "@/server/worker/process";
 import { SandboxRefused } from "./policy";
+import type { ActionResult, HostOp, ResultMessage, SandboxMessage, ToolCallMessage } from "@/server/contracts/sandbox-protocol";
 
-export type ActionError = { type: string; message: string; traceback: string };
-
-/** The outcome of one action (DESIGN.md §5.1). Code failures are data, never exceptions. */
-export type ActionResult = {
-  ok: boolean;
-  stdout: string;
-  value_repr: string | null;
-  /** `name = repr` of the variable a final assignment set (when the action printed nothing). */
-  assigned?: string;
-  final_answer?: unknown;
-  error?: ActionError;
-};
+// The messages both ways are the sandbox protocol's contract (server/contracts/sandbox-protocol.ts).
+export type { ActionError, ActionResult } from "@/server/contracts/sandbox-protocol";
 
 /** Answers a tool call made inside code, e.g. web_search("…") → ("web_search", ["…"], {}). */
 export type ToolHandler = (
@@ -48,8 +38,13 @@ export type SandboxOptions = {
 
 export type Layers = Record<string, boolean>;
 
-type Reply = { type: string; id?: number; result?: unknown; results?: unknown[]; error?: string };
-type Pending = { resolve: (reply: Reply) => void; watchdogMs: number; timer?: NodeJS.Timeout };
+/** A result message, or the host's own stand-in for one when the sandbox is gone. */
+type Reply = Omit<ResultMessage, "id"> & { id?: number | null };
+type ToolResultOp = Extract<HostOp, { op: "tool_result" }>;
+/** An op that is answered by a result; `request` adds its id. */
+type Request = { [K in "exec" | "fork" | "keep"]: Omit<Extract<HostOp, { op: K }>, "id"> }["exec" | "fork" | "keep"];
+/** The op waiting for its result (ops are serialised), and the host's watchdog on it. */
+type InFlight = { id: number; watchdogMs: number; watchdog?: Deadline };
 
 /** Beyond the action timeout, how long before the host gives up on the whole sandbox. */
 const HOST_GRACE_MS = 10_000;
@@ -65,33 +60,42 @@ export class SandboxEpisode {
   required: string[] = [];
   uid = -1;
   private nextId = 1;
-  private pending = new Map<number, Pending>();
+  private inFlight: InFlight | null = null;
+  private readonly channel: JsonLines;
+  /** What the sandbox says that answers no request: its start-up report and tool calls. */
+  private onMessage: (msg: SandboxMessage) => void = () => undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private handler: ToolHandler | undefined; // of the op in flight (ops are serialised)
-  private stderrTail = "";
   private exited = false;
 
   private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
+    private readonly worker: WorkerProcess,
     private readonly opts: SandboxOptions,
-  ) {}
+  ) {
+    // Only results answer requests: a tool call carries the id of the op it is made from.
+    this.channel = new JsonLines(worker.child.stdout, worker.child.stdin, {
+      isReply: (message) => message.type === "result",
+      onMessage: (message) => this.onMessage(message as SandboxMessage),
+    });
+  }
 
   /** Start a fresh episode: resolves once the sandbox reports its isolation layers. */
   static async start(opts: SandboxOptions = {}): Promise<SandboxEpisode> {
-    const args = ["-m", "distillery_worker.sandbox"];
+    const args: string[] = [];
     if (opts.memoryMb) args.push("--memory-mb", String(opts.memoryMb));
     if (opts.cpuS) args.push("--cpu-s", String(opts.cpuS));
     if (opts.maxOutputBytes) args.push("--max-output", String(opts.maxOutputBytes));
     if (opts.tools?.length) args.push("--tools", opts.tools.join(","));
     if (opts.preload?.length) args.push("--preload", opts.preload.join(","));
     if (opts.allowUnsafe) args.push("--allow-unsafe");
-    // Nothing of the host's environment is passed on (the launcher scrubs it again anyway),
-    // except the knob with which tests simulate a kernel that refuses some layers.
-    const env: Record<string, string> = { PATH: "/usr/bin:/bin", PYTHONPATH: path.join(process.cwd(), "worker") };
+    // Nothing of the host's environment is passed on (the launcher scrubs it again anyway) but
+    // the worker's PYTHONPATH and the knob with which tests simulate a kernel that refuses some
+    // layers. Its stdin carries the protocol, so its end-of-file is also the lifeline.
+    const env: Record<string, string> = { PATH: "/usr/bin:/bin" };
     const simulate = process.env.DISTILLERY_SANDBOX_SIMULATE_MISSING;
     if (simulate) env.DISTILLERY_SANDBOX_SIMULATE_MISSING = simulate;
-    const child = spawn(workerPython(), args, { env: env as unknown as NodeJS.ProcessEnv });
-    const episode = new SandboxEpisode(child, opts);
+    const worker = startWorker({ module: "distillery_worker.sandbox", args, env, cleanEnv: true, lifeline: false });
+    const episode = new SandboxEpisode(worker, opts);
     await episode.attach();
     return episode;
   }
@@ -109,44 +113,31 @@ export class SandboxEpisode {
 
   private attach(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const startTimer = setTimeout(() => {
-        this.child.kill("SIGKILL");
-        reject(new SandboxError(`sandbox did not start within ${START_TIMEOUT_MS / 1000} s`));
-      }, START_TIMEOUT_MS);
-      this.child.stderr.on("data", (chunk: Buffer) => {
-        this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
-      });
-      this.child.stdin.on("error", () => undefined); // EPIPE after a crash: reported via "exit"
-      this.child.on("error", (err) => {
-        clearTimeout(startTimer);
+      const startup = this.worker.deadline(START_TIMEOUT_MS, "the sandbox did not start in time", () =>
+        reject(new SandboxError(`sandbox did not start within ${START_TIMEOUT_MS / 1000} s`)),
+      );
+      this.worker.child.on("error", (err) => {
+        startup.cancel();
         reject(new SandboxError(`cannot start the Python sandbox (${workerPython()}): ${err.message}`));
       });
-      this.child.on("exit", (code, signal) => {
-        clearTimeout(startTimer);
+      this.worker.child.on("exit", (code, signal) => {
+        startup.cancel();
         this.exited = true;
-        const why = `sandbox exited (${signal ?? `code ${code}`})${this.stderrTail ? `: ${this.stderrTail.trim().slice(-500)}` : ""}`;
+        this.inFlight?.watchdog?.cancel();
+        const tail = this.worker.stderr.value;
+        const why = `sandbox exited (${signal ?? `code ${code}`})${tail ? `: ${tail.trim().slice(-500)}` : ""}`;
         reject(new SandboxError(why));
-        for (const [id, p] of this.pending) {
-          clearTimeout(p.timer);
-          p.resolve({ type: "result", id, error: why });
-        }
-        this.pending.clear();
+        this.channel.fail(new SandboxError(why)); // the op in flight resolves with this error
       });
-      const lines = createInterface({ input: this.child.stdout, crlfDelay: Infinity });
-      lines.on("line", (line) => {
-        let msg: Reply & Record<string, unknown>;
-        try {
-          msg = JSON.parse(line);
-        } catch {
-          return; // the supervisor only writes JSON; anything else is ignored
-        }
+      // As the protocol says, still checked field by field; lines that are not JSON are ignored.
+      this.onMessage = (msg) => {
         if (msg.type === "refused") {
-          clearTimeout(startTimer);
+          startup.cancel();
           const missing = Array.isArray(msg.missing) ? msg.missing.map(String) : [];
           reject(new SandboxRefused(missing, (msg.notes as Record<string, string>) ?? {}));
-          this.child.kill("SIGKILL");
+          this.worker.kill("SIGKILL");
         } else if (msg.type === "ready") {
-          clearTimeout(startTimer);
+          startup.cancel();
           this.layers = (msg.layers as Layers) ?? {};
           this.notes = (msg.notes as Record<string, string>) ?? {};
           this.required = Array.isArray(msg.required) ? msg.required.map(String) : [];
@@ -155,14 +146,8 @@ export class SandboxEpisode {
           resolve();
         } else if (msg.type === "tool_call") {
           void this.answerToolCall(msg);
-        } else if (msg.type === "result" && typeof msg.id === "number") {
-          const p = this.pending.get(msg.id);
-          if (!p) return;
-          clearTimeout(p.timer);
-          this.pending.delete(msg.id);
-          p.resolve(msg);
-        }
-      });
+        } // a result nobody waits for any more is dropped
+      };
     });
   }
 
@@ -176,22 +161,18 @@ export class SandboxEpisode {
   }
 
   private armWatchdog(id: number): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    clearTimeout(p.timer);
-    p.timer = setTimeout(() => {
-      // The supervisor enforces timeouts itself; reaching this means it stopped answering.
-      this.stderrTail += "\nhost watchdog: the sandbox stopped answering and was killed";
-      this.child.kill("SIGKILL");
-    }, p.watchdogMs);
+    const flight = this.inFlight;
+    if (flight?.id !== id) return;
+    flight.watchdog?.cancel();
+    // The supervisor enforces timeouts itself; reaching this means it stopped answering.
+    flight.watchdog = this.worker.deadline(flight.watchdogMs, "host watchdog: the sandbox stopped answering and was killed");
   }
 
-  private async answerToolCall(msg: Record<string, unknown>): Promise<void> {
+  private async answerToolCall(msg: ToolCallMessage): Promise<void> {
     const id = Number(msg.id);
-    const p = this.pending.get(id);
-    if (p) clearTimeout(p.timer); // host time spent on tools doesn't count against the action
+    if (this.inFlight?.id === id) this.inFlight.watchdog?.cancel(); // host time spent on tools doesn't count against the action
     const candidate = typeof msg.candidate === "number" ? msg.candidate : null;
-    const reply: Record<string, unknown> = { op: "tool_result", id, candidate, call: msg.call };
+    const reply: ToolResultOp = { op: "tool_result", id, candidate, call: msg.call, ok: false };
     try {
       if (!this.handler) throw new Error(`no handler for tool ${String(msg.name)}`);
       const args = Array.isArray(msg.args) ? msg.args : [];
@@ -206,21 +187,28 @@ export class SandboxEpisode {
     this.armWatchdog(id);
   }
 
-  private write(msg: Record<string, unknown>): void {
-    if (!this.exited) this.child.stdin.write(JSON.stringify(msg) + "\n");
+  private write(msg: HostOp): void {
+    if (!this.exited) this.channel.send(msg);
   }
 
   /** Send one op and wait for its reply; ops are serialised (one in flight per episode). */
-  private request(op: Record<string, unknown>, timeoutS: number, handler?: ToolHandler): Promise<Reply> {
-    const run = () =>
-      new Promise<Reply>((resolve) => {
-        if (this.exited) return resolve({ type: "result", error: "the episode is closed" });
-        this.handler = handler ?? this.opts.onToolCall;
-        const id = this.nextId++;
-        this.pending.set(id, { resolve, watchdogMs: timeoutS * 1000 + HOST_GRACE_MS });
-        this.armWatchdog(id);
-        this.write({ ...op, id });
-      });
+  private request(op: Request, timeoutS: number, handler?: ToolHandler): Promise<Reply> {
+    const run = async (): Promise<Reply> => {
+      if (this.exited) return { type: "result", error: "the episode is closed" };
+      this.handler = handler ?? this.opts.onToolCall;
+      const id = this.nextId++;
+      const flight: InFlight = { id, watchdogMs: timeoutS * 1000 + HOST_GRACE_MS };
+      this.inFlight = flight;
+      this.armWatchdog(id);
+      try {
+        return (await this.channel.request(op, id)) as Reply;
+      } catch (err) {
+        return { type: "result", id, error: (err as Error).message }; // the sandbox is gone
+      } finally {
+        flight.watchdog?.cancel();
+        this.inFlight = null;
+      }
+    };
     const next = this.queue.then(run, run);
     this.queue = next;
     return next;
@@ -253,12 +241,8 @@ export class SandboxEpisode {
   /** End the episode: the sandbox's PID 1 exits and the kernel kills every process in it. */
   async close(): Promise<void> {
     if (this.exited) return;
-    const gone = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
     this.write({ op: "close" });
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 3000);
-    await gone;
-    clearTimeout(timer);
+    await this.worker.stop(3000);
   }
 }
 
