@@ -55,6 +55,12 @@ function withDescendants(isRoot: (p: Proc) => boolean): Set<number> {
   return tree;
 }
 
+/** Whether `pid` is a live process (a zombie, dead but not yet reaped, is not). */
+export function isAlive(pid: number): boolean {
+  const proc = readProc(pid);
+  return proc !== null && !proc.zombie;
+}
+
 function signal(pid: number, sig: NodeJS.Signals): boolean {
   try {
     process.kill(pid, sig);

@@ -9,20 +9,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { workerPython, workerPythonPath } from "./interpreter";
 import { startProcess, startWorker } from "./process";
+import { isAlive } from "./process-tree";
 import { repoPath } from "./root";
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function waitGone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 300 && alive(pid); i++) await sleep(100);
-  return !alive(pid);
+  for (let i = 0; i < 300 && isAlive(pid); i++) await sleep(100);
+  return !isAlive(pid);
 }
 
 /** The first line `child` prints. */
@@ -66,7 +58,7 @@ describe("startWorker", () => {
       ]),
     );
     await sleep(300);
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     parent.kill("SIGKILL");
     expect(await waitGone(pid)).toBe(true);
   });
@@ -75,7 +67,7 @@ describe("startWorker", () => {
     const forks = "import subprocess, sys, time; p = subprocess.Popen(['sleep', '300']); print(p.pid, flush=True); time.sleep(300)";
     const run = startPython(forks);
     const grandchild = Number(await firstLine(run.child.stdout));
-    expect(alive(grandchild)).toBe(true);
+    expect(isAlive(grandchild)).toBe(true);
     const expired: string[] = [];
     run.deadline(200, "deadline: killed after 0.2 s", () => expired.push("called"));
     const exit = await run.exited;
