@@ -14,7 +14,8 @@ import { isName, NAME_RULE } from "@/server/names";
 import { exportDataset } from "@/server/datasets/export";
 import { jobBackend } from "@/server/jobs/backends";
 import { JobFailure, type JobContext, type JobHandler } from "@/server/jobs/runner";
-import { workerPython } from "@/server/python";
+import { workerPython } from "@/server/worker/interpreter";
+import { repoRoot } from "@/server/worker/root";
 import { parseTrainerEvent, type TrainerEvent } from "@/server/contracts/trainer-events";
 import { maxLengthFor, resolveTrainConfig, trainerFlags, type TrainConfigInput } from "./config";
 
@@ -42,7 +43,7 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   );
   // Local runs check model paths again at load time; a Ray cluster has its own file system.
   const env = config.backend === "local" ? modelRootsEnv() : undefined;
-  const handle = await backend.submit({ entrypoint: argv, cwd: process.cwd(), name: config.name, env });
+  const handle = await backend.submit({ entrypoint: argv, cwd: repoRoot(), name: config.name, env });
   await ctx.db.update(jobs).set({ externalId: `${handle.backend}:${handle.id}` }).where(eq(jobs.id, ctx.job.id));
   const onAbort = () => void backend.stop(handle).catch(() => {});
   ctx.signal.addEventListener("abort", onAbort, { once: true });

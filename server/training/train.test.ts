@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { jobMetrics, jobs, models } from "@/db/schema";
-import { workerPython } from "@/server/python";
+import { workerPython } from "@/server/worker/interpreter";
 import { runCli } from "@/test/cli";
 import { startStubLlm, type StubServer } from "@/test/stub-llm";
 
