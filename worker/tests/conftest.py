@@ -32,5 +32,5 @@ def adapter_dir(tiny_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
             if "lora_B" in name:
                 param.normal_(0, 2.0)
     out = tmp_path_factory.mktemp("adapters") / "sharp"
-    peft_model.save_pretrained(out)
+    peft_model.save_pretrained(str(out))
     return out

@@ -168,6 +168,7 @@ def test_the_cache_layer_matches_concatenation_and_never_writes_into_tensors_it_
     layer, plain = AppendLayer(), DynamicLayer()
 
     def step(tokens: int) -> int:
+        assert layer.keys is not None
         rows = layer.keys.shape[0]
         keys, values = torch.randn(rows, 2, tokens, 4), torch.randn(rows, 2, tokens, 4)
         ours, theirs = layer.update(keys, values), plain.update(keys, values)
@@ -180,7 +181,7 @@ def test_the_cache_layer_matches_concatenation_and_never_writes_into_tensors_it_
     first = step(1)
     assert step(1) == first and step(3) == first, "appends land in the buffer's spare room"
     step(400)  # past the spare room: the buffer grows
-    assert layer.capacity > layer.keys.shape[-2]
+    assert layer.keys is not None and layer.capacity > layer.keys.shape[-2]
     # What the batcher does to a batch's cache: trim left padding (a view at an offset into the
     # buffer), drop rows, pad on the left.
     edits = [lambda t: t[:, :, 3:], lambda t: t[torch.tensor([1])], lambda t: F.pad(t, (0, 0, 2, 0))]

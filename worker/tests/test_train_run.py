@@ -73,6 +73,7 @@ def test_three_steps_move_the_lora_weights(tiny, data, tmp_path):
         max_length=256,
     )
     run = prepare(config)
+    assert run.trainer.model is not None
     lora = {n: p.detach().clone() for n, p in run.trainer.model.named_parameters() if "lora_" in n}
     frozen = {n: p.detach().clone() for n, p in run.trainer.model.named_parameters() if "lora_" not in n}
     assert lora and all("lora_" in n for n, p in run.trainer.model.named_parameters() if p.requires_grad)
@@ -168,9 +169,11 @@ def test_unknown_base_model_exits_2(data, tmp_path):
 
 @pytest.mark.parametrize(("name", "kind"), [("fsdp.yaml", "FSDP"), ("deepspeed_zero2.yaml", "DEEPSPEED")])
 def test_shipped_accelerate_configs_load(name, kind):
-    from accelerate.commands.config.config_args import load_config_from_file
+    from accelerate.commands.config.config_args import ClusterConfig, load_config_from_file
 
     config = load_config_from_file(str(CONFIGS / name))
+    assert isinstance(config, ClusterConfig)  # not a SageMaker one
+    assert config.fsdp_config is not None and config.deepspeed_config is not None  # {} when absent
     assert config.distributed_type.value == kind and config.mixed_precision == "bf16"
     if kind == "FSDP":
         assert config.fsdp_config["fsdp_version"] == 2
@@ -182,6 +185,7 @@ def test_flags_are_the_config_with_paper_defaults():
     config = parse_config(["--data", "d.jsonl", "--out", "o"])
     assert (config.lora_r, config.lora_alpha, config.lora_dropout, config.lr) == (64, 128, 0.05, 2e-4)
     assert (config.epochs, config.max_length, config.base, config.max_steps) == (2.0, 10240, "student", None)
+    assert config.batch_size and config.grad_accum  # __post_init__ fills both
     assert config.batch_size * config.grad_accum == 8
     assert parse_config(["--data", "d", "--out", "o", "--batch-size", "8"]).grad_accum == 1
     assert parse_config(["--data", "d", "--out", "o", "--grad-accum", "2"]).batch_size == 4

@@ -14,6 +14,7 @@ import math
 import time
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from typing import Any
 
 from .extract import answer_text, decimals_written, plain_number, squash
 
@@ -69,7 +70,7 @@ def _budget(deadline: float) -> int:
     return max(1, math.ceil(deadline - time.monotonic()))
 
 
-def _parse(text: str, deadline: float) -> list[object]:
+def _parse(text: str, deadline: float) -> list[Any]:  # math-verify's forms: sympy objects, strings
     from math_verify import parse
 
     wrapped = parse(f"\\boxed{{{text}}}", parsing_timeout=_budget(deadline))

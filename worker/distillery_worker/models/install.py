@@ -62,9 +62,10 @@ def convert_gguf(gguf: Path, out_dir: Path) -> None:
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
     model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.bfloat16)
     # The weights are dense bf16 now; drop the GGUF quantiser so save_pretrained accepts them.
-    model.hf_quantizer = None
+    # (transformers' types allow neither the None nor the del; at run time both work.)
+    model.hf_quantizer = None  # pyright: ignore[reportArgumentType]
     if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
+        del model.config.quantization_config  # pyright: ignore[reportAttributeAccessIssue]
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
 

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from .channel import Channel
 from .isolation import set_cpu_budget
@@ -170,7 +170,7 @@ class Worker:
             assigned = _assigned_name(tree.body[-1]) if tree.body else None
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
             body = compile(tree, filename, "exec")
-            tail = compile(ast.Expression(last.value), filename, "eval") if last else None
+            tail = compile(ast.Expression(cast(ast.Expr, last).value), filename, "eval") if last else None
             signal.signal(signal.SIGALRM, on_alarm)
             signal.setitimer(signal.ITIMER_REAL, timeout)
             try:

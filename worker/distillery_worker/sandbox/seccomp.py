@@ -86,7 +86,8 @@ def install() -> int:
     why = available()
     if why or _lib is None:
         raise OSError(why)
-    ctx = _lib.seccomp_init(ACT_ALLOW)
+    lib = _lib  # narrowed to not-None, also inside add() below
+    ctx = lib.seccomp_init(ACT_ALLOW)
     if not ctx:
         raise OSError("seccomp_init failed")
     try:
@@ -94,11 +95,11 @@ def install() -> int:
 
         def add(name: str, action: int, *cmps: _ArgCmp) -> None:
             nonlocal rules
-            nr = _lib.seccomp_syscall_resolve_name(name.encode())
+            nr = lib.seccomp_syscall_resolve_name(name.encode())
             if nr < 0:
                 return  # not a syscall on this architecture
             array = (_ArgCmp * len(cmps))(*cmps) if cmps else None
-            ret = _lib.seccomp_rule_add_array(ctx, action, nr, len(cmps), array)
+            ret = lib.seccomp_rule_add_array(ctx, action, nr, len(cmps), array)
             if ret < 0:
                 raise OSError(-ret, f"seccomp rule for {name}: error {ret}")
             rules += 1
@@ -108,9 +109,9 @@ def install() -> int:
         add("clone3", _errno_action(errno.ENOSYS))
         for flag in CLONE_NAMESPACE_FLAGS:  # clone(flags, …): deny if (flags & flag) == flag
             add("clone", _errno_action(errno.EPERM), _ArgCmp(0, CMP_MASKED_EQ, flag, flag))
-        ret = _lib.seccomp_load(ctx)
+        ret = lib.seccomp_load(ctx)
         if ret < 0:
             raise OSError(-ret, f"seccomp_load: error {ret}")
         return rules
     finally:
-        _lib.seccomp_release(ctx)
+        lib.seccomp_release(ctx)

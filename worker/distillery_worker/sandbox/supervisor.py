@@ -348,7 +348,8 @@ class Supervisor:
             why = self._stdout(proc).strip()[-300:] or "no report"
             self.layers.set("no_capabilities", False, f"the worker failed to confine itself: {why}")
             return
-        notes = msg.get("notes") if isinstance(msg.get("notes"), dict) else {}
+        notes = msg.get("notes")
+        notes = notes if isinstance(notes, dict) else {}
         for name, on in msg["layers"].items():
             self.layers.set(str(name), on is True, str(notes.get(name, "")))
 

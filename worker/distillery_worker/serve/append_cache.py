@@ -90,8 +90,10 @@ def append_cache(config: Any, states: list[tuple[torch.Tensor, torch.Tensor]] | 
     """A DynamicCache of ``AppendLayer``s for a model whose layers are all plain ``DynamicLayer``s
     (the caller checks), filled with copies of ``states`` (per layer: keys, values) if given."""
     cache = DynamicCache(config=config)
-    cache.layers = [AppendLayer() for _ in cache.layers]
+    layers = [AppendLayer() for _ in cache.layers]
+    # transformers types ``layers`` as a list of its layer mixins; a list of one subclass is not one.
+    cache.layers = layers  # pyright: ignore[reportAttributeAccessIssue]
     if states:
-        for layer, (keys, values) in zip(cache.layers, states, strict=True):
+        for layer, (keys, values) in zip(layers, states, strict=True):
             layer.update(keys, values)
     return cache

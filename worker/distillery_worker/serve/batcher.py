@@ -179,7 +179,7 @@ class Batcher:
         _pad_left(self._cache, length - width)
         pad = max(0, length - width), max(0, width - length)
         self._mask = torch.cat([F.pad(self._mask, (pad[0], 0)), F.pad(mask, (pad[1], 0))])
-        for mine, theirs in zip(self._cache.layers, cache.layers, strict=True):
+        for mine, theirs in zip(_layers(self._cache), _layers(cache), strict=True):
             mine.keys = torch.cat([mine.keys, theirs.keys])
             mine.values = torch.cat([mine.values, theirs.values])
         self._positions = torch.cat([self._positions, positions])
@@ -266,7 +266,7 @@ class Batcher:
         padding = int((self._mask.shape[1] - self._mask.sum(dim=1)).min())
         if padding > 0:  # the layers re-buffer the sliced views at the next step (one copy)
             self._mask = self._mask[:, padding:]
-            for layer in self._cache.layers:
+            for layer in _layers(self._cache):
                 layer.keys, layer.values = layer.keys[:, :, padding:], layer.values[:, :, padding:]
 
     def _use_adapter(self, adapter: str | None) -> None:
@@ -289,9 +289,16 @@ def _plain_dynamic_cache(config: Any) -> bool:
     return bool(layers) and all(type(layer) is DynamicLayer for layer in layers)
 
 
+def _layers(cache: DynamicCache) -> list[Any]:
+    """The layers of a batch's cache, typed loosely: transformers types them as any kind of layer
+    with optional tensors, but here they are plain growing ones (``_plain_dynamic_cache``) or
+    ``AppendLayer``s, past their prefill, so ``keys`` and ``values`` are set."""
+    return cache.layers
+
+
 def _pad_left(cache: DynamicCache, amount: int) -> None:
     if amount > 0:
-        for layer in cache.layers:
+        for layer in _layers(cache):
             layer.keys = F.pad(layer.keys, (0, 0, amount, 0))
             layer.values = F.pad(layer.values, (0, 0, amount, 0))
 
@@ -303,7 +310,7 @@ def _row_states(
     assert cache is not None
     return [
         (layer.keys[row : row + 1, :, padding:].clone(), layer.values[row : row + 1, :, padding:].clone())
-        for layer in cache.layers
+        for layer in _layers(cache)
     ]
 
 

@@ -93,7 +93,7 @@ class Engine:
         kwargs: dict[str, Any] = {"gguf_file": resolved.gguf_file} if resolved.gguf_file else {}
         tokenizer = AutoTokenizer.from_pretrained(resolved.path, **kwargs)
         model = AutoModelForCausalLM.from_pretrained(resolved.path, dtype=torch_dtype, **kwargs)
-        model.to(device).eval()
+        model.to(device).eval()  # pyright: ignore[reportArgumentType] (transformers' types reject a device)
         use_grouped_attention(model)
         aliases = (name,) if name != resolved.id else ()
         engine = cls(model, tokenizer, resolved.id, aliases, max_batch, prefix_cache_tokens)

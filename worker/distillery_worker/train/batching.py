@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from torch.utils.data import Sampler
 from transformers.trainer_pt_utils import get_length_grouped_indices
-from trl import SFTTrainer
+from trl import SFTTrainer  # pyright: ignore[reportPrivateImportUsage] (trl exports lazily)
 
 MEGABATCH_BATCHES = 50
 

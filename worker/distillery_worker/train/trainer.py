@@ -16,7 +16,7 @@ from accelerate import PartialState
 from datasets import Dataset
 from peft import LoraConfig
 from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback
-from trl import SFTConfig
+from trl import SFTConfig  # pyright: ignore[reportPrivateImportUsage] (trl exports lazily)
 
 from .batching import GroupedSFTTrainer
 from .config import TrainConfig
@@ -44,6 +44,7 @@ def _write_json(path: Path, value: Any) -> None:
 
 
 def _sft_config(config: TrainConfig, device: str, bf16: bool) -> SFTConfig:
+    assert config.batch_size and config.grad_accum  # TrainConfig.__post_init__ fills both
     return SFTConfig(
         output_dir=config.out,
         max_steps=config.max_steps or -1,
@@ -128,6 +129,7 @@ def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
     )
     trainer.remove_callback(PrinterCallback)
     if trainer.is_world_process_zero():
+        assert config.batch_size and config.grad_accum  # TrainConfig.__post_init__ fills both
         out.mkdir(parents=True, exist_ok=True)
         resolved = {
             **config.to_json(),
