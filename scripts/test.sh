@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# `npm test`: install what is missing, then every tier — typecheck, lint, Vitest (unit +
-# integration on PGlite, and on Postgres when DISTILLERY_TEST_DATABASE_URL is set), pytest for
-# worker/ (the sandbox's tests twice: as root and as an unprivileged user), and Playwright e2e
-# against the production build. Runs all tiers, then prints one summary line; exits non-zero if
-# any tier failed.
+# `npm test`: install what is missing, then every tier — typecheck (TypeScript; Python with pyright),
+# lint, Vitest (unit + integration on PGlite, and on Postgres when DISTILLERY_TEST_DATABASE_URL is
+# set), pytest for worker/ (the sandbox's tests twice: as root and as an unprivileged user), and
+# Playwright e2e against the production build. Runs all tiers, then prints one summary line; exits
+# non-zero if any tier failed. `npm run test:fast` (scripts/test-fast.sh) is the inner loop.
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 ensure_venv
@@ -27,6 +27,7 @@ else
 fi
 
 tier typecheck npx tsc --noEmit
+tier "typecheck (python)" npm run --silent typecheck:python
 tier "lint (eslint)" npx eslint .
 tier "lint (ruff)" .venv/bin/ruff check worker
 tier "format (ruff)" .venv/bin/ruff format --check worker
@@ -34,11 +35,11 @@ tier vitest npx vitest run --reporter=default --reporter=json --outputFile.json=
 tier pytest .venv/bin/python -m pytest worker/tests -q -p no:cacheprovider --junitxml="$REPORTS/pytest.xml"
 # The sandbox again as an ordinary user (uid 65534 via setpriv when run as root): laptop users
 # are not root, and the sandbox must isolate (or refuse) for them too.
-tier "pytest sandbox (unprivileged)" bash scripts/test-sandbox-unprivileged.sh
+tier "pytest sandbox (unprivileged)" bash scripts/test-sandbox-unprivileged.sh --junitxml="$REPORTS/pytest-unprivileged.xml"
 tier build npx next build
 tier playwright env PLAYWRIGHT_JSON_OUTPUT_NAME="$REPORTS/playwright.json" npx playwright test --reporter=list,json
 
-node scripts/test-summary.mjs "$REPORTS"
+node scripts/test-summary.mjs "$REPORTS" vitest pytest "pytest (unprivileged)" playwright
 if ((${#failed_tiers[@]})); then
   say "failed tiers: ${failed_tiers[*]}"
   exit 1
