@@ -49,10 +49,8 @@ class TrainConfig:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
-        if self.batch_size is None and self.grad_accum is None:
-            self.batch_size = 2
         if self.batch_size is None:
-            self.batch_size = max(1, EFFECTIVE_BATCH // self.grad_accum)
+            self.batch_size = 2 if self.grad_accum is None else max(1, EFFECTIVE_BATCH // self.grad_accum)
         if self.grad_accum is None:
             self.grad_accum = max(1, EFFECTIVE_BATCH // self.batch_size)
         if self.max_length < 16:
