@@ -1,5 +1,5 @@
 """The trainer's configuration: one dataclass whose fields are the CLI flags and the keys of the
-resolved ``config.json`` written next to the adapter. Defaults are the paper's (DESIGN.md §1)."""
+resolved ``config.json`` written next to the adapter. Defaults are the paper's (docs/ARCHITECTURE.md §2)."""
 
 from __future__ import annotations
 
