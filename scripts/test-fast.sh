@@ -68,6 +68,7 @@ tier typecheck npx tsc --noEmit  # incremental (tsconfig.tsbuildinfo)
 tier "lint (eslint)" npx eslint . --cache --cache-location node_modules/.cache/eslint/
 tier "lint (ruff)" .venv/bin/ruff check worker
 tier "format (ruff)" .venv/bin/ruff format --check worker
+tier "format (prettier)" npx prettier --check --log-level warn "**/*.{ts,tsx,js,mjs}"
 # --no-isolate: one module graph per worker instead of one per file, about 40% less CPU; these
 # files put back what they change (npm test keeps the isolation).
 tier vitest npx vitest run "${SLOW_VITEST[@]/#/--exclude=}" --no-isolate \

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `npm test`: install what is missing, then every tier — typecheck (TypeScript; Python with pyright),
-# lint, Vitest (unit + integration on PGlite, and on Postgres when DISTILLERY_TEST_DATABASE_URL is
-# set), pytest for worker/ (the sandbox's tests twice: as root and as an unprivileged user), and
-# Playwright e2e against the production build. Runs all tiers, then prints one summary line; exits
-# non-zero if any tier failed. `npm run test:fast` (scripts/test-fast.sh) is the inner loop.
+# `npm test`: install what is missing, then every tier — typecheck (TypeScript; Python with
+# pyright), lint and format (eslint, ruff, Prettier), Vitest (unit + integration on PGlite, and on
+# Postgres when DISTILLERY_TEST_DATABASE_URL is set), pytest for worker/ (the sandbox's tests twice:
+# as root and as an unprivileged user), and Playwright e2e against the production build. Runs all
+# tiers, then prints one summary line; exits non-zero if any tier failed. `npm run test:fast`
+# (scripts/test-fast.sh) is the inner loop.
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 ensure_venv
@@ -31,6 +32,7 @@ tier "typecheck (python)" npm run --silent typecheck:python
 tier "lint (eslint)" npx eslint .
 tier "lint (ruff)" .venv/bin/ruff check worker
 tier "format (ruff)" .venv/bin/ruff format --check worker
+tier "format (prettier)" npx prettier --check --log-level warn "**/*.{ts,tsx,js,mjs}"
 tier vitest npx vitest run --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest.json"
 tier pytest .venv/bin/python -m pytest worker/tests -q -p no:cacheprovider --junitxml="$REPORTS/pytest.xml"
 # The sandbox again as an ordinary user (uid 65534 via setpriv when run as root): laptop users
