@@ -32,7 +32,9 @@ function loadQuestions(): string[] {
   const questions: string[] = [];
   for (const split of ["test", "train"]) {
     const dir = join(import.meta.dirname, "..", "data", "benchmarks", "qa", split);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort()) {
       const { examples } = JSON.parse(readFileSync(join(dir, file), "utf8")) as { examples: { question: string }[] };
       questions.push(...examples.map((e) => e.question));
     }

@@ -7,7 +7,11 @@ import { openDb } from "../db/client";
 import { hugeEpisode, makeEpisode, seedBenchmark, seedRun, seedTrajectory } from "../test/trajectory-fixtures";
 
 const { values: flags } = parseArgs({
-  options: { steps: { type: "string", default: "50" }, candidates: { type: "string", default: "8" }, bytes: { type: "string", default: "50000" } },
+  options: {
+    steps: { type: "string", default: "50" },
+    candidates: { type: "string", default: "8" },
+    bytes: { type: "string", default: "50000" },
+  },
 });
 
 const handle = await openDb();
@@ -23,16 +27,35 @@ try {
   const sag = await seedRun(db, { name: "demo-sag", benchmark: "demoqa", model: "student", sag: 8 });
   const [q0, q1, q2] = questionIds as [number, number, number];
   const ids = {
-    plain: await seedTrajectory(db, { runId: plain, questionId: q0 }, makeEpisode({ steps: [{}, { errorKind: "exec" }, {}], finalAnswer: "Loire" }), false),
-    plain2: await seedTrajectory(db, { runId: plain, questionId: q1 }, makeEpisode({ steps: [{ errorKind: "parse" }, {}], finalAnswer: "391" }), true),
+    plain: await seedTrajectory(
+      db,
+      { runId: plain, questionId: q0 },
+      makeEpisode({ steps: [{}, { errorKind: "exec" }, {}], finalAnswer: "Loire" }),
+      false,
+    ),
+    plain2: await seedTrajectory(
+      db,
+      { runId: plain, questionId: q1 },
+      makeEpisode({ steps: [{ errorKind: "parse" }, {}], finalAnswer: "391" }),
+      true,
+    ),
     ftp: await seedTrajectory(
       db,
       { runId: ftp, questionId: q0 },
-      makeEpisode({ steps: [{ thought: "The Seine flows through Paris. Let me check." }, {}], finalAnswer: "Seine", ftpPrefix: "The Seine flows through Paris." }),
+      makeEpisode({
+        steps: [{ thought: "The Seine flows through Paris. Let me check." }, {}],
+        finalAnswer: "Seine",
+        ftpPrefix: "The Seine flows through Paris.",
+      }),
       true,
     ),
     ftp2: await seedTrajectory(db, { runId: ftp, questionId: q1 }, makeEpisode({ steps: [{}], finalAnswer: "391" }), true),
-    sag: await seedTrajectory(db, { runId: sag, questionId: q2 }, makeEpisode({ steps: [{ candidates: 8 }, { candidates: 8, errorKind: "max_steps" }], status: "max_steps" }), false),
+    sag: await seedTrajectory(
+      db,
+      { runId: sag, questionId: q2 },
+      makeEpisode({ steps: [{ candidates: 8 }, { candidates: 8, errorKind: "max_steps" }], status: "max_steps" }),
+      false,
+    ),
     huge: await seedTrajectory(
       db,
       { runId: sag, questionId: q0 },

@@ -31,14 +31,22 @@ async function seedAndServe(): Promise<{ url: string; id: number; stop: () => vo
   const dir = mkdtempSync(join(tmpdir(), "distillery-bench-trace-"));
   const env = { ...process.env, DISTILLERY_DATA_DIR: dir, DATABASE_URL: "" };
   const seeded = await new Promise<string>((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "bench/seed_trace_demo.ts", "--steps", flags.steps!, "--candidates", flags.candidates!, "--bytes", flags.bytes!], { env });
+    const child = spawn(
+      "npx",
+      ["tsx", "bench/seed_trace_demo.ts", "--steps", flags.steps!, "--candidates", flags.candidates!, "--bytes", flags.bytes!],
+      { env },
+    );
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.pipe(process.stderr);
     child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`seeding failed (${code})`))));
   });
   const id = (JSON.parse(seeded.trim().split("\n").at(-1)!) as { huge: number }).huge;
-  const server: ChildProcess = spawn("bash", ["scripts/start.sh"], { env: { ...env, PORT: flags.port!, HOST: "127.0.0.1" }, stdio: "ignore", detached: true });
+  const server: ChildProcess = spawn("bash", ["scripts/start.sh"], {
+    env: { ...env, PORT: flags.port!, HOST: "127.0.0.1" },
+    stdio: "ignore",
+    detached: true,
+  });
   const url = `http://127.0.0.1:${flags.port}`;
   await waitForWorkbench(url, 60_000);
   return { url, id, dir, stop: () => process.kill(-server.pid!, "SIGTERM") };
@@ -54,7 +62,10 @@ async function measure(page: Page, url: string): Promise<Sample> {
   const t1 = Date.now();
   // The last step by its deep link, as a user following a link to it would.
   await page.evaluate((n) => (window.location.hash = `#step-${n}`), STEPS - 1);
-  await page.locator(`#step-${STEPS - 1} .outcome-text`).first().waitFor({ state: "visible", timeout: 120_000 });
+  await page
+    .locator(`#step-${STEPS - 1} .outcome-text`)
+    .first()
+    .waitFor({ state: "visible", timeout: 120_000 });
   await page.waitForFunction((n) => {
     const r = document.getElementById(`step-${n}`)?.getBoundingClientRect();
     return !!r && r.top < window.innerHeight && r.bottom > 0;
@@ -124,10 +135,14 @@ try {
   };
   if (flags.json) console.log(JSON.stringify(result, null, 2));
   else {
-    console.log(`trace viewer, ${STEPS} steps × ${flags.candidates} candidates, ${flags.bytes}-char observations; medians of ${flags.runs}`);
+    console.log(
+      `trace viewer, ${STEPS} steps × ${flags.candidates} candidates, ${flags.bytes}-char observations; medians of ${flags.runs}`,
+    );
     console.log("                          viewer    baseline(?full=1)  baseline/viewer");
     for (const k of ["firstStepMs", "lastStepMs", "longestScrollStallMs", "domNodes"] as const) {
-      console.log(`  ${k.padEnd(22)} ${summary.viewer[k].toFixed(0).padStart(8)} ${summary.baseline[k].toFixed(0).padStart(14)} ${ratio(k).toFixed(2).padStart(14)}x`);
+      console.log(
+        `  ${k.padEnd(22)} ${summary.viewer[k].toFixed(0).padStart(8)} ${summary.baseline[k].toFixed(0).padStart(14)} ${ratio(k).toFixed(2).padStart(14)}x`,
+      );
     }
   }
 } finally {

@@ -14,7 +14,9 @@ import { countTrajectories, listTrajectories, neighbours, queueProgress } from "
 import type { TrajectoryFilter } from "../server/trajectories/filters";
 import { timeIt } from "./time-median";
 
-const { values: flags } = parseArgs({ options: { rows: { type: "string", default: "100000" }, json: { type: "boolean", default: false } } });
+const { values: flags } = parseArgs({
+  options: { rows: { type: "string", default: "100000" }, json: { type: "boolean", default: false } },
+});
 const N = Number(flags.rows);
 
 const dir = mkdtempSync(join(tmpdir(), "distillery-bench-list-"));
@@ -38,13 +40,23 @@ try {
   await db.execute(sql`update ${trajectories} set latest_verdict = case when id % 2 = 0 then 'accept' else 'reject' end where id % 10 = 0`);
   await db.execute(sql`analyze`);
   const seedSeconds = (performance.now() - t0) / 1000;
-  const [last] = await db.select({ id: trajectories.id }).from(trajectories).orderBy(sql`${trajectories.id} desc`).limit(1);
+  const [last] = await db
+    .select({ id: trajectories.id })
+    .from(trajectories)
+    .orderBy(sql`${trajectories.id} desc`)
+    .limit(1);
   const deepId = last!.id - 50;
 
   const run: TrajectoryFilter = { run: "big" };
   // Baseline: the same deep page by OFFSET, the way a page-number list would fetch it.
   const offsetPage = () =>
-    db.select({ id: trajectories.id }).from(trajectories).where(eq(trajectories.runId, runId)).orderBy(asc(trajectories.id)).limit(50).offset(N - 100);
+    db
+      .select({ id: trajectories.id })
+      .from(trajectories)
+      .where(eq(trajectories.runId, runId))
+      .orderBy(asc(trajectories.id))
+      .limit(50)
+      .offset(N - 100);
   const rows: [string, number][] = [
     ["first page (keyset)", await timeIt(() => listTrajectories(db, run))],
     ["deep page, keyset after id", await timeIt(() => listTrajectories(db, run, { cursor: { after: deepId - 50 } }))],

@@ -90,13 +90,20 @@ export function AnnotationQueue({ filter, id }: { filter: TrajectoryFilter; id?:
         <button type="button" disabled={!around.data?.next} onClick={() => go(filter, around.data!.next!)} aria-keyshortcuts="n">
           Next <kbd>n</kbd> →
         </button>
-        <button type="button" disabled={lastDone === undefined || undo.isPending} onClick={() => undo.mutate({ trajectoryId: lastDone! })} aria-keyshortcuts="u">
+        <button
+          type="button"
+          disabled={lastDone === undefined || undo.isPending}
+          onClick={() => undo.mutate({ trajectoryId: lastDone! })}
+          aria-keyshortcuts="u"
+        >
           Undo <kbd>u</kbd>
         </button>
         {undo.data && !undo.data.removed && <span className="muted">nothing to undo</span>}
       </div>
       {current === undefined ? (
-        <p className="muted">{first.isPending && id === undefined ? "Finding the first trajectory…" : "No trajectories match this filter."}</p>
+        <p className="muted">
+          {first.isPending && id === undefined ? "Finding the first trajectory…" : "No trajectories match this filter."}
+        </p>
       ) : (
         <TraceViewer key={current} id={current} filter={filter} showNav={false}>
           <VerdictPanel trajectoryId={current} rejecting={rejecting} setRejecting={setRejecting} onSaved={onSaved} />

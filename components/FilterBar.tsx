@@ -7,11 +7,51 @@ import type { TrajectoryFilter } from "@/server/trajectories/filter-schema";
 import { useTRPC } from "./trpc";
 
 const SELECTS = [
-  { key: "outcome", label: "Outcome", options: [["correct", "correct"], ["incorrect", "incorrect"], ["unscored", "unscored"]] },
-  { key: "status", label: "Status", options: [["finished", "finished"], ["max_steps", "max steps"], ["error", "error"]] },
-  { key: "error", label: "Errors", options: [["any", "parse or exec error"], ["parse", "parse error"], ["exec", "execution error"], ["none", "no errors"]] },
-  { key: "verdict", label: "Verdict", options: [["none", "not reviewed"], ["accept", "accepted"], ["reject", "rejected"]] },
-  { key: "ftp", label: "FTP", options: [["on", "FTP on"], ["off", "FTP off"]] },
+  {
+    key: "outcome",
+    label: "Outcome",
+    options: [
+      ["correct", "correct"],
+      ["incorrect", "incorrect"],
+      ["unscored", "unscored"],
+    ],
+  },
+  {
+    key: "status",
+    label: "Status",
+    options: [
+      ["finished", "finished"],
+      ["max_steps", "max steps"],
+      ["error", "error"],
+    ],
+  },
+  {
+    key: "error",
+    label: "Errors",
+    options: [
+      ["any", "parse or exec error"],
+      ["parse", "parse error"],
+      ["exec", "execution error"],
+      ["none", "no errors"],
+    ],
+  },
+  {
+    key: "verdict",
+    label: "Verdict",
+    options: [
+      ["none", "not reviewed"],
+      ["accept", "accepted"],
+      ["reject", "rejected"],
+    ],
+  },
+  {
+    key: "ftp",
+    label: "FTP",
+    options: [
+      ["on", "FTP on"],
+      ["off", "FTP off"],
+    ],
+  },
 ] as const;
 
 export function FilterBar({
@@ -76,7 +116,13 @@ export function FilterBar({
           </select>
         </label>
       ))}
-      <input type="search" aria-label="Search question or answer" placeholder="Text in question or answer…" value={draft} onChange={(e) => setDraft(e.target.value)} />
+      <input
+        type="search"
+        aria-label="Search question or answer"
+        placeholder="Text in question or answer…"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+      />
     </div>
   );
 }

@@ -44,8 +44,8 @@ export function QuestionBrowser({ benchmarkId, page, search }: { benchmarkId: nu
       <p className="subtitle">
         {benchmark.data && (
           <>
-            <span className={`badge ${benchmark.data.kind}`}>{benchmark.data.kind}</span>{" "}
-            <code>{benchmark.data.name}</code> · {benchmark.data.sourceFile}
+            <span className={`badge ${benchmark.data.kind}`}>{benchmark.data.kind}</span> <code>{benchmark.data.name}</code> ·{" "}
+            {benchmark.data.sourceFile}
           </>
         )}
       </p>

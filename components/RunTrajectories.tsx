@@ -10,7 +10,13 @@ import { FilterBar } from "./FilterBar";
 import { TrajectoryTable } from "./TrajectoryTable";
 import { useTRPC } from "./trpc";
 
-export function RunTrajectories({ filter, cursor }: { filter: TrajectoryFilter & { run: string }; cursor: { after?: number; before?: number } }) {
+export function RunTrajectories({
+  filter,
+  cursor,
+}: {
+  filter: TrajectoryFilter & { run: string };
+  cursor: { after?: number; before?: number };
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -35,8 +41,9 @@ export function RunTrajectories({ filter, cursor }: { filter: TrajectoryFilter &
       <UnsafeSandboxWarning unsafe={run.data?.unsafeSandbox ?? null} />
       {r && (
         <p className="subtitle">
-          {r.model} · {r.mode} · {r.benchmark ?? "?"} ({r.split ?? "?"}) · {r.ftp ? "FTP" : "no FTP"} · {r.sag > 1 ? `SAG ×${r.sag}` : "no SAG"} · {r.status} ·{" "}
-          {r.stats.trajectories} trajectories · accuracy {r.stats.accuracy === null ? "—" : `${(r.stats.accuracy * 100).toFixed(1)}%`}
+          {r.model} · {r.mode} · {r.benchmark ?? "?"} ({r.split ?? "?"}) · {r.ftp ? "FTP" : "no FTP"} ·{" "}
+          {r.sag > 1 ? `SAG ×${r.sag}` : "no SAG"} · {r.status} · {r.stats.trajectories} trajectories · accuracy{" "}
+          {r.stats.accuracy === null ? "—" : `${(r.stats.accuracy * 100).toFixed(1)}%`}
         </p>
       )}
       <div className="toolbar">

@@ -43,7 +43,8 @@ export function TrajectoryTable({ rows, linkQuery }: { rows: TrajectoryRow[]; li
             </td>
             <td className="num">{r.numSteps}</td>
             <td>
-              {r.hasParseError && <span className="badge err-parse">parse</span>} {r.hasExecError && <span className="badge err-exec">exec</span>}
+              {r.hasParseError && <span className="badge err-parse">parse</span>}{" "}
+              {r.hasExecError && <span className="badge err-exec">exec</span>}
             </td>
             <td>
               <VerdictBadge verdict={r.verdict} />

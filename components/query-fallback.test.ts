@@ -3,7 +3,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { QueryFallback } from "./QueryFallback";
 
-const render = (error: { message: string } | null) => renderToStaticMarkup(createElement(QueryFallback, { query: { error }, noun: "runs" }));
+const render = (error: { message: string } | null) =>
+  renderToStaticMarkup(createElement(QueryFallback, { query: { error }, noun: "runs" }));
 
 describe("QueryFallback", () => {
   it("says what is loading until the query has data", () => {

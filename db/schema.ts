@@ -225,7 +225,9 @@ export const datasets = pgTable(
     id: serial("id").primaryKey(),
     name: text("name").notNull(),
     version: integer("version").notNull(),
-    kind: text("kind", { enum: ["agent", "cot"] }).notNull().default("agent"),
+    kind: text("kind", { enum: ["agent", "cot"] })
+      .notNull()
+      .default("agent"),
     filter: jsonb("filter").$type<Record<string, unknown>>().notNull(),
     trajectoryIds: jsonb("trajectory_ids").$type<number[]>().notNull(),
     contentHash: text("content_hash").notNull(),
@@ -239,7 +241,9 @@ export const jobs = pgTable(
   {
     id: serial("id").primaryKey(),
     kind: text("kind", { enum: ["generate", "train", "eval", "serve"] }).notNull(),
-    backend: text("backend", { enum: ["local", "ray"] }).notNull().default("local"),
+    backend: text("backend", { enum: ["local", "ray"] })
+      .notNull()
+      .default("local"),
     config: jsonb("config").$type<Record<string, unknown>>().notNull(),
     status: text("status", { enum: ["queued", "running", "succeeded", "failed", "cancelled"] })
       .notNull()
@@ -256,10 +260,7 @@ export const jobs = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [
-    index("jobs_status_idx").on(t.status, t.id),
-    index("jobs_kind_idx").on(t.kind, t.id),
-  ],
+  (t) => [index("jobs_status_idx").on(t.status, t.id), index("jobs_kind_idx").on(t.kind, t.id)],
 );
 
 export const jobMetrics = pgTable(
@@ -272,7 +273,9 @@ export const jobMetrics = pgTable(
     step: integer("step").notNull(),
     name: text("name").notNull(),
     value: doublePrecision("value").notNull(),
-    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().default(sql`now()`),
+    recordedAt: timestamp("recorded_at", { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [uniqueIndex("job_metrics_job_name_step_key").on(t.jobId, t.name, t.step)],
 );

@@ -47,7 +47,20 @@ test.beforeAll(async () => {
   await distillery("import-benchmarks");
   stub = await startStubLlm(script, { model: "stub" });
   await generate("--run", "cmp-A", "--model", "stub-teacher", "--tags", "method:agent", "--tags", "experiment:e2e-cmp");
-  await generate("--run", "cmp-B", "--model", "stub-student", "--role", "student", "--sag", "4", "--tags", "method:agent-ftp-sag", "--tags", "experiment:e2e-cmp");
+  await generate(
+    "--run",
+    "cmp-B",
+    "--model",
+    "stub-student",
+    "--role",
+    "student",
+    "--sag",
+    "4",
+    "--tags",
+    "method:agent-ftp-sag",
+    "--tags",
+    "experiment:e2e-cmp",
+  );
 });
 
 test.afterAll(async () => {
@@ -104,7 +117,9 @@ test("scripts/compare-charts.ts saves a recipe's charts through the same export 
   expect(accuracy).toMatch(/^cmp-A,/m);
   expect(accuracy).toMatch(/^cmp-B,/m);
   const files = fs.readdirSync(out).sort();
-  expect(files).toEqual(expect.arrayContaining(["accuracy-per-benchmark.csv", "accuracy-per-benchmark.png", "method-matrix.png", "sag-on-vs-off.csv"]));
+  expect(files).toEqual(
+    expect.arrayContaining(["accuracy-per-benchmark.csv", "accuracy-per-benchmark.png", "method-matrix.png", "sag-on-vs-off.csv"]),
+  );
   expect(fs.readFileSync(path.join(out, "method-matrix.png")).subarray(1, 4).toString("ascii")).toBe("PNG");
   expect(result.stdout).toContain("Training loss: nothing to export");
 

@@ -32,7 +32,20 @@ test.beforeAll(async () => {
   stub = await startStubLlm(script, { model: "stub-teacher" });
   slowStub = await startStubLlm(script, { model: "e2e-student", latencyMs: 60_000 });
   // `generate` goes through the running server's API and follows the job to its end.
-  await distillery("generate", "--run", RUN, "--benchmark", "gsm_hard", "--limit", "2", "--model-url", stub.url, "--model", "stub-teacher", "--json");
+  await distillery(
+    "generate",
+    "--run",
+    RUN,
+    "--benchmark",
+    "gsm_hard",
+    "--limit",
+    "2",
+    "--model-url",
+    stub.url,
+    "--model",
+    "stub-teacher",
+    "--json",
+  );
   // Model directories load only from the model cache or <data dir>/models (the server's rule).
   tinyModel = path.join(e2eDataDir, "models", "e2e-tiny-base");
   fs.mkdirSync(tinyModel, { recursive: true });
@@ -143,7 +156,10 @@ test("train a student from the Jobs form, watch it succeed with a loss curve, ev
   await evaluate.getByLabel("Model URL").fill(slowStub.url);
   await evaluate.getByRole("button", { name: "Evaluate e2e-student" }).click();
   const evalStatus = evaluate.getByRole("status");
-  await expect(evalStatus.getByRole("link", { name: "eval-e2e-student-gsm_hard" })).toHaveAttribute("href", "/runs/eval-e2e-student-gsm_hard");
+  await expect(evalStatus.getByRole("link", { name: "eval-e2e-student-gsm_hard" })).toHaveAttribute(
+    "href",
+    "/runs/eval-e2e-student-gsm_hard",
+  );
   await evalStatus.getByRole("link", { name: /job #\d+/ }).click();
 
   // Cancel it, then it offers Retry instead.

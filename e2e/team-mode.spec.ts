@@ -24,12 +24,26 @@ test.beforeAll(async () => {
   expect(added.status, added.stderr).toBe(0);
   password = /One-time password, shown only now:\s+(\S+)/.exec(added.stdout)![1]!;
   server = spawn("bash", ["scripts/start.sh"], {
-    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", DISTILLERY_DATA_DIR: dataDir, DISTILLERY_AUTH_SECRET: "e2e-team-secret-e2e-team-secret-0123456" },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      DISTILLERY_DATA_DIR: dataDir,
+      DISTILLERY_AUTH_SECRET: "e2e-team-secret-e2e-team-secret-0123456",
+    },
     stdio: "ignore",
     detached: true,
   });
   await expect
-    .poll(async () => (await fetch(`${BASE}/api/health`).then((r) => r.json()).catch(() => null))?.mode, { timeout: 120_000 })
+    .poll(
+      async () =>
+        (
+          await fetch(`${BASE}/api/health`)
+            .then((r) => r.json())
+            .catch(() => null)
+        )?.mode,
+      { timeout: 120_000 },
+    )
     .toBe("team");
 });
 

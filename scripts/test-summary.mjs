@@ -12,7 +12,9 @@ const countVitest = (text) => {
 };
 const countJunit = (text) => {
   const attr = (name) => Number(new RegExp(`<testsuite[^>]*\\b${name}="(\\d+)"`).exec(text)?.[1] ?? 0);
-  const tests = attr("tests"), failures = attr("failures") + attr("errors"), skipped = attr("skipped");
+  const tests = attr("tests"),
+    failures = attr("failures") + attr("errors"),
+    skipped = attr("skipped");
   return [tests - failures - skipped, failures, skipped];
 };
 const countPlaywright = (text) => {

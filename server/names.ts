@@ -17,6 +17,9 @@ export function isName(value: string): boolean {
 
 /** A name derived from other text (a file name, a model id): unsafe characters become "_". */
 export function toName(text: string, fallback = "unnamed"): string {
-  const cleaned = text.replace(/[^\w.:@+-]/g, "_").replace(/^[^A-Za-z0-9]+/, "").slice(0, NAME_MAX);
+  const cleaned = text
+    .replace(/[^\w.:@+-]/g, "_")
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .slice(0, NAME_MAX);
   return cleaned || fallback;
 }

@@ -7,8 +7,8 @@ export default function DatasetsPage() {
     <>
       <h1>Datasets</h1>
       <p className="subtitle">
-        Frozen, versioned lists of trajectories picked from runs by filters and annotations; each version has a content
-        hash. Open one to preview an example under the student&apos;s tokenizer.
+        Frozen, versioned lists of trajectories picked from runs by filters and annotations; each version has a content hash. Open one to
+        preview an example under the student&apos;s tokenizer.
       </p>
       <DatasetTable />
       <h2 className="section-gap">New dataset</h2>

@@ -25,8 +25,8 @@ export function CompareWorkbench() {
     <>
       <h1>Compare runs</h1>
       <p className="subtitle">
-        Pick runs to set them side by side: accuracy per benchmark, the paper&apos;s method matrix, teacher FTP, student SAG,
-        token cost and training loss.
+        Pick runs to set them side by side: accuracy per benchmark, the paper&apos;s method matrix, teacher FTP, student SAG, token cost and
+        training loss.
       </p>
       <RunPicker selected={runs} onChange={setRuns} />
       {compare.error && <p className="error">Could not compare: {compare.error.message}</p>}

@@ -21,12 +21,16 @@ export function FtpChart({ rows }: { rows: FtpRow[] }) {
     retrieval: r.retrievalPerQuestion === null ? null : Math.round(r.retrievalPerQuestion * 100) / 100,
   }));
   const benchmarks = new Set(rows.map((r) => r.benchmark));
-  const paired = [...benchmarks].filter((b) => rows.some((r) => r.benchmark === b && r.ftp) && rows.some((r) => r.benchmark === b && !r.ftp));
+  const paired = [...benchmarks].filter(
+    (b) => rows.some((r) => r.benchmark === b && r.ftp) && rows.some((r) => r.benchmark === b && !r.ftp),
+  );
   return (
     <ChartCard
       title="Teacher FTP vs no FTP"
       description={`Teacher agent runs with the first-thought prefix on and off, per benchmark. ${
-        paired.length ? `Paired benchmarks: ${paired.join(", ")}.` : "Select a teacher run with FTP and one without on the same benchmark to pair them."
+        paired.length
+          ? `Paired benchmarks: ${paired.join(", ")}.`
+          : "Select a teacher run with FTP and one without on the same benchmark to pair them."
       }`}
       csv={rows.length ? () => toCsv(rows, recordColumns([...CSV_KEYS])) : null}
       legend={METRICS}

@@ -21,7 +21,15 @@ function mergeBySteps(series: LossSeries[]): ChartRow[] {
   return [...byStep.values()].sort((a, b) => (a.step as number) - (b.step as number));
 }
 
-export function LossChart({ runs, trainJobs, onTrainJobsChange }: { runs: string[]; trainJobs: number[]; onTrainJobsChange: (ids: number[]) => void }) {
+export function LossChart({
+  runs,
+  trainJobs,
+  onTrainJobsChange,
+}: {
+  runs: string[];
+  trainJobs: number[];
+  onTrainJobsChange: (ids: number[]) => void;
+}) {
   const trpc = useTRPC();
   const curves = useQuery(trpc.compare.lossCurves.queryOptions({ runs, trainJobs }));
   const jobs = useQuery(trpc.compare.trainJobs.queryOptions());
@@ -42,7 +50,12 @@ export function LossChart({ runs, trainJobs, onTrainJobsChange }: { runs: string
         <ResponsiveContainer width="100%" height={300}>
           <LineChart data={mergeBySteps(curves.data ?? [])} margin={{ top: 10, right: 20, bottom: 5, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="step" type="number" domain={["dataMin", "dataMax"]} label={{ value: "step", position: "insideBottomRight", offset: -2 }} />
+            <XAxis
+              dataKey="step"
+              type="number"
+              domain={["dataMin", "dataMax"]}
+              label={{ value: "step", position: "insideBottomRight", offset: -2 }}
+            />
             <YAxis />
             <Tooltip />
             <Legend />
@@ -60,7 +73,10 @@ export function LossChart({ runs, trainJobs, onTrainJobsChange }: { runs: string
             <li key={j.id}>
               <label>
                 <input type="checkbox" checked={trainJobs.includes(j.id)} onChange={() => toggle(j.id)} />
-                job {j.id} · {j.model ?? j.configName ?? "unnamed"} <span className="muted small">({j.status}, {j.dataset ?? "?"}, {j.lossPoints} loss points)</span>
+                job {j.id} · {j.model ?? j.configName ?? "unnamed"}{" "}
+                <span className="muted small">
+                  ({j.status}, {j.dataset ?? "?"}, {j.lossPoints} loss points)
+                </span>
               </label>
             </li>
           ))}

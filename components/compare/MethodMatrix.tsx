@@ -124,7 +124,9 @@ export function MethodMatrix({ matrix }: { matrix: Matrix }) {
           {matrix.rows.some((r) => r.average.covered > 0 && r.average.covered < matrix.benchmarks.length) && (
             <p className="muted small">An average over fewer benchmarks than the columns is not comparable across rows.</p>
           )}
-          {matrix.unplaced.length > 0 && <p className="muted small">Not in the matrix (untagged teacher runs): {matrix.unplaced.join(", ")}</p>}
+          {matrix.unplaced.length > 0 && (
+            <p className="muted small">Not in the matrix (untagged teacher runs): {matrix.unplaced.join(", ")}</p>
+          )}
           <PercentBars data={data} series={series} height={280} />
         </>
       )}

@@ -8,7 +8,13 @@ const RUN_LABEL_SPACE = 120;
 
 export type Metric = { key: string; name: string; color: string; axis?: "left" | "right" };
 
-export function RunMetricBars(props: { data: ChartRow[]; metrics: Metric[]; leftLabel: string; rightLabel?: string; leftPercent?: boolean }) {
+export function RunMetricBars(props: {
+  data: ChartRow[];
+  metrics: Metric[];
+  leftLabel: string;
+  rightLabel?: string;
+  leftPercent?: boolean;
+}) {
   const { data, metrics, leftLabel, rightLabel, leftPercent } = props;
   return (
     <ResponsiveContainer width="100%" height={300 + RUN_LABEL_SPACE}>
@@ -17,9 +23,17 @@ export function RunMetricBars(props: { data: ChartRow[]; metrics: Metric[]; left
         {/* Run names are long and a comparison holds many runs: slant them so that none overlap (the
             left margin keeps the first one whole). */}
         <XAxis dataKey="x" interval={0} tick={{ fontSize: 12 }} angle={-25} textAnchor="end" height={RUN_LABEL_SPACE} />
-        <YAxis yAxisId="left" domain={leftPercent ? [0, 100] : undefined} label={{ value: leftLabel, angle: -90, position: "insideLeft", style: { textAnchor: "middle" } }} />
+        <YAxis
+          yAxisId="left"
+          domain={leftPercent ? [0, 100] : undefined}
+          label={{ value: leftLabel, angle: -90, position: "insideLeft", style: { textAnchor: "middle" } }}
+        />
         {rightLabel && (
-          <YAxis yAxisId="right" orientation="right" label={{ value: rightLabel, angle: 90, position: "insideRight", style: { textAnchor: "middle" } }} />
+          <YAxis
+            yAxisId="right"
+            orientation="right"
+            label={{ value: rightLabel, angle: 90, position: "insideRight", style: { textAnchor: "middle" } }}
+          />
         )}
         <Tooltip />
         <Legend />

@@ -14,13 +14,21 @@ export function RunPicker({ selected, onChange }: { selected: string[]; onChange
   if (!query.isSuccess) return <QueryFallback query={query} noun="runs" />;
   const data = query.data;
   const needle = filter.trim().toLowerCase();
-  const visible = data.filter((r) => !needle || [r.name, r.model, r.benchmark ?? "", ...r.tags].some((t) => t.toLowerCase().includes(needle)));
+  const visible = data.filter(
+    (r) => !needle || [r.name, r.model, r.benchmark ?? "", ...r.tags].some((t) => t.toLowerCase().includes(needle)),
+  );
   const toggle = (name: string) => onChange(selected.includes(name) ? selected.filter((n) => n !== name) : [...selected, name]);
 
   return (
     <section className="run-picker" aria-label="Pick runs">
       <div className="toolbar">
-        <input type="search" placeholder="Filter runs by name, model, benchmark or tag" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter runs" />
+        <input
+          type="search"
+          placeholder="Filter runs by name, model, benchmark or tag"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          aria-label="Filter runs"
+        />
         <span className="muted small">
           {selected.length} of {data.length} selected
         </span>
@@ -52,7 +60,13 @@ export function RunPicker({ selected, onChange }: { selected: string[]; onChange
               {visible.map((r) => (
                 <tr key={r.id} className="row-link" onClick={() => toggle(r.name)}>
                   <td>
-                    <input type="checkbox" aria-label={r.name} checked={selected.includes(r.name)} onChange={() => toggle(r.name)} onClick={(e) => e.stopPropagation()} />
+                    <input
+                      type="checkbox"
+                      aria-label={r.name}
+                      checked={selected.includes(r.name)}
+                      onChange={() => toggle(r.name)}
+                      onClick={(e) => e.stopPropagation()}
+                    />
                   </td>
                   <td>{r.name}</td>
                   <td>{r.benchmark ?? "?"}</td>

@@ -31,7 +31,11 @@ export function SagChart({ rows }: { rows: SagRow[] }) {
       csv={rows.length ? () => toCsv(rows, recordColumns([...CSV_KEYS])) : null}
       legend={METRICS}
     >
-      {rows.length === 0 ? <p className="muted">No agent runs selected.</p> : <RunMetricBars data={data} metrics={METRICS} leftPercent leftLabel="%" />}
+      {rows.length === 0 ? (
+        <p className="muted">No agent runs selected.</p>
+      ) : (
+        <RunMetricBars data={data} metrics={METRICS} leftPercent leftLabel="%" />
+      )}
     </ChartCard>
   );
 }

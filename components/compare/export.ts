@@ -20,7 +20,12 @@ export function downloadCsv(filename: string, csv: string): void {
 
 /** A safe file name stem from a chart title: "Accuracy per benchmark" → "accuracy-per-benchmark". */
 export function fileStem(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "chart";
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "chart"
+  );
 }
 
 const SCALE = 2;

@@ -6,7 +6,11 @@
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 
-const splitList = (value: string) => value.split(",").map((s) => s.trim()).filter(Boolean);
+const splitList = (value: string) =>
+  value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function useUrlList(key: string): [string[], (values: string[]) => void] {
   const params = useSearchParams();

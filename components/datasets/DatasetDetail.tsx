@@ -48,7 +48,10 @@ export function DatasetDetail({ datasetRef }: { datasetRef: string }) {
             Download {d.name}-v{d.version}.jsonl
           </a>{" "}
           <span className="muted">
-            or <code>npx distillery export-sft --dataset {ref} --out {d.name}.jsonl</code>
+            or{" "}
+            <code>
+              npx distillery export-sft --dataset {ref} --out {d.name}.jsonl
+            </code>
           </span>
         </dd>
       </dl>

@@ -69,7 +69,11 @@ export function EvaluatePanel({ model }: { model: string }) {
         </label>
         <label className="field wide">
           <span>Model URL</span>
-          <input value={modelUrl} onChange={(e) => setModelUrl(e.target.value)} placeholder="embedded, an endpoint name, or http://host:8000/v1" />
+          <input
+            value={modelUrl}
+            onChange={(e) => setModelUrl(e.target.value)}
+            placeholder="embedded, an endpoint name, or http://host:8000/v1"
+          />
         </label>
       </div>
       <div className="form-actions">

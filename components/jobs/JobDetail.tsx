@@ -126,7 +126,11 @@ export function JobDetail({ id }: { id: number }) {
       {isTrain && (
         <section aria-label="Training curves" className="section-gap">
           <h2>Training curves</h2>
-          {metrics.error ? <p className="error">Could not load metrics: {metrics.error.message}</p> : <MetricCharts points={metricSeries(metrics.data ?? [])} />}
+          {metrics.error ? (
+            <p className="error">Could not load metrics: {metrics.error.message}</p>
+          ) : (
+            <MetricCharts points={metricSeries(metrics.data ?? [])} />
+          )}
         </section>
       )}
 

@@ -12,7 +12,16 @@ const validate = (values: typeof initialTrainForm) => {
 describe("the Train a student form", () => {
   it("defaults to the paper's settings and leaves blank fields to the schema", () => {
     const parsed = trainConfigInput.parse(toTrainInput({ ...initialTrainForm, dataset: "ds" }));
-    expect(parsed).toMatchObject({ dataset: "ds", base: "student", backend: "local", epochs: 2, lr: 2e-4, loraR: 64, loraAlpha: 128, loraDropout: 0.05 });
+    expect(parsed).toMatchObject({
+      dataset: "ds",
+      base: "student",
+      backend: "local",
+      epochs: 2,
+      lr: 2e-4,
+      loraR: 64,
+      loraAlpha: 128,
+      loraDropout: 0.05,
+    });
     expect(parsed.maxSteps).toBeUndefined();
     expect(parsed.name).toBeUndefined();
   });

@@ -11,7 +11,11 @@ export function groupCandidates(candidates: CandidateSummary[]): Group[] {
   for (const c of candidates) {
     const failed = !c.parseOk || !c.execOk;
     const key = failed ? "\u0000failed" : (c.voteKey ?? `#${c.idx}`);
-    const label = failed ? "Failed" : c.finalAnswer ? `final answer: ${c.finalAnswer}` : (c.output ?? "").trim().slice(0, 120) || "(no output)";
+    const label = failed
+      ? "Failed"
+      : c.finalAnswer
+        ? `final answer: ${c.finalAnswer}`
+        : (c.output ?? "").trim().slice(0, 120) || "(no output)";
     const group = groups.get(key) ?? { key, label, votes: 0, failed, members: [] };
     group.members.push(c);
     if (!failed) group.votes = group.members.length;

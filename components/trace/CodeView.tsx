@@ -7,7 +7,11 @@ const KEYWORDS = new Set(
     " ",
   ),
 );
-const BUILTINS = new Set("print len range int float str list dict set tuple sum min max abs sorted round enumerate zip map filter final_answer web_search".split(" "));
+const BUILTINS = new Set(
+  "print len range int float str list dict set tuple sum min max abs sorted round enumerate zip map filter final_answer web_search".split(
+    " ",
+  ),
+);
 
 const TOKEN =
   /(#[^\n]*)|("""[\s\S]*?"""|'''[\s\S]*?'''|[rbfu]{0,2}"(?:\\.|[^"\\\n])*"|[rbfu]{0,2}'(?:\\.|[^'\\\n])*')|(\b\d[\d_]*(?:\.\d+)?(?:e[+-]?\d+)?\b)|([A-Za-z_]\w*)/gi;
@@ -17,7 +21,17 @@ export function highlightPython(code: string): ReactNode[] {
   let last = 0;
   let key = 0;
   for (const m of code.matchAll(TOKEN)) {
-    const cls = m[1] ? "tok-comment" : m[2] ? "tok-string" : m[3] ? "tok-number" : KEYWORDS.has(m[0]) ? "tok-keyword" : BUILTINS.has(m[0]) ? "tok-builtin" : null;
+    const cls = m[1]
+      ? "tok-comment"
+      : m[2]
+        ? "tok-string"
+        : m[3]
+          ? "tok-number"
+          : KEYWORDS.has(m[0])
+            ? "tok-keyword"
+            : BUILTINS.has(m[0])
+              ? "tok-builtin"
+              : null;
     if (!cls) continue;
     if (m.index > last) out.push(code.slice(last, m.index));
     out.push(

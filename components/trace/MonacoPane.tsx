@@ -6,8 +6,7 @@ import { useEffect, useRef, useState } from "react";
 import type * as Monaco from "monaco-editor/editor/editor.api";
 
 export type MonacoContent =
-  | { kind: "code"; value: string; label: string }
-  | { kind: "diff"; original: string; modified: string; label: string };
+  { kind: "code"; value: string; label: string } | { kind: "diff"; original: string; modified: string; label: string };
 
 type MonacoApi = typeof Monaco;
 let loading: Promise<MonacoApi> | null = null;

@@ -13,8 +13,7 @@ const COLLAPSED_CHARS = 1_500; // below the server preview (detail.ts PREVIEW_CH
 export function ObservationView({ step, expandAll }: { step: StepDetail; expandAll: boolean }) {
   const trpc = useTRPC();
   const [expanded, setExpanded] = useState(expandAll);
-  const truncatedOnServer =
-    (step.observation?.length ?? 0) < step.observationBytes || (step.errorText?.length ?? 0) < step.errorTextBytes;
+  const truncatedOnServer = (step.observation?.length ?? 0) < step.observationBytes || (step.errorText?.length ?? 0) < step.errorTextBytes;
   const full = useQuery({ ...trpc.trajectories.stepText.queryOptions({ stepId: step.id }), enabled: expanded && truncatedOnServer });
   const observation = (expanded && full.data?.observation) || step.observation || "";
   const errorText = (expanded && full.data?.errorText) || step.errorText || "";

@@ -6,7 +6,12 @@ import type { StepDetail } from "@/server/trajectories/detail";
 /** The first line of the thought, without Markdown marks. */
 function outlineText(s: StepDetail): string {
   const line = (s.thought ?? s.code ?? "").split("\n").find((l) => l.trim()) ?? "";
-  return line.replace(/[*_`#>]+/g, "").trim().slice(0, 80) || "…";
+  return (
+    line
+      .replace(/[*_`#>]+/g, "")
+      .trim()
+      .slice(0, 80) || "…"
+  );
 }
 
 export function Outline({ steps, focused, onJump }: { steps: StepDetail[]; focused: number; onJump: (idx: number) => void }) {

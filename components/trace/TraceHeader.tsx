@@ -29,7 +29,8 @@ export function TraceHeader({ trajectory: t }: { trajectory: TrajectoryDetail })
         {t.run.ftp && <span className="badge">FTP</span>}
         {t.run.sag > 1 && <span className="badge sag">SAG ×{t.run.sag}</span>}
         <span className="muted">
-          {t.benchmark.name} · #{t.question.externalId} · sample {t.sampleIdx} · {t.numSteps} steps · {t.tokensIn} → {t.tokensOut} tok · {formatMs(t.latencyMs)}
+          {t.benchmark.name} · #{t.question.externalId} · sample {t.sampleIdx} · {t.numSteps} steps · {t.tokensIn} → {t.tokensOut} tok ·{" "}
+          {formatMs(t.latencyMs)}
         </span>
       </div>
       <dl className="qa-grid">

@@ -7,9 +7,8 @@ export function UnsafeSandboxWarning({ unsafe }: { unsafe: UnsafeSandbox }) {
   const off = unsafe.layersOff;
   return (
     <p className="error unsafe-sandbox" role="alert" data-testid="unsafe-sandbox">
-      Unsafe sandbox: this run was started with the sandbox opt-out (--unsafe-no-sandbox), so its model
-      code would have run even without required isolation layers.{" "}
-      {off.length ? `Off when it started: ${off.join(", ")}.` : "None was off when it started."}
+      Unsafe sandbox: this run was started with the sandbox opt-out (--unsafe-no-sandbox), so its model code would have run even without
+      required isolation layers. {off.length ? `Off when it started: ${off.join(", ")}.` : "None was off when it started."}
     </p>
   );
 }

@@ -52,7 +52,14 @@ export function VerdictPanel({
         >
           Accept <kbd>a</kbd>
         </button>
-        <button type="button" className="reject" disabled={save.isPending} onClick={() => setRejecting(!rejecting)} aria-keyshortcuts="r" aria-expanded={rejecting}>
+        <button
+          type="button"
+          className="reject"
+          disabled={save.isPending}
+          onClick={() => setRejecting(!rejecting)}
+          aria-keyshortcuts="r"
+          aria-expanded={rejecting}
+        >
           Reject <kbd>r</kbd>
         </button>
         <AnnotatorName />

@@ -7,7 +7,10 @@ export type CotConfig = { temperature: number; topP: number; maxTokens: number; 
 
 /** The first paragraph of a CoT answer: text up to the first blank line (the FTP). */
 export function firstParagraph(text: string): string {
-  const trimmed = text.replace(/\r\n/g, "\n").trim().replace(/^Thought:\s*/i, "");
+  const trimmed = text
+    .replace(/\r\n/g, "\n")
+    .trim()
+    .replace(/^Thought:\s*/i, "");
   return trimmed.split(/\n\s*\n/)[0]!.trim();
 }
 
@@ -16,7 +19,12 @@ export function extractCotAnswer(text: string): string | null {
   const boxed = lastBoxed(text);
   if (boxed !== null) return boxed.trim();
   const line = /(?:final answer|answer)\s*(?:is|:)\s*(.+?)\s*$/im.exec(text.trim().split("\n").slice(-3).join("\n"));
-  return line ? line[1]!.replace(/[.。]$/, "").replace(/^\*\*|\*\*$/g, "").trim() : null;
+  return line
+    ? line[1]!
+        .replace(/[.。]$/, "")
+        .replace(/^\*\*|\*\*$/g, "")
+        .trim()
+    : null;
 }
 
 function lastBoxed(text: string): string | null {
@@ -30,13 +38,7 @@ function lastBoxed(text: string): string | null {
   return null;
 }
 
-export async function askCot(
-  model: ChatModel,
-  question: string,
-  config: CotConfig,
-  passages?: string,
-  signal?: AbortSignal,
-) {
+export async function askCot(model: ChatModel, question: string, config: CotConfig, passages?: string, signal?: AbortSignal) {
   const system = passages === undefined ? prompt("cot") : prompt("cot-rag", { passages });
   const started = Date.now();
   const response = await model.chat({

@@ -19,8 +19,15 @@ describe("executionObservation", () => {
   });
 
   it("puts the error after any output and asks for a fix", () => {
-    const text = executionObservation({ ok: false, stdout: "partial\n", value_repr: null, error: { type: "ZeroDivisionError", message: "division by zero", traceback: "" } });
-    expect(text).toBe("Observation:\npartial\nError: ZeroDivisionError: division by zero\nFix the code and try again; do not repeat the same mistake.");
+    const text = executionObservation({
+      ok: false,
+      stdout: "partial\n",
+      value_repr: null,
+      error: { type: "ZeroDivisionError", message: "division by zero", traceback: "" },
+    });
+    expect(text).toBe(
+      "Observation:\npartial\nError: ZeroDivisionError: division by zero\nFix the code and try again; do not repeat the same mistake.",
+    );
   });
 
   it("truncates long output in the middle, saying how much was cut", () => {

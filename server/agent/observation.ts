@@ -27,9 +27,7 @@ export function executionObservation(result: ActionResult, max = OBSERVATION_MAX
   const parts: string[] = [];
   if (result.stdout) parts.push(result.stdout.trimEnd());
   if (!result.ok) {
-    parts.push(
-      `Error: ${errorTextOf(result)}\nFix the code and try again; do not repeat the same mistake.`,
-    );
+    parts.push(`Error: ${errorTextOf(result)}\nFix the code and try again; do not repeat the same mistake.`);
   } else if (finalAnswerText(result) !== null) {
     parts.push(`Final answer: ${finalAnswerText(result)}`);
   } else if (!result.stdout) {

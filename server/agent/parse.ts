@@ -4,8 +4,7 @@
 // can fix its next turn.
 
 export type ParsedAction =
-  | { ok: true; thought: string; code: string; callsFinalAnswer: boolean }
-  | { ok: false; thought: string; error: string };
+  { ok: true; thought: string; code: string; callsFinalAnswer: boolean } | { ok: false; thought: string; error: string };
 
 const FENCE = /```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n([\s\S]*?)```/g;
 const CODE_TAG = /<code>([\s\S]*?)<\/code>/gi;
@@ -51,7 +50,10 @@ export function parseAction(raw: string): ParsedAction {
 
   if (blocks.length > 0) {
     const thought = cleanThought(text.slice(0, firstBlockAt));
-    const code = blocks.map((b) => dedent(b).trim()).filter(Boolean).join("\n\n");
+    const code = blocks
+      .map((b) => dedent(b).trim())
+      .filter(Boolean)
+      .join("\n\n");
     if (!code) return { ok: false, thought, error: "The code block is empty. " + FORMAT_HINT };
     if (onlyComments(code)) return { ok: false, thought, error: COMMENTS_ONLY };
     return { ok: true, thought, code, callsFinalAnswer: /\bfinal_answer\s*\(/.test(code) };

@@ -21,11 +21,7 @@ describe("SAG voting", () => {
   });
 
   it("ignores failed candidates in the vote", () => {
-    const s = selectCandidate([
-      { ...cand(0, "x"), succeeded: false },
-      { ...cand(1, "x"), succeeded: false },
-      cand(2, "y"),
-    ]);
+    const s = selectCandidate([{ ...cand(0, "x"), succeeded: false }, { ...cand(1, "x"), succeeded: false }, cand(2, "y")]);
     expect(s.chosen).toBe(2);
     expect(s.votes).toEqual([0, 0, 1]);
     expect(s.keys[0]).toBeNull();
@@ -33,16 +29,16 @@ describe("SAG voting", () => {
   });
 
   it("keeps one failed candidate when all fail, so its error becomes the observation", () => {
-    const s = selectCandidate([{ ...cand(0, ""), succeeded: false }, { ...cand(1, ""), succeeded: false }]);
+    const s = selectCandidate([
+      { ...cand(0, ""), succeeded: false },
+      { ...cand(1, ""), succeeded: false },
+    ]);
     expect(s.chosen).toBe(0);
     expect(s.agreement).toBe(0);
   });
 
   it("breaks ties by mean token logprob when known, else by order", () => {
-    const byLogprob = selectCandidate([
-      cand(0, "a", null, { meanLogprob: -2 }),
-      cand(1, "b", null, { meanLogprob: -0.5 }),
-    ]);
+    const byLogprob = selectCandidate([cand(0, "a", null, { meanLogprob: -2 }), cand(1, "b", null, { meanLogprob: -0.5 })]);
     expect(byLogprob.chosen).toBe(1);
     expect(selectCandidate([cand(0, "a"), cand(1, "b")]).chosen).toBe(0);
   });

@@ -23,7 +23,12 @@ describe.each(testDatabases())("annotations on $name", ({ open }) => {
   it("stores verdicts with user, time, reason and note; the newest comes first", async () => {
     const { db } = handle;
     await addAnnotation(db, "ann", { trajectoryId, verdict: "accept", reason: "other", note: "  " });
-    await addAnnotation(db, "bob", { trajectoryId, verdict: "reject", reason: "hallucinated_retrieval", note: "cites a page it never saw" });
+    await addAnnotation(db, "bob", {
+      trajectoryId,
+      verdict: "reject",
+      reason: "hallucinated_retrieval",
+      note: "cites a page it never saw",
+    });
     const history = await annotationHistory(db, trajectoryId);
     expect(history.map((a) => [a.userName, a.verdict, a.reason, a.note])).toEqual([
       ["bob", "reject", "hallucinated_retrieval", "cites a page it never saw"],

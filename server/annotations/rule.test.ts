@@ -19,7 +19,11 @@ describe.each(testDatabases())("annotation rules on $name", ({ open }) => {
   beforeAll(async () => {
     handle = await open();
     const { db } = handle;
-    ({ questionIds } = await seedBenchmark(db, "toyqa", Array.from({ length: 8 }, (_, i) => ({ question: `q${i}?`, answer: "a" }))));
+    ({ questionIds } = await seedBenchmark(
+      db,
+      "toyqa",
+      Array.from({ length: 8 }, (_, i) => ({ question: `q${i}?`, answer: "a" })),
+    ));
     runId = await seedRun(db, { name: "r", benchmark: "toyqa" });
     const otherRunId = await seedRun(db, { name: "other", benchmark: "toyqa" });
     const seed = (q: number, episode: Parameters<typeof makeEpisode>[0], run = runId) =>
@@ -45,7 +49,9 @@ describe.each(testDatabases())("annotation rules on $name", ({ open }) => {
   it("accepts what passes every check and rejects the rest, naming the failed checks", async () => {
     const outcome = await annotateByRule(handle.db, rule);
     expect(outcome).toEqual({ annotator: "rule:finished", accepted: 2, rejected: 3, skippedAlreadyAnnotated: 0, skippedHumanVerdict: 1 });
-    expect(describeRuleOutcome(outcome)).toBe("2 accepted, 3 rejected, 1 skipped (0 annotated by this rule before, 1 with a person's verdict)");
+    expect(describeRuleOutcome(outcome)).toBe(
+      "2 accepted, 3 rejected, 1 skipped (0 annotated by this rule before, 1 with a person's verdict)",
+    );
 
     const verdicts = Object.fromEntries(
       await Promise.all(Object.entries(ids).map(async ([key, id]) => [key, await verdictOf(id)] as const)),

@@ -47,7 +47,9 @@ const procedurePaths = () => Object.keys(appRouter._def.procedures as Record<str
 async function outcome(path: string, actor: { name: string; role: Role; userId: string } | null): Promise<string> {
   // No database: a call the middleware lets through fails on it (or on its input), never silently.
   const caller = createCallerFactory(appRouter)({ db: {} as Db, user: actor?.name ?? "anonymous", actor });
-  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (i: unknown) => Promise<unknown>;
+  const fn = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+    i: unknown,
+  ) => Promise<unknown>;
   try {
     await fn(undefined);
     return "passed";
@@ -93,8 +95,10 @@ describe("single-user mode", () => {
 
 describe("serving the network needs accounts", () => {
   it("tells loopback from everything else", () => {
-    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"]) expect(isLoopbackAddress(host)).toBe(true);
-    for (const host of ["0.0.0.0", "::", "192.168.1.5", "10.0.0.1", "example.com", "", "::ffff:10.0.0.1"]) expect(isLoopbackAddress(host)).toBe(false);
+    for (const host of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"])
+      expect(isLoopbackAddress(host)).toBe(true);
+    for (const host of ["0.0.0.0", "::", "192.168.1.5", "10.0.0.1", "example.com", "", "::ffff:10.0.0.1"])
+      expect(isLoopbackAddress(host)).toBe(false);
   });
 
   it("refuses a non-loopback bind without DISTILLERY_AUTH_SECRET, in one line", () => {

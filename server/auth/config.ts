@@ -46,7 +46,12 @@ function oidcConfig(env: Env, publicUrl: string | undefined): OidcConfig | undef
   ].filter(([, value]) => !value);
   if (missing.length) throw new InputError(`OIDC sign-in needs ${missing.map(([name]) => name).join(", ")} as well`);
   if (!/^https?:\/\//.test(issuer!)) throw new InputError("DISTILLERY_OIDC_ISSUER must be an http(s) URL");
-  return { issuer: issuer!.replace(/\/+$/, ""), clientId: clientId!, clientSecret: clientSecret!, label: env.DISTILLERY_OIDC_LABEL || "Single sign-on" };
+  return {
+    issuer: issuer!.replace(/\/+$/, ""),
+    clientId: clientId!,
+    clientSecret: clientSecret!,
+    label: env.DISTILLERY_OIDC_LABEL || "Single sign-on",
+  };
 }
 
 /** The id under which the OIDC provider is registered; its callback is /api/auth/callback/oidc. */

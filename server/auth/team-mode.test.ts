@@ -27,9 +27,18 @@ async function call(db: DbHandle["db"], path: string, input: unknown, headers: R
           headers: { "content-type": "application/json", ...headers },
           body: JSON.stringify(superjson.serialize(input)),
         });
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: () => createRequestContext(req, db) });
+  const res = await fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createRequestContext(req, db),
+  });
   const body = (await res.json()) as { result?: { data: unknown }; error?: { json: { message: string } } };
-  return { status: res.status, data: body.result ? superjson.deserialize(body.result.data as never) : undefined, error: body.error?.json.message };
+  return {
+    status: res.status,
+    data: body.result ? superjson.deserialize(body.result.data as never) : undefined,
+    error: body.error?.json.message,
+  };
 }
 
 describe.each(testDatabases())("team mode on $name", ({ open }) => {
@@ -93,7 +102,10 @@ describe.each(testDatabases())("team mode on $name", ({ open }) => {
     expect((await signIn("wrong-password")).status).toBe(401);
     const ok = await signIn(password);
     expect(ok.status).toBe(200);
-    const cookie = ok.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = ok.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     expect(cookie).toMatch(/session_token=/);
     const me = await call(db, "users.me", undefined, { cookie, "x-distillery-user": "root" }, "query");
     expect(me.data).toEqual({ mode: "team", name: "sam", role: "researcher", signedIn: true });
@@ -130,10 +142,34 @@ describe.each(testDatabases())("team mode on $name", ({ open }) => {
       }
     }
     expect(outcome).toEqual({
-      vic: ["trajectories.list:allowed", "annotations.add:forbidden", "runs.generate:forbidden", "datasets.create:forbidden", "users.list:forbidden"],
-      alice: ["trajectories.list:allowed", "annotations.add:allowed", "runs.generate:forbidden", "datasets.create:forbidden", "users.list:forbidden"],
-      rita: ["trajectories.list:allowed", "annotations.add:allowed", "runs.generate:allowed", "datasets.create:allowed", "users.list:forbidden"],
-      root: ["trajectories.list:allowed", "annotations.add:allowed", "runs.generate:allowed", "datasets.create:allowed", "users.list:allowed"],
+      vic: [
+        "trajectories.list:allowed",
+        "annotations.add:forbidden",
+        "runs.generate:forbidden",
+        "datasets.create:forbidden",
+        "users.list:forbidden",
+      ],
+      alice: [
+        "trajectories.list:allowed",
+        "annotations.add:allowed",
+        "runs.generate:forbidden",
+        "datasets.create:forbidden",
+        "users.list:forbidden",
+      ],
+      rita: [
+        "trajectories.list:allowed",
+        "annotations.add:allowed",
+        "runs.generate:allowed",
+        "datasets.create:allowed",
+        "users.list:forbidden",
+      ],
+      root: [
+        "trajectories.list:allowed",
+        "annotations.add:allowed",
+        "runs.generate:allowed",
+        "datasets.create:allowed",
+        "users.list:allowed",
+      ],
     });
     // What was allowed really happened: the researcher's run is a queued job.
     const jobs = (await call(db, "jobs.list", undefined, as("vic"), "query")).data as { kind: string }[];
@@ -146,17 +182,29 @@ describe.each(testDatabases())("team mode on $name", ({ open }) => {
 
   it("attributes verdicts to the token's account, ignores the name header, and alice cannot undo bob's verdict", async () => {
     const { db } = handle;
-    const bob = await call(db, "annotations.add", { trajectoryId: contested, verdict: "reject", reason: "wrong_answer" }, as("bob"), "mutation");
+    const bob = await call(
+      db,
+      "annotations.add",
+      { trajectoryId: contested, verdict: "reject", reason: "wrong_answer" },
+      as("bob"),
+      "mutation",
+    );
     expect(bob.status).toBe(200);
     // Alice claims to be bob in the header: the server does not believe it.
     const aliceAsBob = { ...as("alice"), "x-distillery-user": "bob" };
     const undo = await call(db, "annotations.undo", { trajectoryId: contested }, aliceAsBob, "mutation");
     expect(undo.data).toEqual({ removed: null });
-    const history = (await call(db, "annotations.history", { trajectoryId: contested }, as("vic"), "query")).data as { userName: string; verdict: string }[];
+    const history = (await call(db, "annotations.history", { trajectoryId: contested }, as("vic"), "query")).data as {
+      userName: string;
+      verdict: string;
+    }[];
     expect(history[0]).toMatchObject({ userName: "bob", verdict: "reject" });
     const alice = await call(db, "annotations.add", { trajectoryId: contested, verdict: "accept" }, aliceAsBob, "mutation");
     expect((alice.data as { userName: string }).userName).toBe("alice");
     // Each can undo their own.
-    expect(((await call(db, "annotations.undo", { trajectoryId: contested }, as("bob"), "mutation")).data as { removed: { userName: string } }).removed.userName).toBe("bob");
+    expect(
+      ((await call(db, "annotations.undo", { trajectoryId: contested }, as("bob"), "mutation")).data as { removed: { userName: string } })
+        .removed.userName,
+    ).toBe("bob");
   });
 });

@@ -28,10 +28,7 @@ export function checkRole(role: string): Role {
 }
 
 /** Create an account; returns it with its one-time password (shown once, stored only hashed). */
-export async function addUser(
-  db: Db,
-  input: { name: string; role: string; email?: string },
-): Promise<{ user: Account; password: string }> {
+export async function addUser(db: Db, input: { name: string; role: string; email?: string }): Promise<{ user: Account; password: string }> {
   const name = checkUserName(input.name);
   const role = checkRole(input.role);
   // Accounts made here sign in by user name; an email is required by Better Auth's table, so an
@@ -85,7 +82,11 @@ export async function countUsers(db: Db): Promise<number> {
 async function findUser(db: Db, name: string): Promise<Account> {
   // Accounts made here are found by user name; SSO accounts (no user name) by their email.
   const key = name.toLowerCase();
-  const [row] = await db.select().from(users).where(or(eq(users.username, key), eq(users.email, key))).limit(1);
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(or(eq(users.username, key), eq(users.email, key)))
+    .limit(1);
   if (!row) throw new InputError(`no user named "${name}"`);
   return account(row);
 }
@@ -100,5 +101,11 @@ async function keepOneAdmin(db: Db, leavingId: string) {
 }
 
 function account(row: typeof users.$inferSelect): Account {
-  return { id: row.id, name: row.username ?? row.email, email: row.email, role: isRole(row.role) ? row.role : "viewer", createdAt: row.createdAt };
+  return {
+    id: row.id,
+    name: row.username ?? row.email,
+    email: row.email,
+    role: isRole(row.role) ? row.role : "viewer",
+    createdAt: row.createdAt,
+  };
 }

@@ -46,7 +46,9 @@ describe.each(testDatabases())("answerable subsets on $name", ({ open }) => {
       .insert(benchmarks)
       .values({ name: "toyqa", split: "test", kind: "qa", title: "Toy QA", sourceFile: "toy.json", metadata: { source: "toy" } })
       .returning();
-    await handle.db.insert(questions).values(QUESTIONS.map((x, i) => ({ benchmarkId: qa!.id, externalId: `q${i}`, position: i, question: x.q, answer: x.a })));
+    await handle.db
+      .insert(questions)
+      .values(QUESTIONS.map((x, i) => ({ benchmarkId: qa!.id, externalId: `q${i}`, position: i, question: x.q, answer: x.a })));
     await handle.db.insert(benchmarks).values({ name: "toymath", split: "test", kind: "math", title: "Toy math", sourceFile: "m.json" });
   });
   afterAll(async () => {
@@ -68,7 +70,9 @@ describe.each(testDatabases())("answerable subsets on $name", ({ open }) => {
   it("is idempotent for the same rule and refuses another rule under the same name", async () => {
     const again = await createAnswerableSubset(handle.db, retriever, { from: "toyqa", k: 1 });
     expect(again).toMatchObject({ questions: 2, of: 4, created: false });
-    await expect(createAnswerableSubset(handle.db, retriever, { from: "toyqa", k: 2 })).rejects.toThrow(/already exists with another definition/);
+    await expect(createAnswerableSubset(handle.db, retriever, { from: "toyqa", k: 2 })).rejects.toThrow(
+      /already exists with another definition/,
+    );
     const wider = await createAnswerableSubset(handle.db, retriever, { from: "toyqa", k: 2, name: "toyqa_k2" });
     expect(wider.created).toBe(true);
   });
@@ -76,7 +80,9 @@ describe.each(testDatabases())("answerable subsets on $name", ({ open }) => {
   it("explains what is wrong with the source instead of writing anything", async () => {
     await expect(createAnswerableSubset(handle.db, retriever, { from: "nope" })).rejects.toThrow(/no benchmark "nope" with a test split/);
     await expect(createAnswerableSubset(handle.db, retriever, { from: "toymath" })).rejects.toThrow(/math benchmark/);
-    await expect(createAnswerableSubset(handle.db, Bm25Retriever.fromPassages([PASSAGES[1]!]), { from: "toyqa", name: "none_found" })).rejects.toThrow(/no toyqa\/test question/);
+    await expect(
+      createAnswerableSubset(handle.db, Bm25Retriever.fromPassages([PASSAGES[1]!]), { from: "toyqa", name: "none_found" }),
+    ).rejects.toThrow(/no toyqa\/test question/);
     expect(await handle.db.select().from(benchmarks).where(eq(benchmarks.name, "none_found"))).toEqual([]);
   });
 
@@ -87,7 +93,10 @@ describe.each(testDatabases())("answerable subsets on $name", ({ open }) => {
     vi.stubEnv("DISTILLERY_CORPUS", corpus);
     try {
       const conn = { api: inProcessApi(handle.db), db: handle.db, via: "test", close: async () => {} };
-      const recipe = recipeSchema.parse({ name: "facts", steps: [{ id: "subset", kind: "answerable", with: { from: "toyqa", name: "toyqa_corpus" } }] });
+      const recipe = recipeSchema.parse({
+        name: "facts",
+        steps: [{ id: "subset", kind: "answerable", with: { from: "toyqa", name: "toyqa_corpus" } }],
+      });
       for (let i = 0; i < 2; i++) {
         const [state] = await runExperiment(conn, recipe);
         expect(state).toMatchObject({

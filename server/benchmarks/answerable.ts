@@ -19,7 +19,10 @@ export const answerableInput = z.object({
   /** "bm25" (the embedded corpus) or a Search-R1 URL, as for runs. */
   retriever: z.string().min(1).default("bm25"),
   /** Defaults to `<from>_answerable`. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9_]*$/, "lowercase letters, digits and _ only").optional(),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_]*$/, "lowercase letters, digits and _ only")
+    .optional(),
 });
 export type AnswerableInput = z.input<typeof answerableInput>;
 
@@ -50,11 +53,17 @@ export async function createAnswerableSubset(db: Db, retriever: Retriever, rawIn
   const input = answerableInput.parse(rawInput);
   const name = answerableBenchmarkName(input);
   const rule = { from: input.from, split: input.split, k: input.k, retriever: retriever.name };
-  const [source] = await db.select().from(benchmarks).where(and(eq(benchmarks.name, input.from), eq(benchmarks.split, input.split)));
+  const [source] = await db
+    .select()
+    .from(benchmarks)
+    .where(and(eq(benchmarks.name, input.from), eq(benchmarks.split, input.split)));
   if (!source) throw new InputError(`no benchmark "${input.from}" with a ${input.split} split (npx distillery import-benchmarks)`);
   if (source.kind !== "qa") throw new InputError(`${input.from} is a ${source.kind} benchmark: answerable subsets are for QA`);
 
-  const [existing] = await db.select().from(benchmarks).where(and(eq(benchmarks.name, name), eq(benchmarks.split, input.split)));
+  const [existing] = await db
+    .select()
+    .from(benchmarks)
+    .where(and(eq(benchmarks.name, name), eq(benchmarks.split, input.split)));
   if (existing) {
     const stored = (existing.metadata.answerable ?? {}) as Record<string, unknown>;
     if (Object.entries(rule).some(([key, value]) => stored[key] !== value)) {
@@ -69,7 +78,10 @@ export async function createAnswerableSubset(db: Db, retriever: Retriever, rawIn
   const kept: typeof all = [];
   for (let i = 0; i < all.length; i += SEARCH_BATCH) {
     const batch = all.slice(i, i + SEARCH_BATCH);
-    const found = await retriever.searchMany(batch.map((q) => q.question), input.k);
+    const found = await retriever.searchMany(
+      batch.map((q) => q.question),
+      input.k,
+    );
     batch.forEach((q, j) => {
       if (containsAnswer(found[j]!.map(passageText).join("\n"), q.answer)) kept.push(q);
     });
@@ -88,7 +100,14 @@ export async function createAnswerableSubset(db: Db, retriever: Retriever, rawIn
         metadata: { ...source.metadata, answerable: rule },
       })
       .returning({ id: benchmarks.id });
-    const rows = kept.map(({ externalId, position, question, answer, meta }) => ({ benchmarkId: bench!.id, externalId, position, question, answer, meta }));
+    const rows = kept.map(({ externalId, position, question, answer, meta }) => ({
+      benchmarkId: bench!.id,
+      externalId,
+      position,
+      question,
+      answer,
+      meta,
+    }));
     await tx.insert(questions).values(rows);
   });
   return { name, split: input.split, from: input.from, k: input.k, questions: kept.length, of: all.length, created: true };

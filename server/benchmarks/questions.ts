@@ -26,9 +26,7 @@ export async function listQuestions(db: Db, rawInput: QuestionPageInput) {
   const input = questionPageInput.parse(rawInput);
   const where = and(
     eq(questions.benchmarkId, input.benchmarkId),
-    input.search
-      ? or(ilike(questions.question, likePattern(input.search)), ilike(questions.answer, likePattern(input.search)))
-      : undefined,
+    input.search ? or(ilike(questions.question, likePattern(input.search)), ilike(questions.answer, likePattern(input.search))) : undefined,
   );
   const [rows, [total]] = await Promise.all([
     db
@@ -44,7 +42,10 @@ export async function listQuestions(db: Db, rawInput: QuestionPageInput) {
       .orderBy(asc(questions.position))
       .limit(input.pageSize)
       .offset((input.page - 1) * input.pageSize),
-    db.select({ count: sql<number>`count(*)::int` }).from(questions).where(where),
+    db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(questions)
+      .where(where),
   ]);
   return { rows, total: total?.count ?? 0, page: input.page, pageSize: input.pageSize };
 }

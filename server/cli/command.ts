@@ -53,12 +53,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
 }
 
 /** Read a string flag as an integer within bounds, naming the flag when it is wrong. */
-export function intFlag(
-  args: ParsedArgs,
-  name: string,
-  fallback: number,
-  bounds: { min?: number; max?: number } = {},
-): number {
+export function intFlag(args: ParsedArgs, name: string, fallback: number, bounds: { min?: number; max?: number } = {}): number {
   const raw = args.values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);

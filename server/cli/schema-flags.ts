@@ -20,11 +20,7 @@ function kindOf(schema: z.ZodType): Kind {
   return "string";
 }
 
-export function optionsFromSchema(
-  schema: z.ZodObject,
-  help: Record<string, string>,
-  skip: string[] = [],
-): Record<string, OptionSpec> {
+export function optionsFromSchema(schema: z.ZodObject, help: Record<string, string>, skip: string[] = []): Record<string, OptionSpec> {
   const options: Record<string, OptionSpec> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
     if (skip.includes(key)) continue;
@@ -45,7 +41,10 @@ export function helpFromSchema(schema: z.ZodObject): Record<string, string> {
   const help: Record<string, string> = {};
   for (const [key, property] of Object.entries(properties)) {
     if (property.description === undefined) continue;
-    help[key] = property.default === undefined ? property.description : `${property.description} (default ${typeof property.default === "number" ? displayNumber(property.default) : String(property.default)})`;
+    help[key] =
+      property.default === undefined
+        ? property.description
+        : `${property.description} (default ${typeof property.default === "number" ? displayNumber(property.default) : String(property.default)})`;
   }
   return help;
 }

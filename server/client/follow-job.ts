@@ -6,12 +6,7 @@ import { executeJob, reapDeadLocalJobs, workerId, type JobHandler } from "@/serv
 import type { ApiConnection } from "./api";
 import { progressBar } from "./progress-bar";
 
-export async function runOrFollowJob(
-  conn: ApiConnection,
-  jobId: number,
-  title: string,
-  handler: JobHandler,
-): Promise<Job> {
+export async function runOrFollowJob(conn: ApiConnection, jobId: number, title: string, handler: JobHandler): Promise<Job> {
   let bar: ReturnType<typeof progressBar> | null = null;
   const show = (p: Job["progress"]) => {
     if (!p) return;

@@ -23,8 +23,20 @@ function run(name: string, over: Partial<CompareRun> & { n: number; correct: num
     methodFrom: "tag",
     accuracyInterval: wilsonInterval(correct, n),
     stats: {
-      trajectories: n, correct, accuracy: n ? correct / n : null, parseErrors: 0, execErrors: 0, maxStepsHits: 0, errors: 0,
-      meanSteps: null, tokensIn: 0, tokensOut: 0, retrievalCalls: 0, meanCandidatesPerStep: null, voteAgreement: null, ...extra,
+      trajectories: n,
+      correct,
+      accuracy: n ? correct / n : null,
+      parseErrors: 0,
+      execErrors: 0,
+      maxStepsHits: 0,
+      errors: 0,
+      meanSteps: null,
+      tokensIn: 0,
+      tokensOut: 0,
+      retrievalCalls: 0,
+      meanCandidatesPerStep: null,
+      voteAgreement: null,
+      ...extra,
     },
     ...rest,
   };
@@ -107,7 +119,10 @@ describe("per-run charts", () => {
   });
 
   it("tokens per question divide by the trajectories, null without any", () => {
-    const [a, b] = tokensPerQuestion([run("a", { n: 4, correct: 0, extra: { tokensIn: 400, tokensOut: 40 } }), run("b", { n: 0, correct: 0 })]);
+    const [a, b] = tokensPerQuestion([
+      run("a", { n: 4, correct: 0, extra: { tokensIn: 400, tokensOut: 40 } }),
+      run("b", { n: 0, correct: 0 }),
+    ]);
     expect(a).toMatchObject({ tokensInPerQuestion: 100, tokensOutPerQuestion: 10 });
     expect(b).toMatchObject({ tokensInPerQuestion: null, tokensOutPerQuestion: null });
   });
@@ -115,7 +130,19 @@ describe("per-run charts", () => {
 
 describe("lossRows", () => {
   it("flattens loss series into one CSV row per job and step", () => {
-    expect(lossRows([{ jobId: 3, label: "job 3 · s", runs: [], points: [{ step: 1, loss: 2 }, { step: 2, loss: 1 }] }])).toEqual([
+    expect(
+      lossRows([
+        {
+          jobId: 3,
+          label: "job 3 · s",
+          runs: [],
+          points: [
+            { step: 1, loss: 2 },
+            { step: 2, loss: 1 },
+          ],
+        },
+      ]),
+    ).toEqual([
       { job: 3, label: "job 3 · s", step: 1, loss: 2 },
       { job: 3, label: "job 3 · s", step: 2, loss: 1 },
     ]);

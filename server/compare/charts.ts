@@ -6,7 +6,15 @@ import { meanOfProportionsInterval, wilsonInterval } from "./wilson";
 
 const rate = (count: number, n: number) => (n > 0 ? count / n : null);
 
-export type AccuracyRow = { run: string; benchmark: string; n: number; correct: number; accuracy: number | null; ciLow: number | null; ciHigh: number | null };
+export type AccuracyRow = {
+  run: string;
+  benchmark: string;
+  n: number;
+  correct: number;
+  accuracy: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+};
 
 /** Chart 1: accuracy per benchmark, one bar per run. */
 export function accuracyByBenchmark(runs: CompareRun[]): AccuracyRow[] {
@@ -21,7 +29,14 @@ export function accuracyByBenchmark(runs: CompareRun[]): AccuracyRow[] {
   }));
 }
 
-export type MatrixCell = { n: number; correct: number; accuracy: number | null; ciLow: number | null; ciHigh: number | null; runs: string[] };
+export type MatrixCell = {
+  n: number;
+  correct: number;
+  accuracy: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  runs: string[];
+};
 export type MatrixRow = {
   method: MethodId;
   label: string;
@@ -45,7 +60,14 @@ export function methodMatrix(runs: CompareRun[]): MethodMatrix {
       const n = here.reduce((a, r) => a + r.stats.trajectories, 0);
       const correct = here.reduce((a, r) => a + r.stats.correct, 0);
       const ci = wilsonInterval(correct, n);
-      cells[b] = { n, correct, accuracy: rate(correct, n), ciLow: ci?.low ?? null, ciHigh: ci?.high ?? null, runs: here.map((r) => r.name) };
+      cells[b] = {
+        n,
+        correct,
+        accuracy: rate(correct, n),
+        ciLow: ci?.low ?? null,
+        ciHigh: ci?.high ?? null,
+        runs: here.map((r) => r.name),
+      };
     }
     const filled = Object.values(cells).filter((c) => c.n > 0);
     const avgCi = meanOfProportionsInterval(filled);
@@ -67,7 +89,18 @@ export function methodMatrix(runs: CompareRun[]): MethodMatrix {
   return { benchmarks, rows, unplaced: runs.filter((r) => r.method === null).map((r) => r.name) };
 }
 
-export type FtpRow = { run: string; benchmark: string; model: string; ftp: boolean; n: number; correct: number; accuracy: number | null; ciLow: number | null; ciHigh: number | null; retrievalPerQuestion: number | null };
+export type FtpRow = {
+  run: string;
+  benchmark: string;
+  model: string;
+  ftp: boolean;
+  n: number;
+  correct: number;
+  accuracy: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  retrievalPerQuestion: number | null;
+};
 
 /** Chart 3: teacher agent runs with FTP on and off, side by side per benchmark. */
 export function teacherFtp(runs: CompareRun[]): FtpRow[] {
@@ -88,7 +121,16 @@ export function teacherFtp(runs: CompareRun[]): FtpRow[] {
     .sort((a, b) => a.benchmark.localeCompare(b.benchmark) || Number(a.ftp) - Number(b.ftp) || a.run.localeCompare(b.run));
 }
 
-export type SagRow = { run: string; benchmark: string; sag: number; n: number; accuracy: number | null; parseErrorRate: number | null; execErrorRate: number | null; voteAgreement: number | null };
+export type SagRow = {
+  run: string;
+  benchmark: string;
+  sag: number;
+  n: number;
+  accuracy: number | null;
+  parseErrorRate: number | null;
+  execErrorRate: number | null;
+  voteAgreement: number | null;
+};
 
 /** Chart 4: agent runs with SAG on (sag > 1) and off. Vote agreement exists for SAG runs only. */
 export function sagComparison(runs: CompareRun[]): SagRow[] {
@@ -107,7 +149,13 @@ export function sagComparison(runs: CompareRun[]): SagRow[] {
     .sort((a, b) => a.benchmark.localeCompare(b.benchmark) || a.sag - b.sag || a.run.localeCompare(b.run));
 }
 
-export type TokensRow = { run: string; benchmark: string; n: number; tokensInPerQuestion: number | null; tokensOutPerQuestion: number | null };
+export type TokensRow = {
+  run: string;
+  benchmark: string;
+  n: number;
+  tokensInPerQuestion: number | null;
+  tokensOutPerQuestion: number | null;
+};
 
 /** Chart 5: prompt and completion tokens per trajectory (one per question unless sampled more). */
 export function tokensPerQuestion(runs: CompareRun[]): TokensRow[] {

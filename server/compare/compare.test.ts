@@ -10,7 +10,15 @@ import { testDatabases } from "@/test/databases";
 import { compareRuns } from "./compare";
 import { listTrainJobs, lossCurves } from "./loss";
 
-type RunSpec = { name: string; role?: "teacher" | "student"; mode?: "agent" | "cot"; ftp?: boolean; sag?: number; tags?: string[]; model?: string };
+type RunSpec = {
+  name: string;
+  role?: "teacher" | "student";
+  mode?: "agent" | "cot";
+  ftp?: boolean;
+  sag?: number;
+  tags?: string[];
+  model?: string;
+};
 
 async function insertRun(db: Db, spec: RunSpec) {
   const [row] = await db
@@ -49,7 +57,9 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
     const withRetrieval = (calls: number) => (i: number) => ({ ...makeEpisode({ steps: [{}] }), retrievalCalls: calls + i });
     await seed(await insertRun(db, { name: "t-plain", role: "teacher" }), [true, false, false, false], withRetrieval(2));
     await seed(await insertRun(db, { name: "t-ftp", role: "teacher", ftp: true }), [true, true, true, false], withRetrieval(0));
-    await seed(await insertRun(db, { name: "s-cot", mode: "cot", tags: ["method:cot"] }), [true, false], () => makeEpisode({ steps: [{}] }));
+    await seed(await insertRun(db, { name: "s-cot", mode: "cot", tags: ["method:cot"] }), [true, false], () =>
+      makeEpisode({ steps: [{}] }),
+    );
     await seed(await insertRun(db, { name: "s-agent", model: "student-a" }), [true, true, false, false], (i) =>
       makeEpisode({ steps: i === 0 ? [{ errorKind: "parse" }, {}] : [{}] }),
     );
@@ -57,13 +67,13 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
       makeEpisode({ steps: [{ candidates: 8, errorKind: i === 1 ? "exec" : undefined }] }),
     );
 
-    [{ id: trainA }, { id: trainB }] = await db
+    [{ id: trainA }, { id: trainB }] = (await db
       .insert(jobs)
       .values([
         { kind: "train", config: { dataset: "d@1", name: "student-a" }, status: "succeeded" },
         { kind: "train", config: { dataset: "d@1", name: "student-b" }, status: "succeeded" },
       ])
-      .returning({ id: jobs.id }) as [{ id: number }, { id: number }];
+      .returning({ id: jobs.id })) as [{ id: number }, { id: number }];
     await db.insert(models).values({ name: "student-a", baseModel: "tiny", adapterPath: "/tmp/a", trainJobId: trainA });
     await db.insert(jobMetrics).values([
       { jobId: trainA, step: 2, name: "loss", value: 1.5 },
@@ -120,7 +130,15 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
   it("overlays loss curves of the runs' students and of train jobs picked directly", async () => {
     const series = await lossCurves(handle.db, { runs: ["s-agent", "s-cot"], trainJobs: [trainB] });
     expect(series).toEqual([
-      { jobId: trainA, label: `job ${trainA} · student-a`, runs: ["s-agent"], points: [{ step: 1, loss: 2 }, { step: 2, loss: 1.5 }] },
+      {
+        jobId: trainA,
+        label: `job ${trainA} · student-a`,
+        runs: ["s-agent"],
+        points: [
+          { step: 1, loss: 2 },
+          { step: 2, loss: 1.5 },
+        ],
+      },
       { jobId: trainB, label: `job ${trainB} · student-b`, runs: [], points: [{ step: 1, loss: 3 }] },
     ]);
     expect(await lossCurves(handle.db, { runs: [], trainJobs: [] })).toEqual([]);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { methodOfRun, type MethodSource } from "./methods";
 
-const student = (over: Partial<MethodSource> = {}): MethodSource => ({ role: "student", mode: "agent", ftp: false, sag: 1, tags: [], ...over });
+const student = (over: Partial<MethodSource> = {}): MethodSource => ({
+  role: "student",
+  mode: "agent",
+  ftp: false,
+  sag: 1,
+  tags: [],
+  ...over,
+});
 
 describe("methodOfRun", () => {
   it("takes the method tag first, for any role", () => {

@@ -13,8 +13,18 @@ export const METHODS = [
   { id: "cot-rag", label: "CoT distill + RAG", paper: true, meaning: "the CoT student with retrieved passages in its prompt" },
   { id: "agent", label: "Agent distill", paper: true, meaning: "student fine-tuned on teacher agent trajectories" },
   { id: "agent-ftp", label: "Agent distill + FTP", paper: true, meaning: "… on trajectories generated with the first-thought prefix" },
-  { id: "agent-ftp-sag", label: "Agent distill + FTP + SAG", paper: true, meaning: "… and evaluated with self-consistent action generation" },
-  { id: "agent-sag", label: "Agent distill + SAG", paper: false, meaning: "not a paper row: SAG without FTP data; shown only when present" },
+  {
+    id: "agent-ftp-sag",
+    label: "Agent distill + FTP + SAG",
+    paper: true,
+    meaning: "… and evaluated with self-consistent action generation",
+  },
+  {
+    id: "agent-sag",
+    label: "Agent distill + SAG",
+    paper: false,
+    meaning: "not a paper row: SAG without FTP data; shown only when present",
+  },
 ] as const;
 
 export type MethodId = (typeof METHODS)[number]["id"];

@@ -36,7 +36,10 @@ export function benchmarkKey(config: Record<string, unknown>): string {
 export async function loadCompareRuns(db: Db, names: string[]): Promise<{ runs: CompareRun[]; missing: string[] }> {
   if (names.length === 0) return { runs: [], missing: [] };
   const rows = await db.select().from(runs).where(inArray(runs.name, names));
-  const stats = await runStats(db, rows.map((r) => r.id));
+  const stats = await runStats(
+    db,
+    rows.map((r) => r.id),
+  );
   const byName = new Map(rows.map((r) => [r.name, r]));
   const out: CompareRun[] = [];
   for (const name of names) {

@@ -22,22 +22,57 @@ describe("the contracts with the Python worker", () => {
 
   it("give the trainer's config the paper's defaults", () => {
     const config = trainerConfig.parse({ data: "d.jsonl", out: "o" });
-    expect(config).toMatchObject({ base: "student", epochs: 2, lr: 2e-4, lora_r: 64, lora_alpha: 128, lora_dropout: 0.05, max_length: 10240 });
+    expect(config).toMatchObject({
+      base: "student",
+      epochs: 2,
+      lr: 2e-4,
+      lora_r: 64,
+      lora_alpha: 128,
+      lora_dropout: 0.05,
+      max_length: 10240,
+    });
     expect(trainerConfig.safeParse({ data: "d.jsonl", out: "o", learning_rate: 1 }).success).toBe(false);
   });
 
   it("are where the train job's flags, defaults and CLI help come from", () => {
     const help = helpFromSchema(trainConfigInput);
-    expect(help).toMatchObject({ lr: "learning rate (default 2e-4)", loraR: "LoRA rank (default 64)", loraDropout: "LoRA dropout (default 0.05)" });
+    expect(help).toMatchObject({
+      lr: "learning rate (default 2e-4)",
+      loraR: "LoRA rank (default 64)",
+      loraDropout: "LoRA dropout (default 0.05)",
+    });
     expect(help.maxSteps).toBe(trainerConfig.shape.max_steps.description);
     const flags = trainerFlags(resolveTrainConfig({ dataset: "ds", maxSteps: 3 }), 4096);
-    expect(flags).toEqual(["--base", "student", "--epochs", "2", "--max-steps", "3", "--lr", "0.0002", "--lora-r", "64", "--lora-alpha", "128", "--lora-dropout", "0.05", "--max-length", "4096", "--seed", "42"]);
+    expect(flags).toEqual([
+      "--base",
+      "student",
+      "--epochs",
+      "2",
+      "--max-steps",
+      "3",
+      "--lr",
+      "0.0002",
+      "--lora-r",
+      "64",
+      "--lora-alpha",
+      "128",
+      "--lora-dropout",
+      "0.05",
+      "--max-length",
+      "4096",
+      "--seed",
+      "42",
+    ]);
     const names = flags.filter((f) => f.startsWith("--")).map((f) => f.slice(2).replaceAll("-", "_"));
     expect(names.filter((name) => !(name in trainerConfig.shape))).toEqual([]);
   });
 
   it("read trainer events and leave other stdout lines alone", () => {
-    expect(parseTrainerEvent('{"event": "checkpoint", "step": 2, "path": "/o/checkpoint-2"}')).toEqual({ event: "checkpoint", step: 2, path: "/o/checkpoint-2" });
+    expect(parseTrainerEvent('{"event": "checkpoint", "step": 2, "path": "/o/checkpoint-2"}')).toEqual({
+      event: "checkpoint",
+      step: 2,
+      path: "/o/checkpoint-2",
+    });
     const step = { event: "step", step: 1, max_steps: 3, epoch: 0.5, loss: null, lr: 2e-4, grad_norm: 1.5, tokens_per_s: 10 };
     expect(parseTrainerEvent(JSON.stringify(step))).toEqual(step);
     expect(parseTrainerEvent("Loading checkpoint shards: 100%")).toBeNull();

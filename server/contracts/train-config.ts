@@ -11,44 +11,41 @@ export const EFFECTIVE_BATCH = 8;
 /** Max tokens per example by dataset kind (the trainer's own default is the agent one). */
 export const MAX_LENGTH_BY_KIND = { agent: 10240, cot: 4096 } as const;
 
-export const trainerConfig = z.strictObject({
-  data: z.string().min(1).describe("SFT export to train on, JSON lines"),
-  out: z.string().min(1).describe("output directory: checkpoints, adapter/, config.json, metrics.json"),
-  base: z.string().min(1).default("student").describe("base model: student | teacher | registry id | model directory"),
-  max_steps: z.number().int().positive().optional().describe("stop after N optimizer steps"),
-  epochs: z.number().positive().default(2).describe("epochs; ignored when --max-steps is set"),
-  lr: z.number().positive().default(2e-4).describe("learning rate"),
-  lora_r: z.number().int().positive().default(64).describe("LoRA rank"),
-  lora_alpha: z.number().int().positive().default(128).describe("LoRA alpha"),
-  lora_dropout: z.number().min(0).max(1).default(0.05).describe("LoRA dropout"),
-  batch_size: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe(`per-device batch; default 2, or ${EFFECTIVE_BATCH}/grad-accum (effective batch ${EFFECTIVE_BATCH})`),
-  grad_accum: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe(`gradient accumulation steps; default ${EFFECTIVE_BATCH}/batch-size`),
-  max_length: z
-    .number()
-    .int()
-    .min(16)
-    .default(MAX_LENGTH_BY_KIND.agent)
-    .describe(`max tokens per example (${MAX_LENGTH_BY_KIND.agent} agent / ${MAX_LENGTH_BY_KIND.cot} CoT)`),
-  lr_scheduler: z.string().min(1).default("linear").describe("learning-rate schedule (a transformers scheduler name)"),
-  warmup_steps: z.number().int().min(0).default(0).describe("learning-rate warmup steps"),
-  group_by_length: z.boolean().default(true).describe("batch samples of similar length (less padding)"),
-  gradient_checkpointing: z.boolean().default(true).describe("recompute activations in backward (TRL's default; long samples)"),
-  logging_steps: z.number().int().positive().default(1).describe("emit a step event every N optimizer steps"),
-  save_steps: z.number().int().positive().default(50).describe("checkpoint every N optimizer steps"),
-  save_total_limit: z.number().int().positive().default(2).describe("checkpoints kept"),
-  seed: z.number().int().default(42).describe("seed"),
-  resume: z.boolean().default(false).describe("continue from the latest checkpoint in --out"),
-}).meta({ title: "the trainer's config", effective_batch: EFFECTIVE_BATCH });
+export const trainerConfig = z
+  .strictObject({
+    data: z.string().min(1).describe("SFT export to train on, JSON lines"),
+    out: z.string().min(1).describe("output directory: checkpoints, adapter/, config.json, metrics.json"),
+    base: z.string().min(1).default("student").describe("base model: student | teacher | registry id | model directory"),
+    max_steps: z.number().int().positive().optional().describe("stop after N optimizer steps"),
+    epochs: z.number().positive().default(2).describe("epochs; ignored when --max-steps is set"),
+    lr: z.number().positive().default(2e-4).describe("learning rate"),
+    lora_r: z.number().int().positive().default(64).describe("LoRA rank"),
+    lora_alpha: z.number().int().positive().default(128).describe("LoRA alpha"),
+    lora_dropout: z.number().min(0).max(1).default(0.05).describe("LoRA dropout"),
+    batch_size: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(`per-device batch; default 2, or ${EFFECTIVE_BATCH}/grad-accum (effective batch ${EFFECTIVE_BATCH})`),
+    grad_accum: z.number().int().positive().optional().describe(`gradient accumulation steps; default ${EFFECTIVE_BATCH}/batch-size`),
+    max_length: z
+      .number()
+      .int()
+      .min(16)
+      .default(MAX_LENGTH_BY_KIND.agent)
+      .describe(`max tokens per example (${MAX_LENGTH_BY_KIND.agent} agent / ${MAX_LENGTH_BY_KIND.cot} CoT)`),
+    lr_scheduler: z.string().min(1).default("linear").describe("learning-rate schedule (a transformers scheduler name)"),
+    warmup_steps: z.number().int().min(0).default(0).describe("learning-rate warmup steps"),
+    group_by_length: z.boolean().default(true).describe("batch samples of similar length (less padding)"),
+    gradient_checkpointing: z.boolean().default(true).describe("recompute activations in backward (TRL's default; long samples)"),
+    logging_steps: z.number().int().positive().default(1).describe("emit a step event every N optimizer steps"),
+    save_steps: z.number().int().positive().default(50).describe("checkpoint every N optimizer steps"),
+    save_total_limit: z.number().int().positive().default(2).describe("checkpoints kept"),
+    seed: z.number().int().default(42).describe("seed"),
+    resume: z.boolean().default(false).describe("continue from the latest checkpoint in --out"),
+  })
+  .meta({ title: "the trainer's config", effective_batch: EFFECTIVE_BATCH });
 
 export type TrainerConfig = z.output<typeof trainerConfig>;
 

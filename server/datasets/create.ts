@@ -18,7 +18,13 @@ export async function createDataset(db: Db, rawSpec: DatasetSpec) {
   const kinds = new Set(runRows.map((r) => (r.mode === "agent" ? "agent" : "cot")));
   if (kinds.size > 1) throw new InputError("a dataset holds agent runs or CoT runs, not both");
 
-  const filters: SQL[] = [inArray(trajectories.runId, runRows.map((r) => r.id)), ...checkConditions(spec).map((c) => c.condition)];
+  const filters: SQL[] = [
+    inArray(
+      trajectories.runId,
+      runRows.map((r) => r.id),
+    ),
+    ...checkConditions(spec).map((c) => c.condition),
+  ];
   if (spec.acceptedOnly) filters.push(eq(trajectories.latestVerdict, "accept"));
   if (spec.excludeRejected) filters.push(sql`${trajectories.latestVerdict} is distinct from 'reject'`);
   const picked = await db
@@ -28,8 +34,12 @@ export async function createDataset(db: Db, rawSpec: DatasetSpec) {
     .orderBy(trajectories.id);
   if (picked.length === 0) {
     const { name: _name, run, ...options } = spec;
-    const filtersOn = Object.entries(options).filter(([, on]) => on !== false && on !== undefined).map(([key]) => key);
-    throw new InputError(`no trajectory matches these filters (${filtersOn.join(", ") || "none"}) in ${run.join(", ")}; nothing was created`);
+    const filtersOn = Object.entries(options)
+      .filter(([, on]) => on !== false && on !== undefined)
+      .map(([key]) => key);
+    throw new InputError(
+      `no trajectory matches these filters (${filtersOn.join(", ") || "none"}) in ${run.join(", ")}; nothing was created`,
+    );
   }
 
   const hash = crypto.createHash("sha256");

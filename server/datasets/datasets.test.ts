@@ -37,7 +37,9 @@ describe("datasets", () => {
         score: async (_q, predicted) => ({ correct: predicted === "1", detail: {} }),
         startSession: () => SandboxEpisode.start(),
       });
-      ids = (await handle.db.select({ id: trajectories.id }).from(trajectories).where(eq(trajectories.runId, runId)).orderBy(trajectories.id)).map((r) => r.id);
+      ids = (
+        await handle.db.select({ id: trajectories.id }).from(trajectories).where(eq(trajectories.runId, runId)).orderBy(trajectories.id)
+      ).map((r) => r.id);
     } finally {
       await stub.close();
     }
@@ -77,7 +79,11 @@ describe("datasets", () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sft-")), "ds.jsonl");
     const { records } = await exportDataset(handle.db, "ds@1", out);
     expect(records).toBe(3);
-    const lines = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     for (const line of lines) {
       const roles = line.messages.map((m: { role: string; trainable: boolean }) => `${m.role}:${m.trainable}`);
       expect(roles).toEqual(["system:false", "user:false", "assistant:true"]);

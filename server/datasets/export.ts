@@ -41,14 +41,25 @@ export async function* datasetRecords(db: Db, ref: string, page: { offset?: numb
       yield trajectoryToSftRecord(row.messages, {
         id: `trajectory-${row.id}`,
         systemPrompt: dataset.kind === "agent" ? prompt("student", { max_steps: maxSteps }) : undefined,
-        meta: { run: row.run, question: row.question, gold: row.answer, final_answer: row.finalAnswer, dataset: `${dataset.name}@${dataset.version}` },
+        meta: {
+          run: row.run,
+          question: row.question,
+          gold: row.answer,
+          final_answer: row.finalAnswer,
+          dataset: `${dataset.name}@${dataset.version}`,
+        },
       });
     }
   }
 }
 
 /** One page of a dataset's export as JSON lines, and where the next page starts (null at the end). */
-export async function datasetLines(db: Db, ref: string, offset: number, limit: number): Promise<{ lines: string[]; next: number | null; total: number }> {
+export async function datasetLines(
+  db: Db,
+  ref: string,
+  offset: number,
+  limit: number,
+): Promise<{ lines: string[]; next: number | null; total: number }> {
   const dataset = await findDataset(db, ref);
   const lines: string[] = [];
   for await (const record of datasetRecords(db, ref, { offset, limit })) lines.push(formatSftRecord(record));

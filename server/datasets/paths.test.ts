@@ -40,7 +40,19 @@ describe("paths stay in the data directory", () => {
     const stub = await startStubLlm("Thought: compute\n```py\nprint(6 * 7)\nfinal_answer(42)\n```");
     try {
       expect((await runCli(dataDir, ["import-benchmarks"])).status).toBe(0);
-      const gen = await runCli(dataDir, ["generate", "--benchmark", "gsm_hard", "--limit", "3", "--model-url", stub.url, "--model", "m", "--run", "t"]);
+      const gen = await runCli(dataDir, [
+        "generate",
+        "--benchmark",
+        "gsm_hard",
+        "--limit",
+        "3",
+        "--model-url",
+        stub.url,
+        "--model",
+        "m",
+        "--run",
+        "t",
+      ]);
       expect(gen.status).toBe(0);
       expect((await runCli(dataDir, ["dataset", "create", "ds", "--run", "t"])).status).toBe(0);
     } finally {
@@ -105,7 +117,12 @@ describe("paths stay in the data directory", () => {
       expect(first).toMatchObject({ next: 2, total: 3 });
       const second = await api.datasets.exportLines({ ref: "ds", offset: 2, limit: 2 });
       expect(second.next).toBeNull();
-      expect([...first.lines, ...second.lines]).toEqual(fs.readFileSync(path.join(dataDir, "exports", "ds-v1.jsonl"), "utf8").trim().split("\n"));
+      expect([...first.lines, ...second.lines]).toEqual(
+        fs
+          .readFileSync(path.join(dataDir, "exports", "ds-v1.jsonl"), "utf8")
+          .trim()
+          .split("\n"),
+      );
     });
 
     it("imports content only: a server path such as /etc/passwd is not an input", async () => {
@@ -124,11 +141,15 @@ describe("paths stay in the data directory", () => {
       for (const run of ["a/b", "..", huge]) {
         const expected = run === huge ? "run: at most 100 characters" : /^run: letters, digits/;
         expect(await badRequest(api.datasets.import({ content, run }))).toMatch(expected);
-        expect(await badRequest(api.runs.generate({ run, benchmark: "gsm_hard", modelUrl: "http://127.0.0.1:9/v1", model: "m" }))).toMatch(expected);
+        expect(await badRequest(api.runs.generate({ run, benchmark: "gsm_hard", modelUrl: "http://127.0.0.1:9/v1", model: "m" }))).toMatch(
+          expected,
+        );
       }
       expect(await badRequest(api.datasets.create({ name: "../evil", run: ["t"] }))).toMatch(/^name: letters, digits/);
       expect(await badRequest(api.training.train({ dataset: "ds", name: "../../evil" }))).toMatch(/^name: letters, digits/);
-      expect(await badRequest(api.training.evaluate({ model: "student", benchmark: "gsm_hard", run: "x/y" }))).toMatch(/^run: letters, digits/);
+      expect(await badRequest(api.training.evaluate({ model: "student", benchmark: "gsm_hard", run: "x/y" }))).toMatch(
+        /^run: letters, digits/,
+      );
       expect(await badRequest(api.experiments.start({ name: ".", recipe: {}, steps: [] }))).toMatch(/^name: letters, digits/);
     });
 
@@ -137,8 +158,12 @@ describe("paths stay in the data directory", () => {
       fs.mkdirSync(fake);
       fs.writeFileSync(path.join(fake, "config.json"), "{}");
       const refused = /model directories are loaded only from the model cache or <data dir>\/models\//;
-      expect(await badRequest(api.runs.generate({ benchmark: "gsm_hard", modelUrl: "embedded", model: fake }))).toMatch(new RegExp(`^model: ${refused.source}`));
-      expect(await badRequest(api.runs.generate({ benchmark: "gsm_hard", modelUrl: "embedded", model: "../../model" }))).toMatch(/^model: /);
+      expect(await badRequest(api.runs.generate({ benchmark: "gsm_hard", modelUrl: "embedded", model: fake }))).toMatch(
+        new RegExp(`^model: ${refused.source}`),
+      );
+      expect(await badRequest(api.runs.generate({ benchmark: "gsm_hard", modelUrl: "embedded", model: "../../model" }))).toMatch(
+        /^model: /,
+      );
       expect(await badRequest(api.training.train({ dataset: "ds", base: fake }))).toMatch(new RegExp(`^base: ${refused.source}`));
       expect(await badRequest(api.training.evaluate({ model: fake, benchmark: "gsm_hard" }))).toMatch(/^model: /);
       expect(await badRequest(api.datasetPreview.tokens({ ref: "ds", base: fake }))).toMatch(new RegExp(`^base: ${refused.source}`));

@@ -51,9 +51,7 @@ describe("trajectoryToSftRecord", () => {
   });
 
   it("rejects malformed stored messages and trajectories with nothing to train", () => {
-    expect(() => trajectoryToSftRecord([{ role: "tool", content: "x" }], { id: "7" })).toThrow(
-      /^trajectory 7: messages\[0\]\.role/,
-    );
+    expect(() => trajectoryToSftRecord([{ role: "tool", content: "x" }], { id: "7" })).toThrow(/^trajectory 7: messages\[0\]\.role/);
     expect(() => trajectoryToSftRecord(AGENT.slice(0, 2), { id: "8" })).toThrow(InputError);
     expect(() => trajectoryToSftRecord(null)).toThrow(/trajectory: messages/);
   });
@@ -110,9 +108,7 @@ describe("OpenAI chat-messages JSONL", () => {
   it("names the line of a malformed record", () => {
     const text = jsonl({ messages: AGENT }) + '{"messages": [{"role": "robot", "content": "x"}]}\n';
     expect(() => parseSftText(text, "chat.jsonl")).toThrow(/^chat\.jsonl:2: messages\[0\]\.role/);
-    expect(() => parseSftText(jsonl({ messages: AGENT }) + "\n{oops\n", "chat.jsonl")).toThrow(
-      /^chat\.jsonl:3: not valid JSON/,
-    );
+    expect(() => parseSftText(jsonl({ messages: AGENT }) + "\n{oops\n", "chat.jsonl")).toThrow(/^chat\.jsonl:3: not valid JSON/);
     expect(() => parseSftText(jsonl({ text: "x" }), "chat.jsonl")).toThrow(/^chat\.jsonl:1: expected "messages"/);
   });
 });
@@ -130,11 +126,20 @@ const paperLog = {
       { role: "MessageRole.ASSISTANT", content: [{ type: "text", text: "Thought: add.\nCode:\n```py\nprint(2 + 2)\n```<end_code>" }] },
       {
         role: "MessageRole.TOOL_CALL",
-        content: [{ type: "text", text: "Calling tools:\n[{'id': 'call_1', 'type': 'function', 'function': {'name': 'python_interpreter', 'arguments': 'print(2 + 2)'}}]" }],
+        content: [
+          {
+            type: "text",
+            text: "Calling tools:\n[{'id': 'call_1', 'type': 'function', 'function': {'name': 'python_interpreter', 'arguments': 'print(2 + 2)'}}]",
+          },
+        ],
       },
       { role: "MessageRole.TOOL_RESPONSE", content: [{ type: "text", text: "Call id: call_1\nObservation:\nExecution logs:\n4\n" }] },
       { role: "assistant", content: "Thought: done.\nCode:\n```py\nfinal_answer(4)\n```<end_code>" },
-      { role: "tool-call", content: "Calling tools:\n[{'id': 'call_2', 'type': 'function', 'function': {'name': 'python_interpreter', 'arguments': 'final_answer(4)'}}]" },
+      {
+        role: "tool-call",
+        content:
+          "Calling tools:\n[{'id': 'call_2', 'type': 'function', 'function': {'name': 'python_interpreter', 'arguments': 'final_answer(4)'}}]",
+      },
       { role: "tool-response", content: "Call id: call_2\nObservation:\nLast output from code snippet:\n4" },
     ],
   },
@@ -162,7 +167,10 @@ describe("the paper's trajectory logs", () => {
       log_data: {
         messages: [
           { role: "user", content: "Task" },
-          { role: "tool-call", content: "Calling tools:\n[{'id': 'c', 'function': {'name': 'python_interpreter', 'arguments': 'x = \\'a\\'\\nprint(x)'}}]" },
+          {
+            role: "tool-call",
+            content: "Calling tools:\n[{'id': 'c', 'function': {'name': 'python_interpreter', 'arguments': 'x = \\'a\\'\\nprint(x)'}}]",
+          },
           { role: "tool-response", content: "Observation:\na" },
           { role: "assistant", content: "Thought: done." },
         ],

@@ -71,7 +71,13 @@ describe("the endpoint registry", () => {
     );
     expect(() => checkEndpointChoice("http://10.0.0.6:8001", "retriever", "retriever", team)).toThrow(/^retriever: in team mode/);
     expect(() => checkEndpointChoice("http://x:8265", "ray", "rayAddress", team)).toThrow(/^rayAddress: in team mode/);
-    for (const [value, kind] of [["vllm-a100", "model"], ["embedded", "model"], ["wiki", "retriever"], ["bm25", "retriever"], ["cluster", "ray"]] as const) {
+    for (const [value, kind] of [
+      ["vllm-a100", "model"],
+      ["embedded", "model"],
+      ["wiki", "retriever"],
+      ["bm25", "retriever"],
+      ["cluster", "ray"],
+    ] as const) {
       expect(() => checkEndpointChoice(value, kind, "f", team)).not.toThrow();
     }
   });

@@ -29,7 +29,9 @@ const callerFor = (db: DbHandle["db"]) => createCallerFactory(appRouter)({ db, u
 /** Every row of every table, as JSON text: where a leaked secret would be. */
 async function dumpDatabase(db: DbHandle["db"]): Promise<string> {
   const rowsOf = (res: unknown) => (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows);
-  const tables = rowsOf(await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public'`)) as { table_name: string }[];
+  const tables = rowsOf(await db.execute(sql`select table_name from information_schema.tables where table_schema = 'public'`)) as {
+    table_name: string;
+  }[];
   expect(tables.map((t) => t.table_name)).toContain("jobs");
   const parts: string[] = [];
   for (const { table_name } of tables) {
@@ -76,20 +78,24 @@ describe("secrets", () => {
     return `http://alice:${URL_PASSWORD}@${url.host}${url.pathname}?api_key=${URL_QUERY_KEY}`;
   };
 
-  it("sends the key from the environment as a bearer token and stores neither it nor the URL's credentials", { timeout: 120_000 }, async () => {
-    const api = callerFor(handle.db);
-    await api.runs.generate({ run: "keyed", benchmark: "gsm_hard", limit: 2, modelUrl: urlWithCredentials(), model: "m" });
-    const job = await runQueuedJob(handle.db);
-    expect(job.status).toBe("succeeded");
-    expect(stub.authorizations.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(stub.authorizations)).toEqual(new Set([`Bearer ${KEY}`]));
+  it(
+    "sends the key from the environment as a bearer token and stores neither it nor the URL's credentials",
+    { timeout: 120_000 },
+    async () => {
+      const api = callerFor(handle.db);
+      await api.runs.generate({ run: "keyed", benchmark: "gsm_hard", limit: 2, modelUrl: urlWithCredentials(), model: "m" });
+      const job = await runQueuedJob(handle.db);
+      expect(job.status).toBe("succeeded");
+      expect(stub.authorizations.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(stub.authorizations)).toEqual(new Set([`Bearer ${KEY}`]));
 
-    const run = await api.runs.get({ name: "keyed" });
-    expect(run.config.modelUrl).toBe(stub.url);
-    const dump = await dumpDatabase(handle.db);
-    expect(dump.includes('"name":"keyed"')).toBe(true); // the dump does hold the run
-    for (const secret of SECRETS) expect(dump.includes(secret), secret).toBe(false);
-  });
+      const run = await api.runs.get({ name: "keyed" });
+      expect(run.config.modelUrl).toBe(stub.url);
+      const dump = await dumpDatabase(handle.db);
+      expect(dump.includes('"name":"keyed"')).toBe(true); // the dump does hold the run
+      for (const secret of SECRETS) expect(dump.includes(secret), secret).toBe(false);
+    },
+  );
 
   it("keeps the key out of a failed job's error and log tail, even when the server echoes it", { timeout: 120_000 }, async () => {
     const api = callerFor(handle.db);
@@ -131,13 +137,21 @@ describe("secrets", () => {
     process.env.DISTILLERY_AUTH_SECRET = "team-mode-secret-for-the-test-0123456789";
     try {
       const api = callerFor(handle.db);
-      const err = await api.runs.generate({ benchmark: "gsm_hard", limit: 1, modelUrl: "http://203.0.113.9:8000/v1", model: "m" }).catch((e: unknown) => e);
+      const err = await api.runs
+        .generate({ benchmark: "gsm_hard", limit: 1, modelUrl: "http://203.0.113.9:8000/v1", model: "m" })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TRPCError);
       expect((err as TRPCError).code).toBe("BAD_REQUEST");
-      expect((err as TRPCError).message).toBe("modelUrl: in team mode an endpoint is chosen by name (embedded, stub); URLs are not accepted");
-      const retrieverErr = await api.runs.generate({ benchmark: "gsm_hard", modelUrl: "stub", model: "m", retriever: "http://203.0.113.9/retrieve" }).catch((e: unknown) => e);
+      expect((err as TRPCError).message).toBe(
+        "modelUrl: in team mode an endpoint is chosen by name (embedded, stub); URLs are not accepted",
+      );
+      const retrieverErr = await api.runs
+        .generate({ benchmark: "gsm_hard", modelUrl: "stub", model: "m", retriever: "http://203.0.113.9/retrieve" })
+        .catch((e: unknown) => e);
       expect((retrieverErr as TRPCError).message).toMatch(/^retriever: in team mode/);
-      const trainErr = await api.training.train({ dataset: "none", backend: "ray", rayAddress: "http://203.0.113.9:8265" }).catch((e: unknown) => e);
+      const trainErr = await api.training
+        .train({ dataset: "none", backend: "ray", rayAddress: "http://203.0.113.9:8265" })
+        .catch((e: unknown) => e);
       expect((trainErr as TRPCError).message).toMatch(/^rayAddress: in team mode/);
 
       const { run } = await api.runs.generate({ run: "named", benchmark: "gsm_hard", limit: 1, modelUrl: "stub", model: "m" });

@@ -2,7 +2,8 @@
 // (?api_key=, ?token=, …) are taken out before a URL is saved in a run's or job's config. Keys
 // belong in the environment (server/endpoints/secrets.ts). zod- and fs-free: the browser uses it too.
 
-const SECRET_PARAM = /^(api[-_]?key|key|token|access[-_]?token|auth|authorization|password|passwd|secret|client[-_]?secret|sig|signature)$/i;
+const SECRET_PARAM =
+  /^(api[-_]?key|key|token|access[-_]?token|auth|authorization|password|passwd|secret|client[-_]?secret|sig|signature)$/i;
 
 export function isHttpUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);

@@ -26,7 +26,11 @@ describe.each(testDatabases())("experiment annotate step on $name", ({ open }) =
   beforeAll(async () => {
     handle = await open();
     conn = { api: inProcessApi(handle.db), db: handle.db, via: "test", close: async () => {} };
-    const { questionIds } = await seedBenchmark(handle.db, "toyqa", [0, 1, 2].map((i) => ({ question: `q${i}?`, answer: "a" })));
+    const { questionIds } = await seedBenchmark(
+      handle.db,
+      "toyqa",
+      [0, 1, 2].map((i) => ({ question: `q${i}?`, answer: "a" })),
+    );
     // The runs the recipes' generate steps would have made (`<experiment>:<step id>`).
     const mini = await seedRun(handle.db, { name: "mini:teacher", benchmark: "toyqa" });
     const none = await seedRun(handle.db, { name: "none:teacher", benchmark: "toyqa" });

@@ -18,7 +18,11 @@ export async function runExperiment(
   onStep?: (index: number, step: RecipeStep, state: StepState) => void,
 ): Promise<StepState[]> {
   const states: StepState[] = recipe.steps.map((s) => ({ id: s.id, kind: s.kind, status: "pending", product: stepProduct(recipe, s) }));
-  const experiment = await conn.api.experiments.start.mutate({ name: recipe.name, recipe: recipe as unknown as Record<string, unknown>, steps: states });
+  const experiment = await conn.api.experiments.start.mutate({
+    name: recipe.name,
+    recipe: recipe as unknown as Record<string, unknown>,
+    steps: states,
+  });
   const save = (status: "running" | "succeeded" | "failed") =>
     conn.api.experiments.update.mutate({ id: experiment.id, status, steps: states });
   // A generate step's model may name a train step that came before it (evaluating that student).
@@ -52,12 +56,7 @@ function stepProduct(recipe: Recipe, step: RecipeStep): string {
   return step.kind === "annotate" ? step.with.annotator : productName(recipe, step.id);
 }
 
-async function runStep(
-  conn: ApiConnection,
-  recipe: Recipe,
-  step: RecipeStep,
-  trainIds: Set<string>,
-): Promise<Partial<StepState>> {
+async function runStep(conn: ApiConnection, recipe: Recipe, step: RecipeStep, trainIds: Set<string>): Promise<Partial<StepState>> {
   const name = productName(recipe, step.id);
   if (step.kind === "annotate") {
     const outcome = await conn.api.annotations.applyRule.mutate({ ...step.with, run: step.with.run.map((id) => productName(recipe, id)) });

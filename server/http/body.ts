@@ -15,7 +15,8 @@ function positiveInteger(env: Env, name: string, fallback: number, max: number):
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`${name}: expected a whole number from 1 to ${max}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new Error(`${name}: expected a whole number from 1 to ${max}, got "${raw}"`);
   return value;
 }
 

@@ -72,23 +72,90 @@ describe.each(testDatabases())("the HTTP boundary on $name", ({ open }) => {
     expect(fromPage.status, await fromPage.clone().text()).toBe(200);
     const fromCli = await serve({ path, headers, body: startExperiment("from-cli") });
     expect(fromCli.status).toBe(200);
-    const list = await serve({ method: "GET", path: `/api/trpc/experiments.list?batch=1&input=${encodeURIComponent('{"0":{"json":null}}')}` });
+    const list = await serve({
+      method: "GET",
+      path: `/api/trpc/experiments.list?batch=1&input=${encodeURIComponent('{"0":{"json":null}}')}`,
+    });
     expect(list.status).toBe(200);
     expect(JSON.stringify(await list.json())).toContain("from-cli");
   });
 
   const json = { "content-type": "application/json" };
   const forgeries: [string, Forged, number][] = [
-    ["a foreign Host (DNS rebinding)", { path: "/api/trpc/experiments.start?batch=1", headers: { ...json, host: "evil.example:3000", origin: "http://evil.example:3000", "sec-fetch-site": "same-origin" }, body: startExperiment("rebound") }, 421],
-    ["a foreign Origin", { path: "/api/trpc/experiments.start?batch=1", headers: { ...json, origin: "http://evil.example", "sec-fetch-site": "cross-site" }, body: startExperiment("csrf") }, 403],
-    ["Sec-Fetch-Site cross-site without Origin", { path: "/api/trpc/experiments.start?batch=1", headers: { ...json, "sec-fetch-site": "cross-site" }, body: startExperiment("csrf2") }, 403],
-    ["a multipart form", { path: "/api/trpc/experiments.start", headers: { ...browserHeaders, "content-type": "multipart/form-data; boundary=x" }, body: '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nmultipart\r\n--x--\r\n' }, 415],
-    ["a text/plain body", { path: "/api/trpc/experiments.start?batch=1", headers: { ...browserHeaders, "content-type": "text/plain" }, body: startExperiment("plain") }, 415],
-    ["a urlencoded form", { path: "/api/trpc/experiments.start", headers: { ...browserHeaders, "content-type": "application/x-www-form-urlencoded" }, body: "name=urlencoded" }, 415],
+    [
+      "a foreign Host (DNS rebinding)",
+      {
+        path: "/api/trpc/experiments.start?batch=1",
+        headers: { ...json, host: "evil.example:3000", origin: "http://evil.example:3000", "sec-fetch-site": "same-origin" },
+        body: startExperiment("rebound"),
+      },
+      421,
+    ],
+    [
+      "a foreign Origin",
+      {
+        path: "/api/trpc/experiments.start?batch=1",
+        headers: { ...json, origin: "http://evil.example", "sec-fetch-site": "cross-site" },
+        body: startExperiment("csrf"),
+      },
+      403,
+    ],
+    [
+      "Sec-Fetch-Site cross-site without Origin",
+      { path: "/api/trpc/experiments.start?batch=1", headers: { ...json, "sec-fetch-site": "cross-site" }, body: startExperiment("csrf2") },
+      403,
+    ],
+    [
+      "a multipart form",
+      {
+        path: "/api/trpc/experiments.start",
+        headers: { ...browserHeaders, "content-type": "multipart/form-data; boundary=x" },
+        body: '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nmultipart\r\n--x--\r\n',
+      },
+      415,
+    ],
+    [
+      "a text/plain body",
+      {
+        path: "/api/trpc/experiments.start?batch=1",
+        headers: { ...browserHeaders, "content-type": "text/plain" },
+        body: startExperiment("plain"),
+      },
+      415,
+    ],
+    [
+      "a urlencoded form",
+      {
+        path: "/api/trpc/experiments.start",
+        headers: { ...browserHeaders, "content-type": "application/x-www-form-urlencoded" },
+        body: "name=urlencoded",
+      },
+      415,
+    ],
     ["no Content-Type", { path: "/api/trpc/experiments.start?batch=1", body: startExperiment("untyped") }, 415],
-    ["an oversized body with Content-Length", { path: "/api/trpc/experiments.start?batch=1", headers: { ...json, "content-length": String(2 * 1024 * 1024) }, body: startExperiment("big".padEnd(2 * 1024 * 1024 - 80, "x")) }, 413],
-    ["an oversized body without Content-Length", { path: "/api/trpc/experiments.start?batch=1", headers: json, body: endlessBody(5 * 1024 * 1024) }, 413],
-    ["a batch of 26 calls", { path: `/api/trpc/${Array(26).fill("experiments.start").join(",")}?batch=1`, headers: json, body: JSON.stringify(Object.fromEntries(Array.from({ length: 26 }, (_, i) => [i, JSON.parse(startExperiment(`b${i}`))[0]]))) }, 400],
+    [
+      "an oversized body with Content-Length",
+      {
+        path: "/api/trpc/experiments.start?batch=1",
+        headers: { ...json, "content-length": String(2 * 1024 * 1024) },
+        body: startExperiment("big".padEnd(2 * 1024 * 1024 - 80, "x")),
+      },
+      413,
+    ],
+    [
+      "an oversized body without Content-Length",
+      { path: "/api/trpc/experiments.start?batch=1", headers: json, body: endlessBody(5 * 1024 * 1024) },
+      413,
+    ],
+    [
+      "a batch of 26 calls",
+      {
+        path: `/api/trpc/${Array(26).fill("experiments.start").join(",")}?batch=1`,
+        headers: json,
+        body: JSON.stringify(Object.fromEntries(Array.from({ length: 26 }, (_, i) => [i, JSON.parse(startExperiment(`b${i}`))[0]]))),
+      },
+      400,
+    ],
   ];
 
   it.each(forgeries)("refuses %s and changes nothing", async (_what, forged, status) => {

@@ -8,6 +8,7 @@ type Shape = { message: string; data: { httpStatus: number; stack?: string } };
 
 export function publicErrorShape<S extends Shape>(shape: S, error: { cause?: unknown }, path: string | undefined): S {
   const { stack: _stack, ...data } = shape.data;
-  const message = shape.data.httpStatus >= 500 ? reportInternalError(error.cause ?? error, `API call ${path ?? "(unknown)"}`) : shape.message;
+  const message =
+    shape.data.httpStatus >= 500 ? reportInternalError(error.cause ?? error, `API call ${path ?? "(unknown)"}`) : shape.message;
   return { ...shape, message, data };
 }

@@ -19,7 +19,14 @@ describe("Host allowlist", () => {
 
   it("answers loopback names on any port by default, and nothing else", () => {
     for (const host of ["localhost", "localhost:3000", "127.0.0.1:3210", "[::1]:3000"]) expect(allowed(host), host).toBe(true);
-    for (const host of ["evil.example:3000", "127.0.0.1.nip.io:3000", "localhost.evil.example", "0.0.0.0:3000", "127.0.0.2:3000", "[::2]:3000"]) {
+    for (const host of [
+      "evil.example:3000",
+      "127.0.0.1.nip.io:3000",
+      "localhost.evil.example",
+      "0.0.0.0:3000",
+      "127.0.0.2:3000",
+      "[::2]:3000",
+    ]) {
       expect(allowed(host), host).toBe(false);
     }
   });

@@ -44,11 +44,15 @@ export function bodyTooLarge(limit: number): Problem {
 /** Why a request to the tRPC endpoint is refused, or null. The body itself is measured while it is read (route handler). */
 export function trpcRequestProblem(method: string, url: URL, headers: Headers, limits: TrpcLimits): Problem | null {
   const calls = calledProcedures(url).length;
-  if (calls > limits.maxBatchCalls) return { status: 400, message: `a batch may hold at most ${limits.maxBatchCalls} calls (this one has ${calls})` };
+  if (calls > limits.maxBatchCalls)
+    return { status: 400, message: `a batch may hold at most ${limits.maxBatchCalls} calls (this one has ${calls})` };
   if (method.toUpperCase() !== "POST") return null;
   const type = mediaType(headers.get("content-type"));
   if (type !== "application/json") {
-    return { status: 415, message: `the API takes JSON request bodies only (Content-Type: application/json), not ${type?.slice(0, 60) ?? "no Content-Type"}` };
+    return {
+      status: 415,
+      message: `the API takes JSON request bodies only (Content-Type: application/json), not ${type?.slice(0, 60) ?? "no Content-Type"}`,
+    };
   }
   const limit = bodyLimitFor(url, limits);
   if (declaredLengthTooLarge(headers.get("content-length"), limit)) return bodyTooLarge(limit);

@@ -23,7 +23,10 @@ describe.each(testDatabases())("job queue on $name", ({ open }) => {
     const a = await enqueueJob(db, { kind: "generate", config: { n: 1 } });
     const b = await enqueueJob(db, { kind: "generate", config: { n: 2 } });
     const claims = await Promise.all([claimNextJob(db, "w1"), claimNextJob(db, "w2"), claimNextJob(db, "w3")]);
-    const ids = claims.filter(Boolean).map((j) => j!.id).sort();
+    const ids = claims
+      .filter(Boolean)
+      .map((j) => j!.id)
+      .sort();
     expect(ids).toEqual([a.id, b.id].sort());
     expect(await claimJob(db, a.id, "w4")).toBeNull();
   });
@@ -78,7 +81,10 @@ describe.each(testDatabases())("job queue on $name", ({ open }) => {
     expect((await getJob(db, dead.id))!.status).toBe("failed");
 
     const silent = (await claimJob(db, (await enqueueJob(db, { kind: "train", config: {} })).id, "elsewhere:1"))!;
-    await db.update(jobs).set({ heartbeatAt: new Date(Date.now() - 120_000) }).where(eq(jobs.id, silent.id));
+    await db
+      .update(jobs)
+      .set({ heartbeatAt: new Date(Date.now() - 120_000) })
+      .where(eq(jobs.id, silent.id));
     expect(await reapStaleJobs(db)).toContain(silent.id);
     expect((await getJob(db, silent.id))!.error).toMatch(/no heartbeat/);
   });

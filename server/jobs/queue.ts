@@ -126,12 +126,7 @@ export async function reapStaleJobs(db: Db, staleAfterMs = STALE_AFTER_MS): Prom
       error: "the job's process stopped (no heartbeat); see the log tail",
       finishedAt: sql`now()`,
     })
-    .where(
-      and(
-        eq(jobs.status, "running"),
-        lt(jobs.heartbeatAt, sql`now() - make_interval(secs => ${staleAfterMs / 1000})`),
-      ),
-    )
+    .where(and(eq(jobs.status, "running"), lt(jobs.heartbeatAt, sql`now() - make_interval(secs => ${staleAfterMs / 1000})`)))
     .returning({ id: jobs.id });
   return rows.map((r) => r.id);
 }

@@ -53,12 +53,7 @@ export async function reapDeadLocalJobs(db: Db): Promise<number> {
 }
 
 /** Run one claimed job to its end. Never throws: the outcome is written to the job row. */
-export async function executeJob(
-  db: Db,
-  job: Job,
-  handler: JobHandler,
-  onProgress?: (p: JobProgress) => void,
-): Promise<Job["status"]> {
+export async function executeJob(db: Db, job: Job, handler: JobHandler, onProgress?: (p: JobProgress) => void): Promise<Job["status"]> {
   const abort = new AbortController();
   let latest: JobProgress | undefined;
   let pendingLog = "";

@@ -51,7 +51,12 @@ const completion = (texts: string[], extra: Record<string, unknown> = {}) => ({
     message: { role: "assistant", content: text },
     finish_reason: "stop",
     stop_reason: index === 0 ? "<end_code>" : null,
-    logprobs: { content: [{ token: "a", logprob: -1 }, { token: "b", logprob: -3 }] },
+    logprobs: {
+      content: [
+        { token: "a", logprob: -1 },
+        { token: "b", logprob: -3 },
+      ],
+    },
     ...extra,
   })),
   usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 },

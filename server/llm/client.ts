@@ -6,15 +6,7 @@
 import { Agent, fetch } from "undici";
 import { summariseRemoteError } from "@/server/endpoints/redact";
 import { withoutUrlCredentials } from "@/server/endpoints/url";
-import {
-  isRetryableStatus,
-  LlmError,
-  LlmHttpError,
-  LlmProtocolError,
-  LlmTimeoutError,
-  LlmUnreachableError,
-  networkReason,
-} from "./errors";
+import { isRetryableStatus, LlmError, LlmHttpError, LlmProtocolError, LlmTimeoutError, LlmUnreachableError, networkReason } from "./errors";
 import type { ChatChoice, ChatClientOptions, ChatModel, ChatRequest, ChatResponse } from "./types";
 
 /**
@@ -62,8 +54,7 @@ export function toWireRequest(model: string, request: ChatRequest): Record<strin
 
 function toChoice(wire: WireChoice, position: number): ChatChoice {
   const tokens = wire.logprobs?.content?.map((t) => t.logprob) ?? null;
-  const mean =
-    wire.logprobs?.mean_logprob ?? (tokens && tokens.length > 0 ? tokens.reduce((a, b) => a + b, 0) / tokens.length : null);
+  const mean = wire.logprobs?.mean_logprob ?? (tokens && tokens.length > 0 ? tokens.reduce((a, b) => a + b, 0) / tokens.length : null);
   return {
     index: wire.index ?? position,
     text: wire.message?.content ?? "",
@@ -106,7 +97,13 @@ async function errorFromResponse(response: Response, url: string): Promise<LlmHt
   } catch {
     // not JSON: keep the raw text
   }
-  return new LlmHttpError(`model endpoint ${url} answered ${response.status}: ${summariseRemoteError(message)}`, url, response.status, param, code);
+  return new LlmHttpError(
+    `model endpoint ${url} answered ${response.status}: ${summariseRemoteError(message)}`,
+    url,
+    response.status,
+    param,
+    code,
+  );
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>

@@ -48,7 +48,9 @@ export function embeddedServerUrl(requested: EmbeddedSpec, log?: (line: string) 
 
 /** The spec with its model and adapter paths checked: only the model cache and trained students load. */
 function loadableSpec(spec: EmbeddedSpec): EmbeddedSpec {
-  const adapters = Object.fromEntries(Object.entries(spec.adapters ?? {}).map(([name, dir]) => [name, checkModelPath(dir, `adapter ${name}`)]));
+  const adapters = Object.fromEntries(
+    Object.entries(spec.adapters ?? {}).map(([name, dir]) => [name, checkModelPath(dir, `adapter ${name}`)]),
+  );
   return { model: checkModelRef(spec.model), adapters };
 }
 

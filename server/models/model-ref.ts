@@ -79,7 +79,9 @@ export function checkModelRef(ref: string, field = "model"): string {
 /** A model or adapter directory: only inside the model cache or the data directory's models/. */
 export function checkModelPath(p: string, field = "adapter"): string {
   if (!insideModelRoots(p)) {
-    throw new InputError(`${field}: model directories are loaded only from the model cache or <data dir>/models/, not from ${path.basename(p) || p}`);
+    throw new InputError(
+      `${field}: model directories are loaded only from the model cache or <data dir>/models/, not from ${path.basename(p) || p}`,
+    );
   }
   return path.resolve(p);
 }

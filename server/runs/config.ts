@@ -56,7 +56,14 @@ export function resolveRunConfig(input: RunConfigInput): RunConfig {
   const run =
     parsed.run ??
     toName(
-      [parsed.benchmark, parsed.split, parsed.mode, parsed.model.split(/[/:]/).pop(), parsed.ftp ? "ftp" : "", parsed.sag > 1 ? `sag${parsed.sag}` : ""]
+      [
+        parsed.benchmark,
+        parsed.split,
+        parsed.mode,
+        parsed.model.split(/[/:]/).pop(),
+        parsed.ftp ? "ftp" : "",
+        parsed.sag > 1 ? `sag${parsed.sag}` : "",
+      ]
         .filter(Boolean)
         .join("-"),
     );

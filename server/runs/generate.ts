@@ -105,9 +105,7 @@ export async function generateRun(db: Db, config: RunConfig, deps: RunDeps, hook
   }
   const run = await findOrCreateRun(db, config, jobId);
   const done = await doneKeys(db, run.id);
-  const work = questionList.flatMap((q) =>
-    Array.from({ length: config.samplesPerQuestion }, (_, sampleIdx) => ({ q, sampleIdx })),
-  );
+  const work = questionList.flatMap((q) => Array.from({ length: config.samplesPerQuestion }, (_, sampleIdx) => ({ q, sampleIdx })));
   const total = work.length;
   const todo = work.filter(({ q, sampleIdx }) => !done.has(`${q.id}:${sampleIdx}`));
   let finished = total - todo.length;

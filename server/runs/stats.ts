@@ -88,7 +88,10 @@ export async function listRuns(db: Db) {
     .from(runs)
     .leftJoin(jobs, eq(jobs.id, runs.jobId))
     .orderBy(desc(runs.id));
-  const stats = await runStats(db, rows.map((r) => r.run.id));
+  const stats = await runStats(
+    db,
+    rows.map((r) => r.run.id),
+  );
   return rows.map(({ run, job }) => ({ ...summary(run), job, stats: stats.get(run.id)! }));
 }
 

@@ -53,8 +53,7 @@ export async function claimOwnership(kind: Owner["kind"], url?: string, waitMs =
       if (owner?.pid === process.pid) return;
       if (owner && Date.now() > deadline) {
         throw new DatabaseBusyError(
-          `the embedded database in ${dataDir()} is held by ${owner.kind} pid ${owner.pid}` +
-            (owner.url ? ` (${owner.url})` : ""),
+          `the embedded database in ${dataDir()} is held by ${owner.kind} pid ${owner.pid}` + (owner.url ? ` (${owner.url})` : ""),
         );
       }
       if (owner) await new Promise((r) => setTimeout(r, 250));

@@ -42,7 +42,9 @@ export function parseVerdict(raw: string): { verdict: JudgeVerdict; explanation:
   for (const match of raw.matchAll(/\{[^{}]*\}/g)) {
     try {
       const obj = JSON.parse(match[0]) as { verdict?: unknown; explanation?: unknown };
-      const verdict = String(obj.verdict ?? "").toLowerCase().trim();
+      const verdict = String(obj.verdict ?? "")
+        .toLowerCase()
+        .trim();
       if (verdict === "correct" || verdict === "incorrect") {
         return { verdict, explanation: typeof obj.explanation === "string" ? obj.explanation : "" };
       }

@@ -153,9 +153,7 @@ export class MathGrader {
     if (this.failedStarts >= MAX_FAILED_STARTS || why.startsWith("cannot start")) {
       const tail = grader.process.stderr.lastLines(3, " | ");
       this.grader = null;
-      this.failAll(
-        new Error(`math grader ${why}${tail ? `: ${tail}` : ""} — is the Python environment set up? (npm run setup)`),
-      );
+      this.failAll(new Error(`math grader ${why}${tail ? `: ${tail}` : ""} — is the Python environment set up? (npm run setup)`));
       this.failedStarts = 0;
       return;
     }

@@ -21,7 +21,8 @@ function tokenF1(prediction: string, gold: string): { f1: number; precision: num
   if ((special.includes(pred) || special.includes(truth)) && pred !== truth) return zero;
   const predTokens = pred.split(" ").filter(Boolean);
   const goldTokens = truth.split(" ").filter(Boolean);
-  if (predTokens.length === 0 || goldTokens.length === 0) return predTokens.length === goldTokens.length ? { f1: 1, precision: 1, recall: 1 } : zero;
+  if (predTokens.length === 0 || goldTokens.length === 0)
+    return predTokens.length === goldTokens.length ? { f1: 1, precision: 1, recall: 1 } : zero;
   const counts = new Map<string, number>();
   for (const token of goldTokens) counts.set(token, (counts.get(token) ?? 0) + 1);
   let common = 0;

@@ -44,7 +44,10 @@ export const trainConfigInput = z.object({
   batchSize: trainer.batch_size,
   gradAccum: trainer.grad_accum,
   // Absent: by the dataset's kind (maxLengthFor), not the trainer's own default.
-  maxLength: trainer.max_length.unwrap().optional().describe(trainer.max_length.description ?? "max tokens per example"),
+  maxLength: trainer.max_length
+    .unwrap()
+    .optional()
+    .describe(trainer.max_length.description ?? "max tokens per example"),
   seed: trainer.seed,
 });
 

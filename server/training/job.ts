@@ -44,7 +44,10 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   // Local runs check model paths again at load time; a Ray cluster has its own file system.
   const env = config.backend === "local" ? modelRootsEnv() : undefined;
   const handle = await backend.submit({ entrypoint: argv, cwd: repoRoot(), name: config.name, env });
-  await ctx.db.update(jobs).set({ externalId: `${handle.backend}:${handle.id}` }).where(eq(jobs.id, ctx.job.id));
+  await ctx.db
+    .update(jobs)
+    .set({ externalId: `${handle.backend}:${handle.id}` })
+    .where(eq(jobs.id, ctx.job.id));
   const onAbort = () => void backend.stop(handle).catch(() => {});
   ctx.signal.addEventListener("abort", onAbort, { once: true });
 

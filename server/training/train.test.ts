@@ -25,7 +25,19 @@ describe("distillery train (CLI)", () => {
     tinyModel = path.join(dataDir, "models", "tiny-base");
     execFileSync(workerPython(), ["-m", "distillery_worker.models", "tiny", tinyModel]);
     expect((await cli(dataDir, ["import-benchmarks"])).status).toBe(0);
-    const gen = await cli(dataDir, ["generate", "--benchmark", "gsm_hard", "--limit", "4", "--model-url", stub.url, "--model", "m", "--run", "t"]);
+    const gen = await cli(dataDir, [
+      "generate",
+      "--benchmark",
+      "gsm_hard",
+      "--limit",
+      "4",
+      "--model-url",
+      stub.url,
+      "--model",
+      "m",
+      "--run",
+      "t",
+    ]);
     expect(gen.status).toBe(0);
     expect((await cli(dataDir, ["dataset", "create", "ds", "--run", "t", "--finished-only"])).status).toBe(0);
   });
@@ -34,7 +46,26 @@ describe("distillery train (CLI)", () => {
   });
 
   it("trains, streams loss into the job and registers the student", { timeout: 300_000 }, async () => {
-    const res = await cli(dataDir, ["train", "--dataset", "ds", "--base", tinyModel, "--name", "tiny-student", "--max-steps", "3", "--lora-r", "4", "--lora-alpha", "8", "--batch-size", "2", "--grad-accum", "1", "--json"]);
+    const res = await cli(dataDir, [
+      "train",
+      "--dataset",
+      "ds",
+      "--base",
+      tinyModel,
+      "--name",
+      "tiny-student",
+      "--max-steps",
+      "3",
+      "--lora-r",
+      "4",
+      "--lora-alpha",
+      "8",
+      "--batch-size",
+      "2",
+      "--grad-accum",
+      "1",
+      "--json",
+    ]);
     expect(res.stderr).not.toMatch(/Traceback/);
     expect(res.status).toBe(0);
     const job = JSON.parse(res.stdout) as { status: string; result: { model: string; adapter: string } };

@@ -83,7 +83,12 @@ export async function getTrajectory(db: Db, id: number, opts: { full?: boolean }
           meanLogprob: candidates.meanLogprob,
         })
         .from(candidates)
-        .where(inArray(candidates.stepId, stepRows.map((s) => s.id)))
+        .where(
+          inArray(
+            candidates.stepId,
+            stepRows.map((s) => s.id),
+          ),
+        )
         .orderBy(asc(candidates.stepId), asc(candidates.idx))
     : [];
   const byStep = new Map<number, typeof candidateRows>();
@@ -104,10 +109,7 @@ export type CandidateSummary = StepDetail["candidates"][number];
 
 /** The full observation and error text of one step ("show all"). */
 export async function getStepText(db: Db, stepId: number) {
-  const [row] = await db
-    .select({ observation: steps.observation, errorText: steps.errorText })
-    .from(steps)
-    .where(eq(steps.id, stepId));
+  const [row] = await db.select({ observation: steps.observation, errorText: steps.errorText }).from(steps).where(eq(steps.id, stepId));
   return row ?? null;
 }
 

@@ -24,29 +24,31 @@ export async function ftpPartners(db: Db, trajectoryId: number) {
     .where(eq(trajectories.id, trajectoryId));
   // FTP is a teacher-data technique: only teacher agent runs are paired.
   if (!self || self.mode !== "agent" || self.role !== "teacher") return [];
-  return db
-    .select({
-      id: trajectories.id,
-      runName: runs.name,
-      ftp: ftpOf(runs),
-      sampleIdx: trajectories.sampleIdx,
-      correct: trajectories.correct,
-      status: trajectories.status,
-    })
-    .from(trajectories)
-    .innerJoin(runs, eq(runs.id, trajectories.runId))
-    .where(
-      and(
-        eq(trajectories.questionId, self.questionId),
-        eq(runs.modelName, self.model),
-        eq(runs.mode, "agent"),
-        eq(runs.role, "teacher"),
-        ne(ftpOf(runs), self.ftp),
-      ),
-    )
-    // The same sample index first, then the newest run.
-    .orderBy(sql`(${trajectories.sampleIdx} = ${self.sampleIdx}) desc`, desc(runs.id), asc(trajectories.sampleIdx))
-    .limit(20);
+  return (
+    db
+      .select({
+        id: trajectories.id,
+        runName: runs.name,
+        ftp: ftpOf(runs),
+        sampleIdx: trajectories.sampleIdx,
+        correct: trajectories.correct,
+        status: trajectories.status,
+      })
+      .from(trajectories)
+      .innerJoin(runs, eq(runs.id, trajectories.runId))
+      .where(
+        and(
+          eq(trajectories.questionId, self.questionId),
+          eq(runs.modelName, self.model),
+          eq(runs.mode, "agent"),
+          eq(runs.role, "teacher"),
+          ne(ftpOf(runs), self.ftp),
+        ),
+      )
+      // The same sample index first, then the newest run.
+      .orderBy(sql`(${trajectories.sampleIdx} = ${self.sampleIdx}) desc`, desc(runs.id), asc(trajectories.sampleIdx))
+      .limit(20)
+  );
 }
 
 /** Runs that can be paired with `runName`: same model and benchmark, agent mode, opposite FTP. */

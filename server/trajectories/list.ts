@@ -76,14 +76,19 @@ export async function listTrajectories(
   const first = page[0]?.id;
   const last = page.at(-1)?.id;
   // The other direction's existence is one cheap probe each, so the pager never guesses.
-  const hasPrev = backwards ? more : opts.cursor?.after !== undefined && first !== undefined && (await exists(db, filter, { before: first }));
+  const hasPrev = backwards
+    ? more
+    : opts.cursor?.after !== undefined && first !== undefined && (await exists(db, filter, { before: first }));
   const hasNext = backwards ? last !== undefined && (await exists(db, filter, { after: last })) : more;
   return { rows: page, hasNext, hasPrev };
 }
 
 /** Counting needs only the joins the filter reads: a plain run count is an index-only scan. */
 function countQuery<T extends Record<string, unknown>>(db: Db, fields: T, filter: TrajectoryFilter) {
-  let q = db.select(fields as never).from(trajectories).$dynamic();
+  let q = db
+    .select(fields as never)
+    .from(trajectories)
+    .$dynamic();
   if (filter.benchmark || filter.q) q = q.innerJoin(questions, eq(questions.id, trajectories.questionId));
   if (filter.ftp) q = q.innerJoin(runs, eq(runs.id, trajectories.runId));
   return q;
@@ -119,11 +124,9 @@ export async function neighbours(db: Db, filter: TrajectoryFilter, id: number) {
 /** Review-queue counters: how many match, how many of those have a verdict, and where `id` sits. */
 export async function queueProgress(db: Db, filter: TrajectoryFilter, id?: number) {
   const where = filterConditions(filter);
-  const [totals] = (await countQuery(
-    db,
-    { total: count(), annotated: sql<number>`count(${latestVerdictSql})::int` },
-    filter,
-  ).where(where.length ? and(...where) : undefined)) as unknown as { total: number; annotated: number }[];
+  const [totals] = (await countQuery(db, { total: count(), annotated: sql<number>`count(${latestVerdictSql})::int` }, filter).where(
+    where.length ? and(...where) : undefined,
+  )) as unknown as { total: number; annotated: number }[];
   let position: number | null = null;
   if (id !== undefined) {
     const [row] = (await countQuery(db, { n: count() }, filter).where(and(...where, lte(trajectories.id, id)))) as unknown as {

@@ -26,7 +26,12 @@ describe.each(testDatabases())("trajectory queries on $name", ({ open }) => {
     const plain = await seedRun(db, { name: "plain", benchmark: "toyqa" });
     const ftp = await seedRun(db, { name: "with-ftp", benchmark: "toyqa", ftp: true, sag: 8 });
     const [q0, q1, q2] = questionIds as [number, number, number];
-    ids.plainOk = await seedTrajectory(db, { runId: plain, questionId: q0 }, makeEpisode({ steps: [{}], finalAnswer: "Shakespeare" }), true);
+    ids.plainOk = await seedTrajectory(
+      db,
+      { runId: plain, questionId: q0 },
+      makeEpisode({ steps: [{}], finalAnswer: "Shakespeare" }),
+      true,
+    );
     ids.plainParse = await seedTrajectory(db, { runId: plain, questionId: q1 }, makeEpisode({ steps: [{ errorKind: "parse" }, {}] }), true);
     ids.plainMax = await seedTrajectory(
       db,
@@ -34,8 +39,18 @@ describe.each(testDatabases())("trajectory queries on $name", ({ open }) => {
       makeEpisode({ steps: [{ errorKind: "exec" }, { errorKind: "max_steps" }], status: "max_steps", finalAnswer: "Lyon" }),
       false,
     );
-    ids.ftpOk = await seedTrajectory(db, { runId: ftp, questionId: q0 }, makeEpisode({ steps: [{ candidates: 8 }], ftpPrefix: "Hamlet is a play." }), false);
-    ids.ftpFixed = await seedTrajectory(db, { runId: ftp, questionId: q2 }, makeEpisode({ steps: [{ candidates: 8 }], finalAnswer: "Paris" }), true);
+    ids.ftpOk = await seedTrajectory(
+      db,
+      { runId: ftp, questionId: q0 },
+      makeEpisode({ steps: [{ candidates: 8 }], ftpPrefix: "Hamlet is a play." }),
+      false,
+    );
+    ids.ftpFixed = await seedTrajectory(
+      db,
+      { runId: ftp, questionId: q2 },
+      makeEpisode({ steps: [{ candidates: 8 }], finalAnswer: "Paris" }),
+      true,
+    );
   });
   afterAll(async () => {
     await handle?.close();

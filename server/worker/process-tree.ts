@@ -43,7 +43,7 @@ function withDescendants(isRoot: (p: Proc) => boolean): Set<number> {
     return new Set(); // no /proc (not Linux): nothing beyond the caller's own signal
   }
   const tree = new Set(procs.filter(isRoot).map((p) => p.pid));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of procs) {
       if (!tree.has(p.pid) && tree.has(p.ppid)) {

@@ -40,7 +40,8 @@ describe("startWorker", () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "worker-lifeline-"));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const script = path.join(dir, "parent.mts");
-    const waits = "import os, time, distillery_worker.lifeline as l; l.exit_with_parent_if_asked(); print(os.getpid(), flush=True); time.sleep(300)";
+    const waits =
+      "import os, time, distillery_worker.lifeline as l; l.exit_with_parent_if_asked(); print(os.getpid(), flush=True); time.sleep(300)";
     await writeFile(
       script,
       `import { startProcess } from ${JSON.stringify(path.resolve(__dirname, "process.ts"))};

@@ -6,7 +6,13 @@ import { markdownTable, printJson, table } from "../format";
 const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(1)}`);
 
 /** "7/30 · 23.3% (11.8–40.9)": count, accuracy and 95% Wilson interval; "–" where no run is placed. */
-export function accuracyCell(cell: { n: number; correct: number; accuracy: number | null; ciLow: number | null; ciHigh: number | null }): string {
+export function accuracyCell(cell: {
+  n: number;
+  correct: number;
+  accuracy: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+}): string {
   if (cell.n === 0) return "–";
   return `${cell.correct}/${cell.n} · ${pct(cell.accuracy)}% (${pct(cell.ciLow)}–${pct(cell.ciHigh)})`;
 }
@@ -48,7 +54,9 @@ export const compareCommand: Command = {
     const experiment = stringFlag(args, "experiment");
     const names = [...args.positionals, ...(experiment ? await runNamesOf(experiment) : [])];
     if (names.length === 0) {
-      throw new UsageError(experiment ? `compare: no runs are tagged experiment:${experiment}` : "compare: name runs, or --experiment NAME");
+      throw new UsageError(
+        experiment ? `compare: no runs are tagged experiment:${experiment}` : "compare: name runs, or --experiment NAME",
+      );
     }
     const result = await withApi((api) => api.compare.runs.query({ runs: names }));
     if (result.missing.length > 0) throw new UsageError(`compare: no run named ${result.missing.map((m) => `"${m}"`).join(", ")}`);
@@ -56,7 +64,8 @@ export const compareCommand: Command = {
     const format = args.values.markdown ? markdownTable : table;
     console.log("Method matrix (correct/n · accuracy (95% Wilson CI); average: unweighted mean over benchmarks)\n");
     console.log(format(matrixRows(result.matrix)));
-    if (result.matrix.unplaced.length > 0) console.log(`\nNot in the matrix (no method tag, not a student run): ${result.matrix.unplaced.join(", ")}`);
+    if (result.matrix.unplaced.length > 0)
+      console.log(`\nNot in the matrix (no method tag, not a student run): ${result.matrix.unplaced.join(", ")}`);
     if (result.ftp.length > 0) {
       console.log("\nTeacher agent runs, FTP off vs on\n");
       console.log(format(teacherRows(result.ftp)));

@@ -35,7 +35,14 @@ export const datasetCommand: Command = {
       return console.log(
         rows.length === 0
           ? "No datasets yet: npx distillery dataset create NAME --run RUN"
-          : table(rows.map((d) => ({ dataset: `${d.name}@${d.version}`, kind: d.kind, trajectories: d.size, hash: d.contentHash.slice(0, 12) }))),
+          : table(
+              rows.map((d) => ({
+                dataset: `${d.name}@${d.version}`,
+                kind: d.kind,
+                trajectories: d.size,
+                hash: d.contentHash.slice(0, 12),
+              })),
+            ),
       );
     }
     if (!name) throw new UsageError("dataset create: give the dataset a NAME");
@@ -82,7 +89,7 @@ async function writeExport(api: Api, ref: string, file: string): Promise<{ recor
   }
   let records = 0;
   try {
-    for (let offset: number | null = 0; offset !== null; ) {
+    for (let offset: number | null = 0; offset !== null;) {
       const page: { lines: string[]; next: number | null } = await api.datasets.exportLines.query({ ref, offset });
       for (const line of page.lines) fs.writeSync(fd, line + "\n");
       records += page.lines.length;
@@ -109,7 +116,9 @@ export const importCommand: Command = {
     if (!file) throw new UsageError("import: which FILE?");
     // Read here, on the caller's side, and uploaded as content: the server opens no path it is given.
     const content = readImportFile(file);
-    const result = await withApi((api) => api.datasets.import.mutate({ content, fileName: path.basename(file), run: stringFlag(args, "run") }));
+    const result = await withApi((api) =>
+      api.datasets.import.mutate({ content, fileName: path.basename(file), run: stringFlag(args, "run") }),
+    );
     if (args.values.json) return printJson(result);
     console.log(
       `Imported ${result.added} of ${result.records} trajectories (${result.formats.join(", ")}) into run "${result.run}"` +
@@ -126,7 +135,8 @@ function readImportFile(file: string): string {
   } catch {
     throw new UsageError(`import: cannot read ${file}`);
   }
-  if (size > IMPORT_MAX_CHARS) throw new UsageError(`import: ${file} is larger than ${IMPORT_MAX_CHARS / 1024 / 1024} MB; split it into parts`);
+  if (size > IMPORT_MAX_CHARS)
+    throw new UsageError(`import: ${file} is larger than ${IMPORT_MAX_CHARS / 1024 / 1024} MB; split it into parts`);
   try {
     return fs.readFileSync(file, "utf8");
   } catch (err) {

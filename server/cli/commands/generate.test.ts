@@ -37,12 +37,18 @@ describe("distillery generate (CLI)", () => {
 
   const args = (extra: string[] = []) => [
     "generate",
-    "--benchmark", "gsm_hard",
-    "--limit", "12",
-    "--concurrency", "2",
-    "--model-url", stub.url,
-    "--model", "stub-model",
-    "--run", "resume-me",
+    "--benchmark",
+    "gsm_hard",
+    "--limit",
+    "12",
+    "--concurrency",
+    "2",
+    "--model-url",
+    stub.url,
+    "--model",
+    "stub-model",
+    "--run",
+    "resume-me",
     ...extra,
   ];
 
@@ -86,7 +92,19 @@ describe("distillery generate (CLI)", () => {
   });
 
   it("fails with a clear message when the endpoint is unreachable", async () => {
-    const res = await cli(dataDir, ["generate", "--benchmark", "gsm_hard", "--limit", "1", "--model-url", "http://127.0.0.1:9/v1", "--model", "m", "--run", "unreachable"]);
+    const res = await cli(dataDir, [
+      "generate",
+      "--benchmark",
+      "gsm_hard",
+      "--limit",
+      "1",
+      "--model-url",
+      "http://127.0.0.1:9/v1",
+      "--model",
+      "m",
+      "--run",
+      "unreachable",
+    ]);
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/cannot reach the model endpoint/);
     expect(res.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -129,8 +147,23 @@ describe("distillery generate (CLI)", () => {
 
   it("compare prints the method matrix with n and 95% intervals, and names runs that are not in it", async () => {
     const student = await cli(dataDir, [
-      "generate", "--benchmark", "gsm_hard", "--limit", "2", "--model-url", stub.url, "--model", "stub-model",
-      "--role", "student", "--tags", "method:agent", "--tags", "experiment:cli-test", "--run", "tagged-student",
+      "generate",
+      "--benchmark",
+      "gsm_hard",
+      "--limit",
+      "2",
+      "--model-url",
+      stub.url,
+      "--model",
+      "stub-model",
+      "--role",
+      "student",
+      "--tags",
+      "method:agent",
+      "--tags",
+      "experiment:cli-test",
+      "--run",
+      "tagged-student",
     ]);
     expect(student.status).toBe(0);
     const res = await cli(dataDir, ["compare", "resume-me", "--experiment", "cli-test", "--markdown"]);

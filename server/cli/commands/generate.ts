@@ -15,7 +15,8 @@ const help: Record<string, string> = {
   split: "train | test (default test)",
   limit: "at most N questions",
   offset: "skip the first N questions",
-  modelUrl: "embedded | a configured endpoint's name (endpoints.json) | an OpenAI-compatible URL, e.g. http://127.0.0.1:8000/v1 (not in team mode); key from DISTILLERY_API_KEY",
+  modelUrl:
+    "embedded | a configured endpoint's name (endpoints.json) | an OpenAI-compatible URL, e.g. http://127.0.0.1:8000/v1 (not in team mode); key from DISTILLERY_API_KEY",
   model: "model name at that endpoint",
   role: "teacher (long prompt with examples) | student (short prompt)",
   mode: "agent | cot | cot-rag (default agent)",

@@ -37,7 +37,13 @@ export const answerableCommand: Command = {
     if (!from) throw new UsageError("answerable: --from NAME is required (e.g. --from hotpotqa)");
     const split = stringFlag(args, "split") ?? "test";
     if (split !== "train" && split !== "test") throw new UsageError(`--split must be train or test, got "${split}"`);
-    const input = { from, split, k: intFlag(args, "k", WEB_SEARCH_TOP_K, { min: 1, max: 50 }), name: stringFlag(args, "name"), retriever: stringFlag(args, "retriever") } as const;
+    const input = {
+      from,
+      split,
+      k: intFlag(args, "k", WEB_SEARCH_TOP_K, { min: 1, max: 50 }),
+      name: stringFlag(args, "name"),
+      retriever: stringFlag(args, "retriever"),
+    } as const;
     const report = await withApi((api) => api.benchmarks.answerable.mutate(input));
     if (args.values.json) return printJson(report);
     const what = `${report.name}/${report.split}: ${describeAnswerable(report)}.`;

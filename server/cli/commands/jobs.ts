@@ -38,6 +38,8 @@ export const jobsCommand: Command = {
       console.log(table([{ job: result.id, kind: result.kind, status: result.status, error: result.error }]));
       return console.log(`\n${result.logTail.trim() || "(no log yet)"}`);
     }
-    console.log("cancelled" in result ? (result.cancelled ? `Cancelled job ${id}.` : `Job ${id} had already ended.`) : `Queued job ${result.jobId}.`);
+    console.log(
+      "cancelled" in result ? (result.cancelled ? `Cancelled job ${id}.` : `Job ${id} had already ended.`) : `Queued job ${result.jobId}.`,
+    );
   },
 };

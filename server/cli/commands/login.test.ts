@@ -129,7 +129,10 @@ describe("distillery users / login against a team-mode workbench", () => {
     const added = await cli("users", "add", "alice", "--role", "annotator");
     expect(added.code).toBe(0);
     const list = await cli("users", "list", "--json");
-    expect(JSON.parse(list.out).map((u: { name: string; role: string }) => `${u.name}:${u.role}`)).toEqual(["root:admin", "alice:annotator"]);
+    expect(JSON.parse(list.out).map((u: { name: string; role: string }) => `${u.name}:${u.role}`)).toEqual([
+      "root:admin",
+      "alice:annotator",
+    ]);
 
     // A token login (e.g. one made for a script) is checked before it is stored.
     const again = await cli("login", url, "--token", token);

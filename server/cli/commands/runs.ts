@@ -29,9 +29,7 @@ export function printRunSummary(runs: RunSummary[]) {
         "tokens in": r.stats.tokensIn,
         "tokens out": r.stats.tokensOut,
         retrievals: r.stats.retrievalCalls,
-        ...(r.sag > 1
-          ? { "cand/step": r.stats.meanCandidatesPerStep, agreement: pct(r.stats.voteAgreement) }
-          : {}),
+        ...(r.sag > 1 ? { "cand/step": r.stats.meanCandidatesPerStep, agreement: pct(r.stats.voteAgreement) } : {}),
       })),
     ),
   );

@@ -54,9 +54,7 @@ describe("distillery search", () => {
   it("asks a Search-R1 server with --retriever URL", async () => {
     const io = capture();
     expect(await main(["search", "Danube", "--retriever", stub.url, "--json"])).toBe(0);
-    expect(JSON.parse(io.out()).passages).toEqual([
-      { id: "9", title: "Vienna", contents: "Vienna lies on the Danube.", score: 1 },
-    ]);
+    expect(JSON.parse(io.out()).passages).toEqual([{ id: "9", title: "Vienna", contents: "Vienna lies on the Danube.", score: 1 }]);
   });
 
   it.each([

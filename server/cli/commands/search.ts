@@ -2,18 +2,12 @@
 import { retrieverTarget } from "@/server/endpoints/registry";
 import { intFlag, jsonOption, stringFlag, UsageError, type Command } from "../command";
 import { printJson } from "../format";
-import {
-  openRetriever,
-  RetrievalConfigError,
-  RetrievalError,
-  search,
-  WEB_SEARCH_TOP_K,
-} from "../../tools/retrieval";
+import { openRetriever, RetrievalConfigError, RetrievalError, search, WEB_SEARCH_TOP_K } from "../../tools/retrieval";
 
 export const searchCommand: Command = {
   name: "search",
   summary: "search the retrieval corpus (local BM25 or a Search-R1 server) like web_search does",
-  usage: 'QUERY [--k N] [--retriever bm25|URL] [--json]',
+  usage: "QUERY [--k N] [--retriever bm25|URL] [--json]",
   options: {
     k: { type: "string", help: `number of passages (default ${WEB_SEARCH_TOP_K})` },
     retriever: { type: "string", help: '"bm25" (local corpus, default), a configured retriever\'s name, or a Search-R1 server URL' },
@@ -59,4 +53,3 @@ export const searchCommand: Command = {
     }
   },
 };
-

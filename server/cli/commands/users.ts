@@ -33,7 +33,9 @@ export const usersCommand: Command = {
     });
     if (args.values.json) return printJson(result);
     if (Array.isArray(result)) {
-      return console.log(table(result.map((u) => ({ user: u.name, role: u.role, email: u.email, created: u.createdAt.toISOString().slice(0, 10) }))));
+      return console.log(
+        table(result.map((u) => ({ user: u.name, role: u.role, email: u.email, created: u.createdAt.toISOString().slice(0, 10) }))),
+      );
     }
     if ("password" in result) {
       console.log(`Added ${result.user.name} (${result.user.role}). One-time password, shown only now:\n\n  ${result.password}\n`);

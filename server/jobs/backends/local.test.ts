@@ -103,9 +103,7 @@ describe("local job backend", () => {
   });
 
   it("fails fast on a missing program or working directory", async () => {
-    await expect(backend.submit({ entrypoint: ["no-such-program-xyz"] })).rejects.toThrow(
-      /cannot start no-such-program-xyz: ENOENT/,
-    );
+    await expect(backend.submit({ entrypoint: ["no-such-program-xyz"] })).rejects.toThrow(/cannot start no-such-program-xyz: ENOENT/);
     await expect(backend.submit({ entrypoint: ["true"], cwd: "/no/such/dir" })).rejects.toThrow(/does not exist/);
     await expect(backend.submit({ entrypoint: [] })).rejects.toBeInstanceOf(JobBackendError);
     await expect(backend.status({ backend: "local", id: "nope" })).rejects.toThrow(/no local job nope/);

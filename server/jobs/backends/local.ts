@@ -6,15 +6,7 @@ import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { lastLines, LineSplitter } from "@/server/worker/lines";
 import { startProcess, type WorkerProcess } from "@/server/worker/process";
-import {
-  isTerminal,
-  JobBackendError,
-  type FollowOptions,
-  type JobBackend,
-  type JobHandle,
-  type JobSpec,
-  type JobState,
-} from "./types";
+import { isTerminal, JobBackendError, type FollowOptions, type JobBackend, type JobHandle, type JobSpec, type JobState } from "./types";
 
 /** Keep at most this much output per job; the oldest lines go first. */
 const MAX_LOG_CHARS = 4_000_000;
@@ -48,7 +40,13 @@ export class LocalBackend implements JobBackend {
   async submit(spec: JobSpec): Promise<JobHandle> {
     const [program, ...args] = spec.entrypoint;
     if (!program) throw new JobBackendError("the job's entrypoint is empty");
-    if (spec.cwd && !(await stat(spec.cwd).then((s) => s.isDirectory(), () => false))) {
+    if (
+      spec.cwd &&
+      !(await stat(spec.cwd).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    ) {
       throw new JobBackendError(`the job's working directory ${spec.cwd} does not exist`);
     }
     // The lifeline: stdin is a pipe whose write end only this process holds, so it closes when

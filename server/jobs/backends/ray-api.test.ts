@@ -37,7 +37,7 @@ describe("Ray addresses and entrypoints", () => {
   });
 
   it("quotes argv so that the shell gives back exactly the same arguments", () => {
-    const argv = ["plain", "with space", "it's", "$HOME", "a\"b", "", "--flag=x;y", "*"];
+    const argv = ["plain", "with space", "it's", "$HOME", 'a"b', "", "--flag=x;y", "*"];
     const command = `printf '%s\\n' ${argv.map(shellQuote).join(" ")}`;
     expect(execFileSync("sh", ["-c", command], { encoding: "utf8" })).toBe(argv.map((a) => `${a}\n`).join(""));
   });

@@ -60,9 +60,7 @@ export function normalizeRayAddress(address: string): string {
   const trimmed = address.trim().replace(/\/+$/, "");
   if (!trimmed) throw new JobBackendError(`the Ray address is empty; give ${DASHBOARD_HINT}`);
   if (/^ray:\/\//.test(trimmed)) {
-    throw new JobBackendError(
-      `${address} is a Ray Client address; the Jobs API needs ${DASHBOARD_HINT} (dashboard port, default 8265)`,
-    );
+    throw new JobBackendError(`${address} is a Ray Client address; the Jobs API needs ${DASHBOARD_HINT} (dashboard port, default 8265)`);
   }
   const withScheme = /^https?:\/\//.test(trimmed) ? trimmed : `http://${trimmed}`;
   try {
@@ -148,13 +146,7 @@ export class RayJobsClient {
     return body.deleted;
   }
 
-  private async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    timeoutMs = this.timeoutMs,
-    json = true,
-  ): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs, json = true): Promise<T> {
     let response: { status: number; text: string };
     try {
       response = await send(`${this.address}${path}`, method, this.headers, body, timeoutMs);
@@ -167,9 +159,7 @@ export class RayJobsClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new JobBackendError(
-        `${this.address} answered ${method} ${path} with something other than JSON; is it ${DASHBOARD_HINT}?`,
-      );
+      throw new JobBackendError(`${this.address} answered ${method} ${path} with something other than JSON; is it ${DASHBOARD_HINT}?`);
     }
   }
 

@@ -36,11 +36,23 @@ export async function startRayHead(options: { timeoutMs?: number } = {}): Promis
   const tempDir = await mkdtemp("/tmp/ray-");
   const [gcs, dashboard, client, agent] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const args = [
-    "start", "--head", "--block", "--disable-usage-stats", "--include-dashboard=true",
-    "--node-ip-address=127.0.0.1", "--dashboard-host=127.0.0.1", `--temp-dir=${tempDir}`,
-    `--port=${gcs}`, `--dashboard-port=${dashboard}`, `--ray-client-server-port=${client}`,
-    `--dashboard-agent-listen-port=${agent}`, "--min-worker-port=0", "--max-worker-port=0",
-    "--num-cpus=1", "--num-gpus=0", `--object-store-memory=${100 * 1024 * 1024}`,
+    "start",
+    "--head",
+    "--block",
+    "--disable-usage-stats",
+    "--include-dashboard=true",
+    "--node-ip-address=127.0.0.1",
+    "--dashboard-host=127.0.0.1",
+    `--temp-dir=${tempDir}`,
+    `--port=${gcs}`,
+    `--dashboard-port=${dashboard}`,
+    `--ray-client-server-port=${client}`,
+    `--dashboard-agent-listen-port=${agent}`,
+    "--min-worker-port=0",
+    "--max-worker-port=0",
+    "--num-cpus=1",
+    "--num-gpus=0",
+    `--object-store-memory=${100 * 1024 * 1024}`,
   ];
   const child = spawn(rayBinary(), args, {
     detached: true, // its own session: stop() kills that session's tree

@@ -69,11 +69,11 @@ export function zip(entries: Entry[]): Buffer {
 }
 
 /** The package for `dir`: its GCS name (from a hash of paths and contents) and zip bytes. */
-export async function packDirectory(
-  dir: string,
-  excludes: string[] = DEFAULT_EXCLUDES,
-): Promise<{ name: string; bytes: Buffer }> {
-  const isDir = await lstat(dir).then((s) => s.isDirectory(), () => false);
+export async function packDirectory(dir: string, excludes: string[] = DEFAULT_EXCLUDES): Promise<{ name: string; bytes: Buffer }> {
+  const isDir = await lstat(dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   if (!isDir) throw new JobBackendError(`the working directory to upload to Ray, ${dir}, is not a directory`);
   const entries: Entry[] = [];
   await collect(dir, "", new Set(excludes), entries);

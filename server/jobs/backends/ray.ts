@@ -143,7 +143,7 @@ export class RayBackend implements JobBackend {
     const id = this.id(handle);
     const splitter = new LineSplitter(onLine);
     let offset = 0;
-    for (let errors = 0; ; ) {
+    for (let errors = 0; ;) {
       let state: JobState;
       let text: string;
       try {

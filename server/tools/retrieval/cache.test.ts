@@ -91,7 +91,10 @@ describe("CachedRetriever persisted per run", () => {
     const first = new CachedRetriever(new CountingRetriever(), file);
     await first.searchMany(["Nile", "Everest"], 2);
     await first.searchMany(["Nile"], 2);
-    const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.backend, l.k, l.query])).toEqual([
       ["counting", 2, "Nile"],
       ["counting", 2, "Everest"],

@@ -28,9 +28,7 @@ describe("RemoteRetriever", () => {
   it("sends the Search-R1 request and parses titles out of wiki-18 contents", async () => {
     const retriever = new RemoteRetriever(stub.url, fast);
     const [hits] = await retriever.searchMany(["tragedy"], 2);
-    expect(stub.requests).toEqual([
-      { path: "/retrieve", body: { queries: ["tragedy"], topk: 2, return_scores: true } },
-    ]);
+    expect(stub.requests).toEqual([{ path: "/retrieve", body: { queries: ["tragedy"], topk: 2, return_scores: true } }]);
     expect(hits).toEqual([
       { id: "11", title: "Hamlet", contents: "Hamlet is a tragedy written by William Shakespeare.", score: 1 },
       { id: "13", title: "Macbeth", contents: "Macbeth is a tragedy by William Shakespeare set in Scotland.", score: 1 },
@@ -46,9 +44,7 @@ describe("RemoteRetriever", () => {
 
   it("gives web_search text with each passage's title", async () => {
     const text = await webSearch(new RemoteRetriever(stub.url, fast), "Shakespeare playwright");
-    expect(text.split("\n")[0]).toBe(
-      "Doc 1 (Title: William Shakespeare) William Shakespeare was an English playwright and poet.",
-    );
+    expect(text.split("\n")[0]).toBe("Doc 1 (Title: William Shakespeare) William Shakespeare was an English playwright and poet.");
     expect(text.split("\n")).toHaveLength(3);
   });
 

@@ -125,7 +125,10 @@ export function parseRetrieveReply(reply: unknown, nQueries: number, where: stri
 export function splitTitle(contents: string): { title: string; text: string } {
   const newline = contents.indexOf("\n");
   if (newline < 0) return { title: "", text: contents.trim() };
-  const title = contents.slice(0, newline).trim().replace(/^"(.*)"$/, "$1");
+  const title = contents
+    .slice(0, newline)
+    .trim()
+    .replace(/^"(.*)"$/, "$1");
   return { title, text: contents.slice(newline + 1).trim() };
 }
 

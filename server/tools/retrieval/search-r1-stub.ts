@@ -60,7 +60,10 @@ function rank(docs: StubDoc[], query: string) {
   return docs
     .map((document) => ({
       document,
-      score: document.contents.toLowerCase().split(/\W+/).filter((w) => words.has(w)).length,
+      score: document.contents
+        .toLowerCase()
+        .split(/\W+/)
+        .filter((w) => words.has(w)).length,
     }))
     .filter((hit) => hit.score > 0)
     .sort((a, b) => b.score - a.score);

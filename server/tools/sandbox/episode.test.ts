@@ -76,11 +76,7 @@ describe("SandboxEpisode", () => {
   it("runs candidates in isolated forks and keeps the winner without re-running it", async () => {
     const episode = await start({ tools: ["web_search"], onToolCall: async (_n, args, _k, c) => `${args[0]}@${c}` });
     await episode.exec("counter = 0");
-    const results = await episode.forkCandidates([
-      "counter += 1\nprint(counter)",
-      "counter += 10\nprint(web_search('q'))",
-      "1/0",
-    ]);
+    const results = await episode.forkCandidates(["counter += 1\nprint(counter)", "counter += 10\nprint(web_search('q'))", "1/0"]);
     expect(results.map((r) => r.stdout)).toEqual(["1\n", "q@1\n", ""]);
     expect(results[2]!.error?.type).toBe("ZeroDivisionError");
     await episode.keepCandidate(1);

@@ -13,12 +13,7 @@ import type { ActionResult, HostOp, ResultMessage, SandboxMessage, ToolCallMessa
 export type { ActionError, ActionResult } from "@/server/contracts/sandbox-protocol";
 
 /** Answers a tool call made inside code, e.g. web_search("…") → ("web_search", ["…"], {}). */
-export type ToolHandler = (
-  name: string,
-  args: unknown[],
-  kwargs: Record<string, unknown>,
-  candidate: number | null,
-) => Promise<unknown>;
+export type ToolHandler = (name: string, args: unknown[], kwargs: Record<string, unknown>, candidate: number | null) => Promise<unknown>;
 
 export type SandboxOptions = {
   /** Wall-clock seconds per action (default 10). */
@@ -156,7 +151,9 @@ export class SandboxEpisode {
     const key = off.join(",");
     if (off.length && !warned.has(key)) {
       warned.add(key);
-      console.warn(`distillery sandbox: WARNING isolation layers OFF: ${off.map((n) => `${n} (${this.notes[n] ?? "unavailable"})`).join(", ")}`);
+      console.warn(
+        `distillery sandbox: WARNING isolation layers OFF: ${off.map((n) => `${n} (${this.notes[n] ?? "unavailable"})`).join(", ")}`,
+      );
     }
   }
 
@@ -222,10 +219,7 @@ export class SandboxEpisode {
   }
 
   /** Run each code in its own fork of the current state; the episode's own state is untouched. */
-  async forkCandidates(
-    codes: string[],
-    opts: { timeoutS?: number; onToolCall?: ToolHandler } = {},
-  ): Promise<ActionResult[]> {
+  async forkCandidates(codes: string[], opts: { timeoutS?: number; onToolCall?: ToolHandler } = {}): Promise<ActionResult[]> {
     const timeoutS = opts.timeoutS ?? this.opts.timeoutS ?? 10;
     const reply = await this.request({ op: "fork", codes, timeout: timeoutS }, timeoutS + 10, opts.onToolCall);
     if (reply.error) return codes.map(() => sandboxFailure(reply.error!));

@@ -27,7 +27,19 @@ describe("datasetPreview.tokens", () => {
     const stub = await startStubLlm("Thought: compute\n```py\nprint(6 * 7)\nfinal_answer(42)\n```");
     try {
       expect((await runCli(dataDir, ["import-benchmarks"])).status).toBe(0);
-      const gen = await runCli(dataDir, ["generate", "--benchmark", "gsm_hard", "--limit", "1", "--model-url", stub.url, "--model", "m", "--run", "t"]);
+      const gen = await runCli(dataDir, [
+        "generate",
+        "--benchmark",
+        "gsm_hard",
+        "--limit",
+        "1",
+        "--model-url",
+        stub.url,
+        "--model",
+        "m",
+        "--run",
+        "t",
+      ]);
       expect(gen.status).toBe(0);
       expect((await runCli(dataDir, ["dataset", "create", "ds", "--run", "t"])).status).toBe(0);
     } finally {

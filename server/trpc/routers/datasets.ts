@@ -28,10 +28,22 @@ export const datasetsRouter = router({
     }),
   /** One page of the export as JSON lines: the CLI writes them to its own --out file. */
   exportLines: viewerProcedure
-    .input(z.object({ ref: z.string().max(120), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(200) }))
+    .input(
+      z.object({
+        ref: z.string().max(120),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(200),
+      }),
+    )
     .query(({ ctx, input }) => datasetLines(ctx.db, input.ref, input.offset, input.limit)),
   import: researcherProcedure
     // The file's content, uploaded: the server reads no path a caller names.
-    .input(z.strictObject({ content: z.string().min(1).max(IMPORT_MAX_CHARS), fileName: z.string().max(255).optional(), run: nameSchema.optional() }))
+    .input(
+      z.strictObject({
+        content: z.string().min(1).max(IMPORT_MAX_CHARS),
+        fileName: z.string().max(255).optional(),
+        run: nameSchema.optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => importSft(ctx.db, input)),
 });

@@ -15,13 +15,15 @@ export const jobsRouter = router({
     if (!job) throw new TRPCError({ code: "NOT_FOUND", message: `no job ${input.id}` });
     return job;
   }),
-  metrics: viewerProcedure.input(byId).query(({ ctx, input }) =>
-    ctx.db
-      .select({ step: jobMetrics.step, name: jobMetrics.name, value: jobMetrics.value })
-      .from(jobMetrics)
-      .where(eq(jobMetrics.jobId, input.id))
-      .orderBy(asc(jobMetrics.step)),
-  ),
+  metrics: viewerProcedure
+    .input(byId)
+    .query(({ ctx, input }) =>
+      ctx.db
+        .select({ step: jobMetrics.step, name: jobMetrics.name, value: jobMetrics.value })
+        .from(jobMetrics)
+        .where(eq(jobMetrics.jobId, input.id))
+        .orderBy(asc(jobMetrics.step)),
+    ),
   /** Queue the same job again (a training job resumes from its last checkpoint). */
   retry: researcherProcedure.input(byId).mutation(async ({ ctx, input }) => {
     const job = await getJob(ctx.db, input.id);
