@@ -12,7 +12,7 @@ import { createChatClient } from "@/server/llm";
 import { resolveRunConfig } from "@/server/runs/config";
 import { scoreAnswer } from "@/server/runs/deps";
 import { generateRun } from "@/server/runs/generate";
-import { SandboxEpisode } from "@/server/tools/sandbox/episode";
+import { SandboxSession } from "@/server/tools/sandbox/session";
 import { startStubLlm } from "@/test/stub-llm";
 
 const LATENCY_MS = 100;
@@ -49,7 +49,7 @@ for (const concurrency of [1, 8, 64]) {
       throw new Error("no retrieval in this bench");
     },
     score: scoreAnswer,
-    startSession: () => SandboxEpisode.start({ tools: ["web_search"] }),
+    startSession: () => SandboxSession.start({ tools: ["web_search"] }),
   });
   const seconds = (performance.now() - started) / 1000;
   const perMinute = (limit / seconds) * 60;

@@ -7,7 +7,7 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/components/trpc";
 import { isName, NAME_RULE } from "@/server/names";
 
-/** Mirrors IMPORT_MAX_CHARS on the server (server/datasets/import.ts), checked here to fail early. */
+/** Mirrors IMPORT_MAX_CHARS on the server (server/runs/import-trajectories.ts), checked here to fail early. */
 const MAX_BYTES = 32 * 1024 * 1024;
 
 export function ImportForm() {

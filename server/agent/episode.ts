@@ -1,7 +1,7 @@
 // One CodeAct episode: the model alternates Thought + code and observations until it calls
 // final_answer or runs out of steps. After max steps it is asked once more for a final answer;
 // that forced step is recorded as such and the trajectory stays "max_steps", never "finished".
-import type { ToolHandler } from "@/server/tools/sandbox/episode";
+import type { ToolHandler } from "@/server/tools/sandbox/session";
 import { prompt } from "./prompts";
 import { runStep } from "./step";
 import type { ChatMessage, ChatModel, CodeSession, EpisodeResult, StepRecord } from "./types";

@@ -1,5 +1,5 @@
 // What the model sees after an action: the printed output, or the error, capped in length.
-import type { ActionResult } from "@/server/tools/sandbox/episode";
+import type { ActionResult } from "@/server/tools/sandbox/session";
 import type { ErrorKind } from "./types";
 
 export const OBSERVATION_MAX_CHARS = 4_000;

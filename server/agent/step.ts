@@ -1,6 +1,6 @@
 // One step of an episode: sample N candidate actions in one request, parse each, run the ones
 // that parse (one fork per candidate when N > 1), vote, and keep the winner's state.
-import type { ActionResult, ToolHandler } from "@/server/tools/sandbox/episode";
+import type { ActionResult, ToolHandler } from "@/server/tools/sandbox/session";
 import { executionObservation, errorKindOf, errorTextOf, finalAnswerText, parseErrorObservation } from "./observation";
 import { parseAction, type ParsedAction } from "./parse";
 import { selectCandidate } from "./sag";

@@ -1,6 +1,6 @@
 // The data an episode produces, and the seams it depends on (model, code session, tools).
 import type { ChatMessage } from "@/server/llm/types";
-import type { ActionResult, ToolHandler } from "@/server/tools/sandbox/episode";
+import type { ActionResult, ToolHandler } from "@/server/tools/sandbox/session";
 
 export type { ChatChoice, ChatMessage, ChatModel, ChatRequest, ChatResponse } from "@/server/llm/types";
 

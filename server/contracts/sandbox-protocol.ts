@@ -1,4 +1,4 @@
-// The code sandbox's protocol: JSON lines between the host (server/tools/sandbox/episode.ts, or
+// The code sandbox's protocol: JSON lines between the host (server/tools/sandbox/session.ts, or
 // worker/distillery_worker/sandbox/client.py in tests) and the sandbox's PID 1
 // (worker/distillery_worker/sandbox/supervisor.py), one object per line. Exported to
 // worker/distillery_worker/contracts/sandbox-protocol.json, against which the worker's tests

@@ -12,12 +12,12 @@ import { importBenchmarks } from "@/server/benchmarks/import";
 import { createChatClient } from "@/server/llm";
 import { resolveRunConfig } from "@/server/runs/config";
 import { generateRun } from "@/server/runs/generate";
-import { SandboxEpisode } from "@/server/tools/sandbox/episode";
+import { SandboxSession } from "@/server/tools/sandbox/session";
 import { testDatabases } from "@/test/databases";
 import { startStubLlm } from "@/test/stub-llm";
 import { createDataset, findDataset } from "./create";
 import { exportDataset } from "./export";
-import { importSft } from "./import";
+import { importTrajectories } from "@/server/runs/import-trajectories";
 
 describe("datasets", () => {
   let handle: DbHandle;
@@ -35,7 +35,7 @@ describe("datasets", () => {
           throw new Error("unused");
         },
         score: async (_q, predicted) => ({ correct: predicted === "1", detail: {} }),
-        startSession: () => SandboxEpisode.start(),
+        startSession: () => SandboxSession.start(),
       });
       ids = (
         await handle.db.select({ id: trajectories.id }).from(trajectories).where(eq(trajectories.runId, runId)).orderBy(trajectories.id)
@@ -91,9 +91,9 @@ describe("datasets", () => {
       expect(line.messages[1].content).toMatch(/^Task: /);
     }
     const upload = { content: fs.readFileSync(out, "utf8"), fileName: "ds.jsonl", run: "reimported" };
-    const imported = await importSft(handle.db, upload);
+    const imported = await importTrajectories(handle.db, upload);
     expect(imported).toMatchObject({ records: 3, added: 3, formats: ["distillery"] });
-    const again = await importSft(handle.db, upload);
+    const again = await importTrajectories(handle.db, upload);
     expect(again.added).toBe(0);
   });
 });

@@ -9,7 +9,7 @@ import { createChatClient } from "@/server/llm";
 import { EMBEDDED, embeddedServerUrl } from "@/server/models/embedded";
 import { gradeMath, scoreQa } from "@/server/scoring";
 import { openRetriever } from "@/server/tools/retrieval";
-import { SandboxEpisode } from "@/server/tools/sandbox/episode";
+import { SandboxSession } from "@/server/tools/sandbox/session";
 import { probeSandbox } from "@/server/tools/sandbox/probe";
 import type { RunConfig } from "./config";
 import type { Question, RunDeps } from "./generate";
@@ -53,7 +53,7 @@ export async function defaultRunDeps(config: RunConfig, db: Db, log?: (line: str
         cacheFile: path.join(dataDir(), "retrieval-cache", `${config.run.replace(/[^\w.-]/g, "_")}.jsonl`),
       })),
     score: scoreAnswer,
-    startSession: () => SandboxEpisode.start({ tools: ["web_search"], allowUnsafe: config.unsafeNoSandbox }),
+    startSession: () => SandboxSession.start({ tools: ["web_search"], allowUnsafe: config.unsafeNoSandbox }),
     probeSandbox: () => probeSandbox(config),
   };
 }

@@ -6,7 +6,7 @@ import type { DbHandle } from "@/db/client";
 import { createChatClient } from "@/server/llm";
 import { candidates, runs, steps, trajectories } from "@/db/schema";
 import { importBenchmarks } from "@/server/benchmarks/import";
-import { SandboxEpisode } from "@/server/tools/sandbox/episode";
+import { SandboxSession } from "@/server/tools/sandbox/session";
 import { probeSandbox } from "@/server/tools/sandbox/probe";
 import { getTrajectory } from "@/server/trajectories/detail";
 import type { Retriever } from "@/server/tools/retrieval";
@@ -29,7 +29,7 @@ function deps(stub: StubServer): RunDeps {
       const correct = predicted !== null && Number(predicted) === Number(q.answer);
       return { correct, detail: { method: "numeric-test" } };
     },
-    startSession: () => SandboxEpisode.start({ tools: ["web_search"] }),
+    startSession: () => SandboxSession.start({ tools: ["web_search"] }),
   };
 }
 
@@ -211,7 +211,7 @@ describe.each(testDatabases().slice(0, 1))("generate runs on $name", ({ open }) 
       expect(unsafe.sandbox).toBe("unsafe");
       const unsafeDeps = {
         ...deps(stub),
-        startSession: () => SandboxEpisode.start({ tools: ["web_search"], allowUnsafe: true }),
+        startSession: () => SandboxSession.start({ tools: ["web_search"], allowUnsafe: true }),
         probeSandbox: () => probeSandbox(unsafe),
       };
       const result = await generateRun(handle.db, unsafe, unsafeDeps);

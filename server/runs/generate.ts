@@ -10,7 +10,7 @@ import type { ChatModel, CodeSession, EpisodeResult } from "@/server/agent/types
 import { InputError } from "@/server/errors";
 import { LlmHttpError, LlmUnreachableError } from "@/server/llm";
 import { RetrievalConfigError, webSearch, type Retriever } from "@/server/tools/retrieval";
-import type { ToolHandler } from "@/server/tools/sandbox/episode";
+import type { ToolHandler } from "@/server/tools/sandbox/session";
 import { IDENTITY_KEYS, type RunConfig } from "./config";
 import { doneKeys, saveTrajectory, type Score } from "./store";
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { withApi, type Api } from "@/server/client/api";
-import { IMPORT_MAX_CHARS } from "@/server/datasets/import";
+import { IMPORT_MAX_CHARS } from "@/server/runs/import-trajectories";
 import { datasetSpec } from "@/server/datasets/create";
 import { jsonOption, stringFlag, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";

@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { intFlag, jsonOption, stringFlag, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
-import { checkSandbox, SandboxEpisode, type ActionResult } from "../../tools/sandbox/episode";
+import { checkSandbox, SandboxSession, type ActionResult } from "../../tools/sandbox/session";
 import { OPT_OUT_ENV, OPT_OUT_FLAG, sandboxOptedOut, SandboxRefused } from "../../tools/sandbox/policy";
 import { openRetriever, webSearch, type Retriever } from "../../tools/retrieval";
 
@@ -42,7 +42,7 @@ async function runFile(
 ): Promise<number> {
   const code = readCode(file);
   let retriever: Retriever | undefined;
-  const episode = await SandboxEpisode.start({
+  const episode = await SandboxSession.start({
     timeoutS,
     allowUnsafe,
     tools: ["web_search"],

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { dataDir } from "@/db/client";
 import { createDataset, datasetSpec, findDataset, listDatasets } from "@/server/datasets/create";
 import { datasetLines, datasetRecords, exportDatasetToDataDir } from "@/server/datasets/export";
-import { IMPORT_MAX_CHARS, importSft } from "@/server/datasets/import";
+import { IMPORT_MAX_CHARS, importTrajectories } from "@/server/runs/import-trajectories";
 import { nameSchema } from "@/server/names";
 import { researcherProcedure, viewerProcedure, router } from "../init";
 
@@ -45,5 +45,5 @@ export const datasetsRouter = router({
         run: nameSchema.optional(),
       }),
     )
-    .mutation(({ ctx, input }) => importSft(ctx.db, input)),
+    .mutation(({ ctx, input }) => importTrajectories(ctx.db, input)),
 });

@@ -1,6 +1,6 @@
 """A small synchronous host for the sandbox, in Python: used by tests and bench/.
 
-The product's host is server/tools/sandbox/episode.ts; this speaks the same protocol.
+The product's host is server/tools/sandbox/session.ts; this speaks the same protocol.
 """
 
 from __future__ import annotations

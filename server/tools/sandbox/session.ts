@@ -48,7 +48,7 @@ const warned = new Set<string>();
 
 export class SandboxError extends Error {}
 
-export class SandboxEpisode {
+export class SandboxSession {
   layers: Layers = {};
   notes: Record<string, string> = {};
   /** The layers without which the sandbox refuses to run code (unless opted out). */
@@ -75,7 +75,7 @@ export class SandboxEpisode {
   }
 
   /** Start a fresh episode: resolves once the sandbox reports its isolation layers. */
-  static async start(opts: SandboxOptions = {}): Promise<SandboxEpisode> {
+  static async start(opts: SandboxOptions = {}): Promise<SandboxSession> {
     const args: string[] = [];
     if (opts.memoryMb) args.push("--memory-mb", String(opts.memoryMb));
     if (opts.cpuS) args.push("--cpu-s", String(opts.cpuS));
@@ -90,7 +90,7 @@ export class SandboxEpisode {
     const simulate = process.env.DISTILLERY_SANDBOX_SIMULATE_MISSING;
     if (simulate) env.DISTILLERY_SANDBOX_SIMULATE_MISSING = simulate;
     const worker = startWorker({ module: "distillery_worker.sandbox", args, env, cleanEnv: true, lifeline: false });
-    const episode = new SandboxEpisode(worker, opts);
+    const episode = new SandboxSession(worker, opts);
     await episode.attach();
     return episode;
   }
@@ -251,7 +251,7 @@ function sandboxFailure(message: string): ActionResult {
 export async function checkSandbox(
   opts: { allowUnsafe?: boolean } = {},
 ): Promise<{ layers: Layers; notes: Record<string, string>; required: string[]; uid: number; layersOff: string[] }> {
-  const episode = await SandboxEpisode.start({ allowUnsafe: opts.allowUnsafe });
+  const episode = await SandboxSession.start({ allowUnsafe: opts.allowUnsafe });
   try {
     const { layers, notes, required, uid, layersOff } = episode;
     return { layers, notes, required, uid, layersOff };

@@ -7,12 +7,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseCommandArgs, UsageError } from "../../cli/command";
 import { sandboxCommand } from "../../cli/commands/sandbox";
 import { isAlive, processTree } from "@/server/worker/process-tree";
-import { SandboxEpisode } from "./episode";
+import { SandboxSession } from "./session";
 import { probeSandbox } from "./probe";
 
-const open: SandboxEpisode[] = [];
-async function start(opts: Parameters<typeof SandboxEpisode.start>[0] = {}): Promise<SandboxEpisode> {
-  const episode = await SandboxEpisode.start(opts);
+const open: SandboxSession[] = [];
+async function start(opts: Parameters<typeof SandboxSession.start>[0] = {}): Promise<SandboxSession> {
+  const episode = await SandboxSession.start(opts);
   open.push(episode);
   return episode;
 }
@@ -23,7 +23,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((e) => e.close()));
 });
 
-describe("SandboxEpisode", () => {
+describe("SandboxSession", () => {
   it("keeps state across actions and reports the isolation layers", async () => {
     const episode = await start();
     expect(episode.layersOff).toEqual([]);
@@ -35,7 +35,7 @@ describe("SandboxEpisode", () => {
   it("fails closed: refuses without a required layer (one line: the layer, the opt-out); runs only when opted out", async () => {
     // Test-only knob: the launcher pretends the kernel refused the network namespace.
     vi.stubEnv("DISTILLERY_SANDBOX_SIMULATE_MISSING", "net_namespace");
-    const refusal = SandboxEpisode.start();
+    const refusal = SandboxSession.start();
     await expect(refusal).rejects.toThrow(
       /^code sandbox refused to start: isolation layer\(s\) missing: net_namespace \(simulated for a test\)\. .*--unsafe-no-sandbox or set DISTILLERY_SANDBOX=unsafe\.$/,
     );

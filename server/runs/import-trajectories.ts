@@ -11,11 +11,11 @@ import type { Db } from "@/db/client";
 import { benchmarks, questions, runs } from "@/db/schema";
 import { parseAction } from "@/server/agent/parse";
 import type { EpisodeResult, StepRecord } from "@/server/agent/types";
-import { saveTrajectory } from "@/server/runs/store";
+import { saveTrajectory } from "./store";
 import { InputError } from "@/server/errors";
 import { isName, NAME_RULE, toName } from "@/server/names";
-import { parseSftText } from "./sft-format-import";
-import type { SftRecord } from "./sft-format";
+import { parseSftText } from "@/server/datasets/sft-format-import";
+import type { SftRecord } from "@/server/datasets/sft-format";
 
 export const IMPORTED_BENCHMARK = "imported";
 
@@ -30,7 +30,7 @@ export type SftUpload = {
   run?: string;
 };
 
-export async function importSft(db: Db, upload: SftUpload) {
+export async function importTrajectories(db: Db, upload: SftUpload) {
   const fileName = path.basename(upload.fileName ?? "upload.jsonl");
   if (upload.content.length > IMPORT_MAX_CHARS) throw new InputError(`${fileName}: larger than ${IMPORT_MAX_CHARS / 1024 / 1024} MB`);
   if (upload.run !== undefined && !isName(upload.run)) throw new InputError(`run: ${NAME_RULE}`);
