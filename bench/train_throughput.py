@@ -12,7 +12,7 @@ Data: synthetic CodeAct-shaped trajectories (system, task, 2-4 thought+code / ob
 rounds) whose observation lengths vary like real ones (short prints to long retrieval dumps),
 seeded; no teacher trajectories are needed.
 
-Usage (model: the embedded student, installed by `python -m distillery_worker.models ensure`):
+Usage (model: the embedded student, installed by `python -m distillery_worker.weights ensure`):
     PYTHONPATH=worker .venv/bin/python bench/train_throughput.py [--base student] [--samples 12]
         [--batch-size 2] [--grad-accum 4] [--repeats 1] [--json out.json]
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import torch
 from datasets import Dataset
-from distillery_worker.models import resolve_model
+from distillery_worker.weights import resolve_model
 from distillery_worker.train.config import TrainConfig
 from distillery_worker.train.trainer import prepare
 from peft import LoraConfig

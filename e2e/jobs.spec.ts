@@ -49,7 +49,7 @@ test.beforeAll(async () => {
   // Model directories load only from the model cache or <data dir>/models (the server's rule).
   tinyModel = path.join(e2eDataDir, "models", "e2e-tiny-base");
   fs.mkdirSync(tinyModel, { recursive: true });
-  execFileSync(".venv/bin/python", ["-m", "distillery_worker.models", "tiny", tinyModel], { stdio: "ignore" });
+  execFileSync(".venv/bin/python", ["-m", "distillery_worker.weights", "tiny", tinyModel], { stdio: "ignore" });
 });
 
 test.afterAll(async () => {

@@ -88,5 +88,5 @@ ensure_corpus() {
 ensure_models() {
   local args=()
   for role in "$@"; do args+=(--only "$role"); done
-  "$ROOT/.venv/bin/python" -m distillery_worker.models ensure "${args[@]}"
+  "$ROOT/.venv/bin/python" -m distillery_worker.weights ensure "${args[@]}"
 }

@@ -38,7 +38,7 @@ SLOW_VITEST=(
   server/worker/process.test.ts
 )
 SLOW_PYTEST=(
-  --ignore=worker/tests/test_models_installed.py
+  --ignore=worker/tests/test_weights_installed.py
   --ignore=worker/tests/test_sandbox_abuse.py
   --ignore=worker/tests/test_sandbox_failclosed.py
   --ignore=worker/tests/test_serve.py

@@ -21,7 +21,7 @@ describe("distillery experiment run", () => {
     stub = await startStubLlm("Thought: compute\n```py\nprint(2 + 2)\nfinal_answer(4)\n```");
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-exp-"));
     const tiny = path.join(dataDir, "models", "tiny-base"); // model directories load only from the cache or <dataDir>/models/
-    execFileSync(workerPython(), ["-m", "distillery_worker.models", "tiny", tiny]);
+    execFileSync(workerPython(), ["-m", "distillery_worker.weights", "tiny", tiny]);
     recipe = path.join(dataDir, "mini.yaml");
     fs.writeFileSync(
       recipe,

@@ -9,7 +9,7 @@ import path from "node:path";
 import { dataDir } from "@/db/client";
 import { InputError } from "@/server/errors";
 
-/** Mirrors worker/distillery_worker/models/__init__.py cache_dir(). */
+/** Mirrors worker/distillery_worker/weights/__init__.py cache_dir(). */
 export function modelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
   const root = env.DISTILLERY_CACHE || path.join(xdg, "distillery");

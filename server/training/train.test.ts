@@ -23,7 +23,7 @@ describe("distillery train (CLI)", () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-train-"));
     // Model directories load only from the model cache or <dataDir>/models/ (issue #16).
     tinyModel = path.join(dataDir, "models", "tiny-base");
-    execFileSync(workerPython(), ["-m", "distillery_worker.models", "tiny", tinyModel]);
+    execFileSync(workerPython(), ["-m", "distillery_worker.weights", "tiny", tinyModel]);
     expect((await cli(dataDir, ["import-benchmarks"])).status).toBe(0);
     const gen = await cli(dataDir, [
       "generate",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from distillery_worker.models.tiny import build_tiny_model
+from distillery_worker.weights.tiny import build_tiny_model
 
 
 @pytest.fixture(scope="module")

@@ -108,7 +108,7 @@ def test_every_emitted_event_has_exactly_the_contracts_fields():
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from distillery_worker.models.tiny import build_tiny_model
+    from distillery_worker.weights.tiny import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
 

@@ -22,9 +22,9 @@ import torch
 pytest.importorskip("fastapi")
 import uvicorn  # noqa: E402
 
-from distillery_worker.models.tiny import build_tiny_model  # noqa: E402
 from distillery_worker.serve.app import create_app  # noqa: E402
 from distillery_worker.serve.engine import Engine  # noqa: E402
+from distillery_worker.weights.tiny import build_tiny_model  # noqa: E402
 
 USER = [{"role": "user", "content": "What is the capital of France?"}]
 

@@ -15,9 +15,9 @@ import torch
 from train_fixtures import agent_record, write_jsonl
 from worker_env import WORKER, worker_env
 
-from distillery_worker.models.tiny import build_tiny_model
 from distillery_worker.train.config import TrainConfig, parse_config
 from distillery_worker.train.trainer import prepare
+from distillery_worker.weights.tiny import build_tiny_model
 
 CONFIGS = WORKER / "distillery_worker" / "train" / "configs"
 SMALL = [

@@ -48,7 +48,7 @@ describe("serve-model with a tiny model", () => {
   const modelDir = path.join(tmp, "tiny-chat");
   beforeAll(() => {
     const env = { ...process.env, PYTHONPATH: workerPythonPath() };
-    const built = spawnSync(workerPython(), ["-m", "distillery_worker.models", "tiny", modelDir], { env, encoding: "utf8" });
+    const built = spawnSync(workerPython(), ["-m", "distillery_worker.weights", "tiny", modelDir], { env, encoding: "utf8" });
     expect(built.status, built.stderr).toBe(0);
   });
 

@@ -46,7 +46,7 @@ describe("datasetPreview.tokens", () => {
       await stub.close();
     }
     const env = { ...process.env, PYTHONPATH: workerPythonPath() };
-    execFileSync(workerPython(), ["-m", "distillery_worker.models", "tiny", path.join(dataDir, "models", "tiny")], { env });
+    execFileSync(workerPython(), ["-m", "distillery_worker.weights", "tiny", path.join(dataDir, "models", "tiny")], { env });
     process.env.DISTILLERY_DATA_DIR = dataDir;
     handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
     api = callerFor(handle.db);

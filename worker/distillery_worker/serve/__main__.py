@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     # steps on 2 busy cores), so take half the cores unless told otherwise.
     torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 2) // 2))
 
-    from ..models import ModelNotFound
+    from ..weights import ModelNotFound
     from .app import create_app
     from .engine import DEFAULT_MAX_BATCH, DEFAULT_PREFIX_CACHE_TOKENS, Engine
 

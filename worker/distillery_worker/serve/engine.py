@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from ..models import resolve_model
+from ..weights import resolve_model
 from .batcher import Batcher, Request
 from .grouped_attention import use_grouped_attention
 from .sampling import StopMatcher

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..models import ModelNotFound, ResolvedModel, resolve_model
+from ..weights import ModelNotFound, ResolvedModel, resolve_model
 from .config import TrainConfig
 from .data import DataError, Sample, read_samples
 

@@ -60,7 +60,7 @@ def preview_record(tokenizer: Any, record_json: str, max_tokens: int = 4000) -> 
 
 def load_tokenizer(name: str) -> tuple[str, Any]:
     """The tokenizer (with chat template) the trainer would use for base model ``name``."""
-    from ..models import ModelNotFound, resolve_model
+    from ..weights import ModelNotFound, resolve_model
 
     try:
         base = resolve_model(name)

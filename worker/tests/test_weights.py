@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from distillery_worker import models
-from distillery_worker.models import MODELS, ROLES, ModelNotFound, resolve_model
-from distillery_worker.models import install as install_module
-from distillery_worker.models.__main__ import main as models_cli
-from distillery_worker.models.registry import EmbeddedModel
+from distillery_worker import weights
+from distillery_worker.weights import MODELS, ROLES, ModelNotFound, resolve_model
+from distillery_worker.weights import install as install_module
+from distillery_worker.weights.__main__ import main as weights_cli
+from distillery_worker.weights.registry import EmbeddedModel
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_roles_resolve_to_the_cache_once_installed(cache: Path) -> None:
         resolve_model("student")
     target = cache / ROLES["student"]
     target.mkdir(parents=True)
-    (target / models.MARKER).write_text("{}")
+    (target / weights.MARKER).write_text("{}")
     resolved = resolve_model("student")
     assert resolved.id == ROLES["student"] and resolved.path == target and resolved.gguf_file is None
 
@@ -103,7 +103,7 @@ def test_install_is_idempotent_and_leaves_nothing_half_written(
 
     monkeypatch.setattr(install_module, "convert_gguf", lambda _gguf, out_dir: out_dir.mkdir())
     path = install_module.install(model)
-    assert (path / models.MARKER).is_file()
+    assert (path / weights.MARKER).is_file()
 
     def must_not_download(_model: EmbeddedModel, _dest: Path) -> list[Path]:
         raise AssertionError("already installed: nothing to download")
@@ -113,10 +113,10 @@ def test_install_is_idempotent_and_leaves_nothing_half_written(
 
 
 def test_cli_rejects_unknown_only_and_resolves_paths(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert models_cli(["ensure", "--only", "gpt-5"]) == 2
+    assert weights_cli(["ensure", "--only", "gpt-5"]) == 2
     assert "--only gpt-5" in capsys.readouterr().err
-    assert models_cli(["path", "teacher"]) == 2
-    assert models_cli(["list"]) == 0
+    assert weights_cli(["path", "teacher"]) == 2
+    assert weights_cli(["list"]) == 0
     assert ROLES["teacher"] in capsys.readouterr().out
 
 

@@ -1,8 +1,10 @@
-"""Embedded models: the registry, where they live on disk, and name → path resolution.
+"""The embedded models' weights: the registry, where they live on disk, and name → path resolution.
+(Named ``weights`` so it is not mistaken for the trained students of the database's ``models``
+table or for ``server/models``.)
 
 All artifacts go under one directory: ``${DISTILLERY_CACHE:-$XDG_CACHE_HOME/distillery}/models``
 (``~/.cache`` when XDG_CACHE_HOME is unset), the same root scripts/lib.sh uses.
-``python -m distillery_worker.models ensure`` installs them (idempotent); nothing here downloads.
+``python -m distillery_worker.weights ensure`` installs them (idempotent); nothing here downloads.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def resolve_model(name: str) -> ResolvedModel:
         if not is_installed(model_id):
             raise ModelNotFound(
                 f"model '{model_id}' is not installed in {cache_dir()}; install it with "
-                f"`python -m distillery_worker.models ensure --only {model_id}` (or `npx distillery setup`)"
+                f"`python -m distillery_worker.weights ensure --only {model_id}` (or `npx distillery setup`)"
             )
         return ResolvedModel(model_id, installed_path(model_id))
     path = Path(name).expanduser()

@@ -1,4 +1,4 @@
-"""``python -m distillery_worker.models ensure [--only student|teacher|ID]`` · ``list`` · ``path NAME``
+"""``python -m distillery_worker.weights ensure [--only student|teacher|ID]`` · ``list`` · ``path NAME``
 · ``tiny DIR``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from . import MODELS, ROLES, ModelNotFound, cache_dir, is_installed, resolve_mod
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m distillery_worker.models")
+    parser = argparse.ArgumentParser(prog="python -m distillery_worker.weights")
     sub = parser.add_subparsers(dest="command", required=True)
     ensure = sub.add_parser("ensure", help="install the default student and teacher (idempotent)")
     ensure.add_argument("--only", action="append", help="student | teacher | a model id (repeatable)")

@@ -1,15 +1,15 @@
-"""The real embedded student (installed by `python -m distillery_worker.models ensure`, which
+"""The real embedded student (installed by `python -m distillery_worker.weights ensure`, which
 setup runs) answers through the real engine. Skipped, saying why, where it is not installed."""
 
 from __future__ import annotations
 
 import pytest
 
-from distillery_worker.models import ROLES, is_installed
+from distillery_worker.weights import ROLES, is_installed
 
 pytestmark = pytest.mark.skipif(
     not is_installed(ROLES["student"]),
-    reason="student model not installed: run `python -m distillery_worker.models ensure --only student`",
+    reason="student model not installed: run `python -m distillery_worker.weights ensure --only student`",
 )
 
 
