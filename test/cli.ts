@@ -21,3 +21,25 @@ export function runCli(dataDir: string, args: string[], timeoutMs = 600_000): Pr
     });
   });
 }
+
+/**
+ * A data dir holding dataset `ds` frozen from run `t`: `limit` gsm_hard questions answered through
+ * the real CLI by a scripted stub model (a test double on loopback) that computes 6 * 7 and answers.
+ */
+export async function seedStubDataset(dataDir: string, opts: { limit: number; datasetFlags?: string[] }): Promise<void> {
+  const { startStubLlm } = await import("./stub-llm");
+  const stub = await startStubLlm("Thought: compute\n```py\nprint(6 * 7)\nfinal_answer(42)\n```");
+  try {
+    const steps = [
+      ["import-benchmarks"],
+      ["generate", "--benchmark", "gsm_hard", "--limit", String(opts.limit), "--model-url", stub.url, "--model", "m", "--run", "t"],
+      ["dataset", "create", "ds", "--run", "t", ...(opts.datasetFlags ?? [])],
+    ];
+    for (const args of steps) {
+      const result = await runCli(dataDir, args);
+      if (result.status !== 0) throw new Error(`distillery ${args.join(" ")}: exit ${result.status}\n${result.stderr}`);
+    }
+  } finally {
+    await stub.close();
+  }
+}

@@ -11,8 +11,7 @@ import { openDb, type DbHandle } from "@/db/client";
 import { runs } from "@/db/schema";
 import { createCallerFactory } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/router";
-import { runCli } from "@/test/cli";
-import { startStubLlm } from "@/test/stub-llm";
+import { runCli, seedStubDataset } from "@/test/cli";
 import { datasetDownload } from "./download";
 
 const callerFor = (db: DbHandle["db"]) => createCallerFactory(appRouter)({ db, user: "test" });
@@ -37,27 +36,7 @@ describe("paths stay in the data directory", () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-paths-"));
     outside = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-outside-"));
-    const stub = await startStubLlm("Thought: compute\n```py\nprint(6 * 7)\nfinal_answer(42)\n```");
-    try {
-      expect((await runCli(dataDir, ["import-benchmarks"])).status).toBe(0);
-      const gen = await runCli(dataDir, [
-        "generate",
-        "--benchmark",
-        "gsm_hard",
-        "--limit",
-        "3",
-        "--model-url",
-        stub.url,
-        "--model",
-        "m",
-        "--run",
-        "t",
-      ]);
-      expect(gen.status).toBe(0);
-      expect((await runCli(dataDir, ["dataset", "create", "ds", "--run", "t"])).status).toBe(0);
-    } finally {
-      await stub.close();
-    }
+    await seedStubDataset(dataDir, { limit: 3 });
   }, 180_000);
 
   afterAll(async () => {

@@ -5,44 +5,23 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { jobMetrics, jobs, models } from "@/db/schema";
 import { workerPython } from "@/server/worker/interpreter";
-import { runCli } from "@/test/cli";
-import { startStubLlm, type StubServer } from "@/test/stub-llm";
+import { runCli, seedStubDataset } from "@/test/cli";
 
 const cli = runCli;
 
 describe("distillery train (CLI)", () => {
-  let stub: StubServer;
   let dataDir: string;
   let tinyModel: string;
   beforeAll(async () => {
-    stub = await startStubLlm("Thought: compute\n```py\nprint(6 * 7)\nfinal_answer(42)\n```");
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-train-"));
     // Model directories load only from the model cache or <dataDir>/models/ (issue #16).
     tinyModel = path.join(dataDir, "models", "tiny-base");
     execFileSync(workerPython(), ["-m", "distillery_worker.weights", "tiny", tinyModel]);
-    expect((await cli(dataDir, ["import-benchmarks"])).status).toBe(0);
-    const gen = await cli(dataDir, [
-      "generate",
-      "--benchmark",
-      "gsm_hard",
-      "--limit",
-      "4",
-      "--model-url",
-      stub.url,
-      "--model",
-      "m",
-      "--run",
-      "t",
-    ]);
-    expect(gen.status).toBe(0);
-    expect((await cli(dataDir, ["dataset", "create", "ds", "--run", "t", "--finished-only"])).status).toBe(0);
-  });
-  afterAll(async () => {
-    await stub?.close();
+    await seedStubDataset(dataDir, { limit: 4, datasetFlags: ["--finished-only"] });
   });
 
   it("trains, streams loss into the job and registers the student", { timeout: 300_000 }, async () => {

@@ -11,8 +11,7 @@ import { openDb, type DbHandle } from "@/db/client";
 import { createCallerFactory } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/router";
 import { workerPython, workerPythonPath } from "@/server/worker/interpreter";
-import { runCli } from "@/test/cli";
-import { startStubLlm } from "@/test/stub-llm";
+import { seedStubDataset } from "@/test/cli";
 
 const callerFor = (db: DbHandle["db"]) => createCallerFactory(appRouter)({ db, user: "test" });
 
@@ -24,27 +23,7 @@ describe("datasetPreview.tokens", () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-preview-"));
-    const stub = await startStubLlm("Thought: compute\n```py\nprint(6 * 7)\nfinal_answer(42)\n```");
-    try {
-      expect((await runCli(dataDir, ["import-benchmarks"])).status).toBe(0);
-      const gen = await runCli(dataDir, [
-        "generate",
-        "--benchmark",
-        "gsm_hard",
-        "--limit",
-        "1",
-        "--model-url",
-        stub.url,
-        "--model",
-        "m",
-        "--run",
-        "t",
-      ]);
-      expect(gen.status).toBe(0);
-      expect((await runCli(dataDir, ["dataset", "create", "ds", "--run", "t"])).status).toBe(0);
-    } finally {
-      await stub.close();
-    }
+    await seedStubDataset(dataDir, { limit: 1 });
     const env = { ...process.env, PYTHONPATH: workerPythonPath() };
     execFileSync(workerPython(), ["-m", "distillery_worker.weights", "tiny", path.join(dataDir, "models", "tiny")], { env });
     process.env.DISTILLERY_DATA_DIR = dataDir;
