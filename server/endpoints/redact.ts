@@ -3,7 +3,10 @@
 // the secrets this process knows (API keys from the environment, the auth secret) and anything
 // shaped like a credential: URL userinfo, secret query parameters, bearer tokens, sk- keys.
 
+import { SECRET_PARAM_NAMES } from "./url";
+
 const MASK = "***";
+const SECRET_PARAM_VALUE = new RegExp(`([?&](?:${SECRET_PARAM_NAMES})=)[^&\\s"'#]+`, "gi");
 /** Environment variables whose values are secrets (DISTILLERY_API_KEY, an endpoint's apiKeyEnv, …). */
 const SECRET_ENV = /(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD)$/i;
 const MIN_SECRET_LENGTH = 6; // shorter values would mask ordinary words
@@ -20,10 +23,7 @@ export function redact(text: string, env: NodeJS.ProcessEnv = process.env): stri
   for (const secret of secretValues(env)) out = out.split(secret).join(MASK);
   return out
     .replace(/\b(https?:\/\/)[^\s/?#@]+@/gi, `$1${MASK}@`)
-    .replace(
-      /([?&](?:api[-_]?key|key|token|access[-_]?token|auth|authorization|password|passwd|secret|client[-_]?secret|sig|signature)=)[^&\s"'#]+/gi,
-      `$1${MASK}`,
-    )
+    .replace(SECRET_PARAM_VALUE, `$1${MASK}`)
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g, `$1 ${MASK}`)
     .replace(/\bsk-[A-Za-z0-9_-]{12,}/g, `sk-${MASK}`);
 }

@@ -2,8 +2,10 @@
 // (?api_key=, ?token=, …) are taken out before a URL is saved in a run's or job's config. Keys
 // belong in the environment (server/endpoints/secrets.ts). zod- and fs-free: the browser uses it too.
 
-const SECRET_PARAM =
-  /^(api[-_]?key|key|token|access[-_]?token|auth|authorization|password|passwd|secret|client[-_]?secret|sig|signature)$/i;
+/** Query parameter names that carry a secret (a regex alternation; redact.ts masks their values too). */
+export const SECRET_PARAM_NAMES =
+  "api[-_]?key|key|token|access[-_]?token|auth|authorization|password|passwd|secret|client[-_]?secret|sig|signature";
+const SECRET_PARAM = new RegExp(`^(${SECRET_PARAM_NAMES})$`, "i");
 
 export function isHttpUrl(value: string): boolean {
   return /^https?:\/\//i.test(value);

@@ -1,8 +1,7 @@
 // Request body limits. Content-Length is only a hint (a chunked request has none, and a client
 // may lie), so the limit is enforced on the bytes actually read from the stream.
 
-/** Environment variables, as process.env holds them (a plain object in tests). */
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from "@/server/runtime/mode";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Uploads (a dataset file's content, JSON-escaped) may be larger than any other request. */

@@ -1,7 +1,8 @@
 // The HTTP boundary, applied to every request by the proxy (proxy.ts at the repository root):
 // the Host must be one we answer to, a mutation must come from our own origin (or from a
 // non-browser client), and a tRPC request must be JSON within the batch and size limits.
-import { maxBatchCalls, maxBodyBytes, maxUploadBytes, type Env } from "./body";
+import type { Env } from "@/server/runtime/mode";
+import { maxBatchCalls, maxBodyBytes, maxUploadBytes } from "./body";
 import { hostPolicy, isAllowedHost, parseHost, type HostPolicy } from "./host";
 import { crossOriginProblem, isMutation } from "./origin";
 import { refusal } from "./refusal";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Env } from "./body";
+import type { Env } from "@/server/runtime/mode";
 import { hostPolicy, isAllowedHost, parseHost } from "./host";
 
 const allowed = (host: string, env: Env = {}) => {

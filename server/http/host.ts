@@ -1,7 +1,7 @@
 // Which Host names the workbench answers to. A web page that rebinds its own DNS name to
 // 127.0.0.1 reaches the workbench with its own name in the Host header, so any name we did not
 // choose is refused: loopback names by default, plus public names the operator configures.
-import type { Env } from "./body";
+import type { Env } from "@/server/runtime/mode";
 
 /** A host as written in a Host header or an allowlist entry: name (IPv6 in brackets) and optional port. */
 export type HostName = { hostname: string; port: number | null };
