@@ -22,6 +22,8 @@ import sysconfig
 from dataclasses import dataclass, field
 
 from . import landlock, privileges, seccomp
+from .libc import check as _check
+from .libc import libc as _libc
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -51,7 +53,6 @@ REQUIRED = (
 # Simulates layers the kernel refused, for tests of the refusal path only (see __main__.py).
 SIMULATE_MISSING = "DISTILLERY_SANDBOX_SIMULATE_MISSING"
 
-_libc = ctypes.CDLL(None, use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 
 
@@ -85,12 +86,6 @@ class Limits:
     file_bytes: int = 64 << 20
     open_files: int = 256
     processes: int = 64
-
-
-def _check(ret: int, what: str) -> None:
-    if ret != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
 def _mount(src: str | None, dst: str, fstype: str | None, flags: int, data: str | None = None) -> None:

@@ -13,6 +13,8 @@ import ctypes
 import os
 import platform
 
+from .libc import errno_error, libc
+
 # landlock_create_ruleset, landlock_add_rule, landlock_restrict_self: same numbers on both.
 SYSCALLS = {"x86_64": (444, 445, 446), "aarch64": (444, 445, 446)}
 CREATE_RULESET_VERSION = 1
@@ -28,8 +30,6 @@ SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
 
 READ = EXECUTE | READ_FILE | READ_DIR
 FILE_RIGHTS = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE  # the only rights a rule on a file may hold
-
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
 class _RulesetAttr(ctypes.Structure):
@@ -50,7 +50,7 @@ def abi_version() -> int:
     calls = _syscalls()
     if calls is None:
         return 0
-    version = _libc.syscall(calls[0], None, 0, CREATE_RULESET_VERSION)
+    version = libc.syscall(calls[0], None, 0, CREATE_RULESET_VERSION)
     return max(version, 0)
 
 
@@ -77,10 +77,9 @@ def restrict(readable: list[str], writable: list[str], devices: list[str]) -> in
     fs = _fs_rights(abi)
     attr = _RulesetAttr(fs, NET_BIND_TCP | NET_CONNECT_TCP, SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL)
     size = 8 if abi < 4 else 16 if abi < 6 else 24  # older kernels reject fields they do not know
-    ruleset = _libc.syscall(create, ctypes.byref(attr), size, 0)
+    ruleset = libc.syscall(create, ctypes.byref(attr), size, 0)
     if ruleset < 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"landlock_create_ruleset: {os.strerror(err)}")
+        raise errno_error("landlock_create_ruleset")
     try:
         rules = [(p, READ) for p in readable] + [(p, fs) for p in writable]
         rules += [(p, READ_FILE | WRITE_FILE | (TRUNCATE if abi >= 3 else 0)) for p in devices]
@@ -93,14 +92,12 @@ def restrict(readable: list[str], writable: list[str], devices: list[str]) -> in
                 if not os.path.isdir(path):
                     rights &= FILE_RIGHTS
                 rule = _PathBeneath(rights & fs, fd)
-                if _libc.syscall(add_rule, ruleset, RULE_PATH_BENEATH, ctypes.byref(rule), 0) != 0:
-                    err = ctypes.get_errno()
-                    raise OSError(err, f"landlock_add_rule {path}: {os.strerror(err)}")
+                if libc.syscall(add_rule, ruleset, RULE_PATH_BENEATH, ctypes.byref(rule), 0) != 0:
+                    raise errno_error(f"landlock_add_rule {path}")
             finally:
                 os.close(fd)
-        if _libc.syscall(restrict_self, ruleset, 0) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, f"landlock_restrict_self: {os.strerror(err)}")
+        if libc.syscall(restrict_self, ruleset, 0) != 0:
+            raise errno_error("landlock_restrict_self")
     finally:
         os.close(ruleset)
     return abi

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ctypes
 import os
 
+from .libc import errno_error, libc
+
 CLONE_NEWUSER = 0x10000000
 
 PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_CAP_AMBIENT = 24, 28, 47
@@ -20,8 +22,6 @@ PR_CAP_AMBIENT_CLEAR_ALL = 4
 # NOROOT (+locked): uid 0 gains no capabilities on execve; NO_CAP_AMBIENT_RAISE (+locked).
 SECUREBITS = (1 << 0) | (1 << 1) | (1 << 6) | (1 << 7)
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
-
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
 class _CapHeader(ctypes.Structure):
@@ -36,11 +36,6 @@ class _CapData(ctypes.Structure):
     ]
 
 
-def _errno_error(what: str) -> OSError:
-    err = ctypes.get_errno()
-    return OSError(err, f"{what}: {os.strerror(err)}")
-
-
 def _write(path: str, text: str) -> None:
     with open(path, "w") as f:
         f.write(text)
@@ -49,8 +44,8 @@ def _write(path: str, text: str) -> None:
 def enter_user_namespace() -> None:
     """unshare(CLONE_NEWUSER) and map our own uid/gid to themselves; raises OSError if refused."""
     uid, gid = os.getuid(), os.getgid()
-    if _libc.unshare(CLONE_NEWUSER) != 0:
-        raise _errno_error("unshare(CLONE_NEWUSER)")
+    if libc.unshare(CLONE_NEWUSER) != 0:
+        raise errno_error("unshare(CLONE_NEWUSER)")
     _write("/proc/self/setgroups", "deny")  # an unprivileged gid_map requires it (and it stays so)
     _write("/proc/self/uid_map", f"{uid} {uid} 1")
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
@@ -72,9 +67,9 @@ def clear_bounding_set() -> None:
     with open("/proc/sys/kernel/cap_last_cap") as f:
         last = int(f.read())
     for cap in range(last + 1):
-        _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
-    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
-    _libc.prctl(PR_SET_SECUREBITS, SECUREBITS, 0, 0, 0)
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    libc.prctl(PR_SET_SECUREBITS, SECUREBITS, 0, 0, 0)
 
 
 def drop_capabilities() -> str:
@@ -88,8 +83,8 @@ def drop_capabilities() -> str:
     clear_bounding_set()
     header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
-    if _libc.capset(ctypes.byref(header), data) != 0:
-        raise _errno_error("capset")
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise errno_error("capset")
     caps = _status_caps()
     left = [name for name in ("CapEff", "CapPrm", "CapInh", "CapAmb") if caps.get(name)]
     if left:
