@@ -7,6 +7,7 @@ import type { Db } from "@/db/client";
 import { apiTokens, users } from "@/db/schema";
 
 const TOKEN_PREFIX = "dst_";
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 export type TokenInfo = { id: string; label: string; prefix: string; createdAt: Date; lastUsedAt: Date | null };
 
@@ -26,13 +27,17 @@ export async function createApiToken(db: Db, userId: string, label: string): Pro
 export async function userForApiToken(db: Db, token: string) {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const [found] = await db
-    .select({ tokenId: apiTokens.id, user: users })
+    .select({ tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt, user: users })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.tokenHash, hashToken(token)))
     .limit(1);
   if (!found) return null;
-  await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, found.tokenId));
+  // Every API call checks its token: record the use at most once a minute, not a write per call.
+  const now = new Date();
+  if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, found.tokenId));
+  }
   return found.user;
 }
 
