@@ -29,11 +29,12 @@ export async function openDb(opts: { url?: string; dir?: string } = {}): Promise
     return { db: db as unknown as Db, kind: "postgres", close: () => client.end() };
   }
   const dir = opts.dir ?? path.join(dataDir(), "pglite");
-  fs.mkdirSync(dir, { recursive: true });
+  const inMemory = dir === ":memory:";
+  if (!inMemory) fs.mkdirSync(dir, { recursive: true });
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const client = await PGlite.create(dir === ":memory:" ? undefined : dir);
+  const client = await PGlite.create(inMemory ? undefined : dir);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
   return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };

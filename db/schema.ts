@@ -73,7 +73,8 @@ export const experiments = pgTable("experiments", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const models = pgTable("models", {
+/** Trained students: a base model plus the LoRA adapter a train job made, served under the student's name. */
+export const students = pgTable("students", {
   id: serial("id").primaryKey(),
   name: text("name").notNull().unique(),
   baseModel: text("base_model").notNull(),
@@ -93,7 +94,8 @@ export const runs = pgTable(
     mode: text("mode", { enum: ["agent", "cot", "cot-rag"] }).notNull(),
     modelEndpoint: text("model_endpoint").notNull(),
     modelName: text("model_name").notNull(),
-    modelId: integer("model_id").references(() => models.id, { onDelete: "set null" }),
+    /** The trained student the run evaluates, when its model is one. */
+    studentId: integer("student_id").references(() => students.id, { onDelete: "set null" }),
     /** Resolved run config (ftp, sag_n, temperature, top_p, max_steps, tools, seed, …). */
     config: jsonb("config").$type<Record<string, unknown>>().notNull(),
     tags: jsonb("tags").$type<string[]>().notNull().default([]),

@@ -13,7 +13,7 @@ function run(name: string, over: Partial<CompareRun> & { n: number; correct: num
     role: "student",
     mode: "agent",
     model: "m",
-    modelId: null,
+    studentId: null,
     benchmark: "gsm_hard",
     ftp: false,
     sag: 1,

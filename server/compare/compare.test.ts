@@ -2,7 +2,7 @@
 // DISTILLERY_TEST_DATABASE_URL is set): runs and trajectories go through the real store.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
-import { jobMetrics, jobs, models, runs } from "@/db/schema";
+import { jobMetrics, jobs, runs, students } from "@/db/schema";
 import { createCallerFactory } from "@/server/trpc/init";
 import { appRouter } from "@/server/trpc/router";
 import { makeEpisode, seedBenchmark, seedTrajectory } from "@/test/trajectory-fixtures";
@@ -74,7 +74,7 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
         { kind: "train", config: { dataset: "d@1", name: "student-b" }, status: "succeeded" },
       ])
       .returning({ id: jobs.id })) as [{ id: number }, { id: number }];
-    await db.insert(models).values({ name: "student-a", baseModel: "tiny", adapterPath: "/tmp/a", trainJobId: trainA });
+    await db.insert(students).values({ name: "student-a", baseModel: "tiny", adapterPath: "/tmp/a", trainJobId: trainA });
     await db.insert(jobMetrics).values([
       { jobId: trainA, step: 2, name: "loss", value: 1.5 },
       { jobId: trainA, step: 1, name: "loss", value: 2.0 },

@@ -1,9 +1,9 @@
 // Chart 6: training loss curves of the students behind the selected runs. A run reaches its
-// train job through its model: runs.model_id → models (or, for eval runs that only name their
-// student, runs.model_name = models.name) → models.train_job_id → job_metrics (name = 'loss').
+// train job through its model: runs.student_id → students (or, for eval runs that only name their
+// student, runs.model_name = students.name) → students.train_job_id → job_metrics (name = 'loss').
 import { and, asc, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { jobMetrics, jobs, models, runs } from "@/db/schema";
+import { jobMetrics, jobs, runs, students } from "@/db/schema";
 import type { LossSeries } from "./charts";
 
 /** Train job ids behind the named runs, with the runs that led to each. */
@@ -11,10 +11,10 @@ export async function trainJobsOfRuns(db: Db, runNames: string[]): Promise<Map<n
   const out = new Map<number, string[]>();
   if (runNames.length === 0) return out;
   const rows = await db
-    .select({ run: runs.name, jobId: models.trainJobId })
+    .select({ run: runs.name, jobId: students.trainJobId })
     .from(runs)
-    .innerJoin(models, or(eq(models.id, runs.modelId), eq(models.name, runs.modelName)))
-    .where(and(inArray(runs.name, runNames), isNotNull(models.trainJobId)));
+    .innerJoin(students, or(eq(students.id, runs.studentId), eq(students.name, runs.modelName)))
+    .where(and(inArray(runs.name, runNames), isNotNull(students.trainJobId)));
   for (const r of rows) {
     const list = out.get(r.jobId!) ?? [];
     if (!list.includes(r.run)) list.push(r.run);
@@ -46,9 +46,9 @@ export async function lossCurves(db: Db, input: { runs: string[]; trainJobs: num
 /** "job 7 · student-name": the registered model's name, else the name the job was asked to train. */
 async function trainJobLabels(db: Db, jobIds: number[]): Promise<Map<number, string>> {
   const rows = await db
-    .select({ id: jobs.id, model: models.name, configName: sql<string | null>`${jobs.config}->>'name'` })
+    .select({ id: jobs.id, model: students.name, configName: sql<string | null>`${jobs.config}->>'name'` })
     .from(jobs)
-    .leftJoin(models, eq(models.trainJobId, jobs.id))
+    .leftJoin(students, eq(students.trainJobId, jobs.id))
     .where(and(inArray(jobs.id, jobIds), eq(jobs.kind, "train")));
   return new Map(rows.map((r) => [r.id, `job ${r.id} · ${r.model ?? r.configName ?? "unnamed"}`]));
 }
@@ -59,14 +59,14 @@ export async function listTrainJobs(db: Db) {
     .select({
       id: jobs.id,
       status: jobs.status,
-      model: models.name,
+      model: students.name,
       configName: sql<string | null>`${jobs.config}->>'name'`,
       dataset: sql<string | null>`${jobs.config}->>'dataset'`,
       lossPoints: sql<number>`(select count(*)::int from ${jobMetrics} where ${jobMetrics.jobId} = ${jobs.id} and ${jobMetrics.name} = 'loss')`,
       createdAt: jobs.createdAt,
     })
     .from(jobs)
-    .leftJoin(models, eq(models.trainJobId, jobs.id))
+    .leftJoin(students, eq(students.trainJobId, jobs.id))
     .where(eq(jobs.kind, "train"))
     .orderBy(desc(jobs.id))
     .limit(200);

@@ -13,7 +13,7 @@ export type CompareRun = {
   role: "teacher" | "student";
   mode: "agent" | "cot" | "cot-rag";
   model: string;
-  modelId: number | null;
+  studentId: number | null;
   /** `benchmark` for test splits, `benchmark/split` otherwise: the column a run lands in. */
   benchmark: string;
   ftp: boolean;
@@ -56,7 +56,7 @@ export async function loadCompareRuns(db: Db, names: string[]): Promise<{ runs: 
       role: run.role,
       mode: run.mode,
       model: run.modelName,
-      modelId: run.modelId,
+      studentId: run.studentId,
       benchmark: benchmarkKey(config),
       ftp,
       sag,

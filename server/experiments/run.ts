@@ -75,7 +75,7 @@ async function runStep(conn: ApiConnection, recipe: Recipe, step: RecipeStep, tr
     return { status: "succeeded", product: `${dataset.name}@${dataset.version}` };
   }
   if (step.kind === "train") {
-    const trained = (await conn.api.training.models.query()).find((m) => m.name === name);
+    const trained = (await conn.api.training.students.query()).find((m) => m.name === name);
     if (trained) return { status: "succeeded", jobId: trained.trainJobId ?? undefined };
     const { jobId } = await conn.api.training.train.mutate({ ...step.with, name, dataset: productName(recipe, step.with.dataset) });
     const job = await runOrFollowJob(conn, jobId, `${step.id} (train)`, jobHandlers().train!);

@@ -3,7 +3,7 @@
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { dataDir, type Db } from "@/db/client";
-import { models } from "@/db/schema";
+import { students } from "@/db/schema";
 import { resolveEndpoint, retrieverTarget, type ResolvedEndpoint } from "@/server/endpoints/registry";
 import { createChatClient } from "@/server/llm";
 import { EMBEDDED, embeddedServerUrl } from "@/server/models/embedded";
@@ -33,7 +33,7 @@ export async function scoreAnswer(question: Question, predicted: string | null):
 async function modelEndpoint(db: Db, config: RunConfig, log?: (line: string) => void): Promise<ResolvedEndpoint> {
   // A configured endpoint's name or a URL; the key comes from the environment, never the config.
   if (config.modelUrl !== EMBEDDED) return resolveEndpoint(config.modelUrl, "model");
-  const [student] = await db.select().from(models).where(eq(models.name, config.model));
+  const [student] = await db.select().from(students).where(eq(students.name, config.model));
   const spec = student?.adapterPath
     ? { model: student.baseModel, adapters: { [student.name]: student.adapterPath } }
     : { model: config.model };

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { createChatClient } from "@/server/llm";
-import { candidates, runs, steps, trajectories } from "@/db/schema";
+import { candidates, runs, steps, students, trajectories } from "@/db/schema";
 import { importBenchmarks } from "@/server/benchmarks/import";
 import { SandboxSession } from "@/server/tools/sandbox/session";
 import { probeSandbox } from "@/server/tools/sandbox/probe";
@@ -175,6 +175,25 @@ describe.each(testDatabases().slice(0, 1))("generate runs on $name", ({ open }) 
       expect([0, 2, 4]).toContain(first!.chosenCandidate);
       const stats = (await runStats(handle.db, [runId])).get(runId)!;
       expect(stats.voteAgreement).toBeCloseTo(0.75 / 2 + 0.5); // step 1: 3/4 agree; step 2: 5/5
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("links a run of a trained student to its students row, and other runs to none", async () => {
+    const stub = await startStubLlm("Thought: t\n```py\nfinal_answer(1)\n```");
+    try {
+      const [student] = await handle.db
+        .insert(students)
+        .values({ name: "linked-student", baseModel: "tiny", adapterPath: "/nowhere" })
+        .returning();
+      const run = (name: string, model: string) =>
+        generateRun(handle.db, resolveRunConfig({ run: name, benchmark: "gsm_hard", limit: 1, modelUrl: stub.url, model }), deps(stub));
+      const linked = await run("linked", "linked-student");
+      const plain = await run("unlinked", "stub-model");
+      const rows = await handle.db.select({ id: runs.id, studentId: runs.studentId }).from(runs);
+      expect(rows.find((r) => r.id === linked.runId)!.studentId).toBe(student!.id);
+      expect(rows.find((r) => r.id === plain.runId)!.studentId).toBeNull();
     } finally {
       await stub.close();
     }

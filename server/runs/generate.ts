@@ -3,7 +3,7 @@
 // name resumes: questions that already have a trajectory are skipped.
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { benchmarks, questions, runs } from "@/db/schema";
+import { benchmarks, questions, runs, students } from "@/db/schema";
 import { firstThoughtPrefix, runCotEpisode } from "@/server/agent/cot";
 import { runEpisode } from "@/server/agent/episode";
 import type { ChatModel, CodeSession, EpisodeResult } from "@/server/agent/types";
@@ -47,6 +47,7 @@ export async function findOrCreateRun(db: Db, config: RunConfig, jobId?: number)
     await db.update(runs).set({ status: "running", jobId, config, updatedAt: new Date() }).where(eq(runs.id, existing.id));
     return existing;
   }
+  const [student] = await db.select({ id: students.id }).from(students).where(eq(students.name, config.model));
   const [created] = await db
     .insert(runs)
     .values({
@@ -55,6 +56,7 @@ export async function findOrCreateRun(db: Db, config: RunConfig, jobId?: number)
       mode: config.mode,
       modelEndpoint: config.modelUrl,
       modelName: config.model,
+      studentId: student?.id ?? null,
       config,
       tags: config.tags,
       status: "running",

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { jobs, models } from "@/db/schema";
+import { jobs, students } from "@/db/schema";
 import { findDataset } from "@/server/datasets/create";
 import { resolveEndpoint } from "@/server/endpoints/registry";
 import { InputError } from "@/server/errors";
@@ -69,10 +69,10 @@ export const trainJobHandler: JobHandler = async (ctx) => {
     throw new JobFailure(failure ?? state.message ?? `the trainer ended with status ${state.status}`);
   }
   await ctx.db
-    .insert(models)
+    .insert(students)
     .values({ name: config.name, baseModel: config.base, adapterPath: finished.adapter, trainJobId: ctx.job.id })
     .onConflictDoUpdate({
-      target: models.name,
+      target: students.name,
       set: { baseModel: config.base, adapterPath: finished.adapter, trainJobId: ctx.job.id, createdAt: sql`now()` },
     });
   return { model: config.name, adapter: finished.adapter, dataset: `${dataset.name}@${dataset.version}`, metrics: finished.metrics };

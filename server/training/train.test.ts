@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
-import { jobMetrics, jobs, models } from "@/db/schema";
+import { jobMetrics, jobs, students } from "@/db/schema";
 import { workerPython } from "@/server/worker/interpreter";
 import { runCli, seedStubDataset } from "@/test/cli";
 
@@ -53,7 +53,7 @@ describe("distillery train (CLI)", () => {
 
     const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
     try {
-      const [student] = await handle.db.select().from(models);
+      const [student] = await handle.db.select().from(students);
       expect(student).toMatchObject({ name: "tiny-student", baseModel: tinyModel, adapterPath: job.result.adapter });
       const losses = (await handle.db.select().from(jobMetrics)).filter((m) => m.name === "loss");
       expect(losses.map((m) => m.step)).toEqual([1, 2, 3]);

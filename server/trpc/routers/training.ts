@@ -1,5 +1,5 @@
 import { desc } from "drizzle-orm";
-import { models } from "@/db/schema";
+import { students } from "@/db/schema";
 import { findDataset } from "@/server/datasets/create";
 import { enqueueJob } from "@/server/jobs/queue";
 import { resolveRunConfig } from "@/server/runs/config";
@@ -22,7 +22,7 @@ export const trainingRouter = router({
     const job = await enqueueJob(ctx.db, { kind: "train", backend: config.backend, config: storedTrainConfig(input) });
     return { jobId: job.id, model: config.name };
   }),
-  models: viewerProcedure.query(({ ctx }) => ctx.db.select().from(models).orderBy(desc(models.id))),
+  students: viewerProcedure.query(({ ctx }) => ctx.db.select().from(students).orderBy(desc(students.id))),
   /** Queue an evaluation run of a student, with SAG on (sag > 1) or off. */
   evaluate: researcherProcedure.input(evaluateInput).mutation(async ({ ctx, input }) => {
     checkRunEndpoints({ modelUrl: input.modelUrl, model: input.model, retriever: "bm25" }); // before the model becomes part of a run name
