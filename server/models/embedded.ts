@@ -1,20 +1,58 @@
 // The embedded model server (worker/distillery_worker/serve) as a child of this process: started
-// on first use for a given model + adapters, reused while this process lives, stopped with it.
+// on first use for a given model + adapters and shared through leases (a run holds one while it
+// runs). A server nobody holds stops after DISTILLERY_MODEL_IDLE_S seconds, and at most
+// DISTILLERY_MAX_RESIDENT_MODELS stay up (server-pool.ts); all stop with this process.
 // Runs and evaluations ask for it with the model URL "embedded".
 import net from "node:net";
-import { startWorker, type WorkerProcess } from "@/server/worker/process";
+import { InputError } from "@/server/errors";
+import type { Env } from "@/server/runtime/mode";
+import { startWorker } from "@/server/worker/process";
 import { checkModelPath, checkModelRef, modelRootsEnv } from "./model-ref";
+import { createServerPool, type Lease, type Log, type PooledServer, type ServerPool } from "./server-pool";
 
 export const EMBEDDED = "embedded";
 
 export type EmbeddedSpec = { model: string; adapters?: Record<string, string> };
-type Running = { url: string; server: WorkerProcess; models: string[] };
+export type { Lease } from "./server-pool";
 
-const servers = new Map<string, Promise<Running>>();
 const START_TIMEOUT_MS = 15 * 60_000; // a first start may dequantise a GGUF on a busy CPU
+const STOP_GRACE_MS = 30_000; // after SIGTERM, before SIGKILL
+
+export const DEFAULT_MODEL_IDLE_S = 600;
+export const DEFAULT_MAX_RESIDENT_MODELS = 2;
+
+export type EmbeddedServerPolicy = { idleMs: number; maxResident: number };
+
+function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InputError(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+/** How long an unused embedded server stays up and how many may (DISTILLERY_MODEL_IDLE_S, DISTILLERY_MAX_RESIDENT_MODELS). */
+export function embeddedServerPolicy(env: Env = process.env): EmbeddedServerPolicy {
+  const idleS = wholeNumber(env, "DISTILLERY_MODEL_IDLE_S", DEFAULT_MODEL_IDLE_S, 0, 7 * 24 * 3600);
+  const maxResident = wholeNumber(env, "DISTILLERY_MAX_RESIDENT_MODELS", DEFAULT_MAX_RESIDENT_MODELS, 1, 64);
+  return { idleMs: idleS * 1000, maxResident };
+}
 
 function key(spec: EmbeddedSpec): string {
   return JSON.stringify([spec.model, Object.entries(spec.adapters ?? {}).sort()]);
+}
+
+let pool: ServerPool<EmbeddedSpec> | null = null;
+
+function embeddedPool(): ServerPool<EmbeddedSpec> {
+  return (pool ??= createServerPool({
+    start,
+    key,
+    describe: (spec) => `the embedded model server for ${spec.model}`,
+    ...embeddedServerPolicy(),
+    log: (line) => console.error(`[distillery] ${line}`),
+  }));
 }
 
 async function freePort(): Promise<number> {
@@ -28,22 +66,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The OpenAI-compatible base URL of an embedded server for `spec`, starting one if needed. */
-export function embeddedServerUrl(requested: EmbeddedSpec, log?: (line: string) => void): Promise<string> {
-  let spec: EmbeddedSpec;
-  try {
-    spec = loadableSpec(requested);
-  } catch (err) {
-    return Promise.reject(err);
-  }
-  const k = key(spec);
-  let running = servers.get(k);
-  if (!running) {
-    running = start(spec, log);
-    servers.set(k, running);
-    running.catch(() => servers.delete(k));
-  }
-  return running.then((r) => r.url);
+/**
+ * A lease on an embedded server for `spec` (its OpenAI-compatible base URL), starting one if needed.
+ * Release it when no more requests will be sent; until then the server is never stopped for idleness.
+ */
+export async function acquireEmbeddedServer(requested: EmbeddedSpec, log?: Log): Promise<Lease> {
+  const spec = loadableSpec(requested);
+  return embeddedPool().acquire(spec, log);
 }
 
 /** The spec with its model and adapter paths checked: only the model cache and trained students load. */
@@ -54,7 +83,7 @@ function loadableSpec(spec: EmbeddedSpec): EmbeddedSpec {
   return { model: checkModelRef(spec.model), adapters };
 }
 
-async function start(spec: EmbeddedSpec, log?: (line: string) => void): Promise<Running> {
+async function start(spec: EmbeddedSpec, log?: Log): Promise<PooledServer> {
   const port = await freePort();
   // --exit-with-stdin: the server watches its lifeline, so it never outlives this process,
   // however this process ends (SIGKILL included); a normal exit also sends it SIGTERM.
@@ -62,16 +91,19 @@ async function start(spec: EmbeddedSpec, log?: (line: string) => void): Promise<
   for (const [name, path] of Object.entries(spec.adapters ?? {})) args.push("--adapter", `${name}=${path}`);
   log?.(`starting the embedded model server for ${spec.model} on 127.0.0.1:${port}`);
   const server = startWorker({ module: "distillery_worker.serve", args, env: modelRootsEnv(), exitSignal: "SIGTERM" });
-  return new Promise<Running>((resolve, reject) => {
+  return new Promise<PooledServer>((resolve, reject) => {
     const deadline = server.deadline(START_TIMEOUT_MS, "did not start in time", () =>
       reject(new Error(`the embedded model server for ${spec.model} did not start in time`)),
     );
     server.onStdoutLine((line) => {
       try {
-        const event = JSON.parse(line) as { event?: string; url?: string; models?: string[] };
+        const event = JSON.parse(line) as { event?: string; url?: string };
         if (event.event === "listening" && event.url) {
           deadline.cancel();
-          resolve({ url: event.url, server, models: event.models ?? [] });
+          const stop = async () => {
+            await server.terminate("SIGTERM", STOP_GRACE_MS);
+          };
+          resolve({ url: event.url, exited: server.exited, stop });
         }
       } catch {
         // not a JSON event line
@@ -79,22 +111,12 @@ async function start(spec: EmbeddedSpec, log?: (line: string) => void): Promise<
     });
     void server.exited.then(({ code }) => {
       deadline.cancel();
-      servers.delete(key(spec));
       reject(new Error(`the embedded model server for ${spec.model} exited (code ${code}): ${server.stderr.lastLines(3, " | ")}`));
     });
   });
 }
 
-/** Stop every embedded server this process started. */
+/** Stop every embedded server this process started (shutdown, tests). */
 export async function stopEmbeddedServers(): Promise<void> {
-  const all = [...servers.values()];
-  servers.clear();
-  await Promise.all(
-    all.map(async (p) => {
-      const r = await p.catch(() => null);
-      if (!r || !r.server.alive) return;
-      r.server.kill("SIGTERM");
-      await r.server.exited;
-    }),
-  );
+  await pool?.stopAll();
 }

@@ -6,7 +6,7 @@ import { dataDir, type Db } from "@/db/client";
 import { students } from "@/db/schema";
 import { resolveEndpoint, retrieverTarget, type ResolvedEndpoint } from "@/server/endpoints/registry";
 import { createChatClient } from "@/server/llm";
-import { EMBEDDED, embeddedServerUrl } from "@/server/models/embedded";
+import { acquireEmbeddedServer, EMBEDDED } from "@/server/models/embedded";
 import { gradeMath, scoreQa } from "@/server/scoring";
 import { openRetriever } from "@/server/tools/retrieval";
 import { SandboxSession } from "@/server/tools/sandbox/session";
@@ -28,22 +28,28 @@ export async function scoreAnswer(question: Question, predicted: string | null):
 /**
  * Where the run's model answers. "embedded" starts the worker's model server for the model: a
  * role (student, teacher), an embedded model id, or a registered fine-tuned student (its base
- * model plus its LoRA adapter, served under the student's name).
+ * model plus its LoRA adapter, served under the student's name). Its lease is released when the
+ * run ends, so an idle server can be stopped.
  */
-async function modelEndpoint(db: Db, config: RunConfig, log?: (line: string) => void): Promise<ResolvedEndpoint> {
+async function modelEndpoint(
+  db: Db,
+  config: RunConfig,
+  log?: (line: string) => void,
+): Promise<ResolvedEndpoint & { release?: () => void }> {
   // A configured endpoint's name or a URL; the key comes from the environment, never the config.
   if (config.modelUrl !== EMBEDDED) return resolveEndpoint(config.modelUrl, "model");
   const [student] = await db.select().from(students).where(eq(students.name, config.model));
   const spec = student?.adapterPath
     ? { model: student.baseModel, adapters: { [student.name]: student.adapterPath } }
     : { model: config.model };
-  return { url: await embeddedServerUrl(spec, log) };
+  return acquireEmbeddedServer(spec, log);
 }
 
 export async function defaultRunDeps(config: RunConfig, db: Db, log?: (line: string) => void): Promise<RunDeps> {
   let retriever: ReturnType<typeof openRetriever> | null = null;
-  const endpoint = await modelEndpoint(db, config, log);
   const search = retrieverTarget(config.retriever);
+  // Last: nothing after it may throw, or the lease would never be released.
+  const endpoint = await modelEndpoint(db, config, log);
   return {
     model: createChatClient({ baseUrl: endpoint.url, apiKey: endpoint.apiKey, model: config.model }),
     // Opened on first use: CoT runs and math-only agents may never search.
@@ -55,5 +61,6 @@ export async function defaultRunDeps(config: RunConfig, db: Db, log?: (line: str
     score: scoreAnswer,
     startSession: () => SandboxSession.start({ tools: ["web_search"], allowUnsafe: config.unsafeNoSandbox }),
     probeSandbox: () => probeSandbox(config),
+    close: async () => endpoint.release?.(),
   };
 }

@@ -215,6 +215,21 @@ describe.each(testDatabases().slice(0, 1))("generate runs on $name", ({ open }) 
     }
   });
 
+  it("gives back what its deps hold when it ends, finished or failed", async () => {
+    const stub = await startStubLlm(() => "The answer is 1.");
+    try {
+      const base = { benchmark: "gsm_hard", limit: 1, modelUrl: stub.url, model: "stub-model", mode: "cot" } as const;
+      const close = vi.fn(async () => {});
+      await generateRun(handle.db, resolveRunConfig({ ...base, run: "close-finished" }), { ...deps(stub), close });
+      expect(close).toHaveBeenCalledOnce();
+      const failing = resolveRunConfig({ ...base, run: "close-failed", benchmark: "no-such-benchmark" });
+      await expect(generateRun(handle.db, failing, { ...deps(stub), close })).rejects.toThrow(/no benchmark/);
+      expect(close).toHaveBeenCalledTimes(2);
+    } finally {
+      await stub.close();
+    }
+  });
+
   it("refuses to start without a required sandbox layer, before any episode; an opted-out run records it", async () => {
     vi.stubEnv("DISTILLERY_SANDBOX_SIMULATE_MISSING", "net_namespace"); // test-only: a kernel without it
     const stub = await startStubLlm(() => "Thought: done\n```py\nfinal_answer(13138980)\n```");

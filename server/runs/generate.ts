@@ -24,6 +24,8 @@ export type RunDeps = {
   /** Checked once before any episode: throws if the sandbox cannot isolate (and no opt-out),
    *  else the isolation layers that are off. Absent: nothing to check (tests' fake sessions). */
   probeSandbox?: () => Promise<string[]>;
+  /** Gives back what the run held (the embedded model server's lease); generateRun calls it when the run ends. */
+  close?: () => Promise<void>;
 };
 
 export type RunHooks = {
@@ -96,6 +98,14 @@ export async function selectQuestions(db: Db, config: RunConfig): Promise<Questi
 }
 
 export async function generateRun(db: Db, config: RunConfig, deps: RunDeps, hooks: RunHooks = {}, jobId?: number) {
+  try {
+    return await answerQuestions(db, config, deps, hooks, jobId);
+  } finally {
+    await deps.close?.();
+  }
+}
+
+async function answerQuestions(db: Db, config: RunConfig, deps: RunDeps, hooks: RunHooks, jobId?: number) {
   const questionList = await selectQuestions(db, config);
   if (config.mode === "agent" && deps.probeSandbox) {
     // Fail closed before the first episode; an opted-out run stores which layers were off.
