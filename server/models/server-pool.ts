@@ -61,10 +61,12 @@ export function createServerPool<S>(options: ServerPoolOptions<S>): ServerPool<S
   function retire(k: string, entry: Entry<S>): Promise<void> {
     if (entries.get(k) === entry) entries.delete(k);
     clearTimeout(entry.idleTimer);
-    const stopped = entry.starting.then(
-      (server) => server.stop(),
-      () => undefined,
-    );
+    const stopped = entry.starting
+      .then(
+        (server) => server.stop(),
+        () => undefined, // it never started: nothing to stop
+      )
+      .catch((err: unknown) => options.log?.(`could not stop ${describe(entry.spec)}: ${String(err)}`));
     const tracked = stopped.finally(() => {
       if (stopping.get(k) === tracked) stopping.delete(k);
     });
@@ -79,11 +81,11 @@ export function createServerPool<S>(options: ServerPoolOptions<S>): ServerPool<S
     while (entries.size >= maxResident) {
       const next = idle.shift();
       if (!next) {
-        log?.(`all ${entries.size} resident model servers are in use (DISTILLERY_MAX_RESIDENT_MODELS=${maxResident}); starting one more`);
+        log?.(`all ${entries.size} resident model servers are in use (the limit is ${maxResident}); starting one more anyway`);
         break;
       }
       const [k, entry] = next;
-      log?.(`stopping ${describe(entry.spec)} to make room (DISTILLERY_MAX_RESIDENT_MODELS=${maxResident})`);
+      log?.(`stopping ${describe(entry.spec)} to make room (at most ${maxResident} resident)`);
       stops.push(retire(k, entry));
     }
     return stops;
