@@ -1,6 +1,6 @@
 """The embedded models' weights: the registry, where they live on disk, and name → path resolution.
-(Named ``weights`` so it is not mistaken for the trained students of the database's ``models``
-table or for ``server/models``.)
+(Named ``weights``: files on disk, not the trained students of the database's ``students``
+table nor ``server/models``, what a server answers as.)
 
 All artifacts go under one directory: ``${DISTILLERY_CACHE:-$XDG_CACHE_HOME/distillery}/models``
 (``~/.cache`` when XDG_CACHE_HOME is unset), the same root scripts/lib.sh uses.
@@ -18,6 +18,7 @@ from .registry import MODELS, ROLES, EmbeddedModel
 __all__ = [
     "MODELS",
     "ROLES",
+    "GGUF_NAME",
     "EmbeddedModel",
     "ModelNotFound",
     "ResolvedModel",
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 MARKER = "distillery-model.json"  # written last by `ensure`: its presence means complete
+GGUF_NAME = "model.gguf"  # the registry GGUF as shipped, kept beside the converted weights for llama.cpp
 
 
 class ModelNotFound(Exception):
@@ -38,6 +40,11 @@ class ResolvedModel:
     id: str  # the name the server reports in /v1/models
     path: Path  # a Hugging Face model directory
     gguf_file: str | None = None  # set when path is a directory holding a GGUF file to dequantise
+
+    def gguf(self) -> Path | None:
+        """The GGUF file llama.cpp can serve for this model, if there is one."""
+        candidate = self.path / (self.gguf_file or GGUF_NAME)
+        return candidate if candidate.is_file() else None
 
 
 def cache_dir() -> Path:
