@@ -33,6 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--adapter", action="append", default=[], help="NAME=PATH of a PEFT LoRA directory")
     parser.add_argument("--port", type=int, default=8400)
+    parser.add_argument(
+        "--engine",
+        default=os.environ.get("DISTILLERY_SERVE_ENGINE", "auto"),
+        choices=["auto", "llama.cpp", "transformers"],
+        help="auto: llama.cpp when the model has a GGUF and no adapters, else transformers "
+        "(default: $DISTILLERY_SERVE_ENGINE, else auto)",
+    )
+    parser.add_argument(
+        "--parallel", type=int, default=None, help="llama.cpp: sequences decoded together (default 16)"
+    )
+    parser.add_argument(
+        "--context", type=int, default=None, help="llama.cpp: tokens one sequence may use (default 8192)"
+    )
     parser.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
     parser.add_argument(
         "--threads",
@@ -67,18 +80,39 @@ def main(argv: list[str] | None = None) -> int:
 
     from ..weights import ModelNotFound
     from .app import create_app
-    from .engine import DEFAULT_MAX_BATCH, DEFAULT_PREFIX_CACHE_TOKENS, Engine
+    from .engine import DEFAULT_MAX_BATCH, DEFAULT_PREFIX_CACHE_TOKENS, Engine, ServingEngine
+    from .llamacpp import DEFAULT_CONTEXT, DEFAULT_PARALLEL, LlamaCppEngine, has_gguf
 
-    try:
-        engine = Engine.load(
-            args.model,
-            adapters,
-            dtype=args.dtype,
-            max_batch=args.max_batch or DEFAULT_MAX_BATCH,
-            prefix_cache_tokens=(
-                DEFAULT_PREFIX_CACHE_TOKENS if args.prefix_cache_tokens is None else args.prefix_cache_tokens
-            ),
+    use_llamacpp = args.engine == "llama.cpp" or (
+        args.engine == "auto" and not adapters and has_gguf(args.model)
+    )
+    if use_llamacpp and adapters:
+        print(
+            "error: --engine llama.cpp serves no LoRA adapters yet; use --engine transformers",
+            file=sys.stderr,
         )
+        return 2
+    engine: ServingEngine
+    try:
+        if use_llamacpp:
+            engine = LlamaCppEngine.load(
+                args.model,
+                threads=args.threads,
+                parallel=args.parallel or DEFAULT_PARALLEL,
+                context=args.context or DEFAULT_CONTEXT,
+            )
+        else:
+            engine = Engine.load(
+                args.model,
+                adapters,
+                dtype=args.dtype,
+                max_batch=args.max_batch or DEFAULT_MAX_BATCH,
+                prefix_cache_tokens=(
+                    DEFAULT_PREFIX_CACHE_TOKENS
+                    if args.prefix_cache_tokens is None
+                    else args.prefix_cache_tokens
+                ),
+            )
     except (ModelNotFound, FileNotFoundError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -88,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         "event": "listening",
         "url": f"http://127.0.0.1:{args.port}/v1",
         "models": engine.model_names(),
-        "device": str(engine.device),
-        "dtype": str(next(engine.model.parameters()).dtype).removeprefix("torch."),
+        "engine": "llama.cpp" if use_llamacpp else "transformers",
+        "device": str(getattr(engine, "device", "cpu")),
+        "dtype": str(getattr(engine, "dtype", "")).removeprefix("torch."),
     }
     original_startup = server.startup
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from .engine import Completion, Engine, SamplingParams, UnknownModel
+from .engine import Completion, EngineRequestError, SamplingParams, ServingEngine, UnknownModel
 from .schema import ChatRequest
 
 DEFAULT_MAX_TOKENS = 1024
@@ -32,7 +32,7 @@ def _validation_message(err: RequestValidationError) -> tuple[str, str | None]:
     return (f"{param}: {message}" if param and not message.startswith(param) else message), param
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: ServingEngine) -> FastAPI:
     app = FastAPI(title="Distillery model server", docs_url=None, redoc_url=None)
 
     @app.exception_handler(RequestValidationError)
@@ -89,15 +89,19 @@ def create_app(engine: Engine) -> FastAPI:
             stop=tuple(request.stop_list()),
             seed=request.seed,
             min_tokens=min(request.min_tokens, max_tokens),
+            ignore_eos=request.ignore_eos,
         )
-        completions = engine.generate(prompt_ids, params, adapter)
+        try:
+            completions = engine.generate(prompt_ids, params, adapter)
+        except EngineRequestError as err:
+            return error_response(err.status, str(err))
         return _response(request, len(prompt_ids), completions, engine)
 
     return app
 
 
 def _response(
-    request: ChatRequest, prompt_tokens: int, completions: list[Completion], engine: Engine
+    request: ChatRequest, prompt_tokens: int, completions: list[Completion], engine: ServingEngine
 ) -> dict[str, Any]:
     choices = []
     for index, completion in enumerate(completions):
@@ -124,7 +128,7 @@ def _response(
     }
 
 
-def _logprobs(completion: Completion, engine: Engine) -> dict[str, Any]:
+def _logprobs(completion: Completion, engine: ServingEngine) -> dict[str, Any]:
     content = [
         {"token": engine.tokenizer.decode([token_id]), "logprob": logprob, "bytes": None, "top_logprobs": []}
         for token_id, logprob in zip(completion.token_ids, completion.token_logprobs, strict=True)

@@ -226,7 +226,7 @@ class Batcher:
         self, request: Request, generated: int, logits: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         params = request.params
-        if generated < params.min_tokens and self.engine.eos_ids:
+        if (params.ignore_eos or generated < params.min_tokens) and self.engine.eos_ids:
             eos = torch.tensor(sorted(self.engine.eos_ids), device=logits.device)
             logits = logits.clone()
             logits[:, eos] = float("-inf")

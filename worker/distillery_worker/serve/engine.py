@@ -8,7 +8,7 @@ import contextlib
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 
@@ -30,6 +30,7 @@ class SamplingParams:
     stop: tuple[str, ...] = ()
     seed: int | None = None
     min_tokens: int = 0  # vLLM's extension: no EOS and no stop string before this many tokens
+    ignore_eos: bool = False  # vLLM's extension too: EOS never ends a sequence (stop strings still do)
 
 
 @dataclass
@@ -43,6 +44,34 @@ class Completion:
 
 class UnknownModel(Exception):
     pass
+
+
+class EngineRequestError(Exception):
+    """The engine refused a request (bad tokens, a field it lacks): the caller's error, with a status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ServingEngine(Protocol):
+    """What the HTTP layer needs of an engine (this module's transformers one, or llamacpp.py's)."""
+
+    model_id: str
+    context_length: int
+    tokenizer: Any
+
+    def model_names(self) -> list[str]: ...
+
+    def adapter_for(self, requested: str) -> str | None: ...
+
+    def render_prompt(
+        self, messages: list[dict[str, str]], add_generation_prompt: bool, continue_final_message: bool
+    ) -> list[int]: ...
+
+    def generate(
+        self, prompt_ids: list[int], params: SamplingParams, adapter: str | None
+    ) -> list[Completion]: ...
 
 
 def pick_device_and_dtype(dtype: str = "auto") -> tuple[torch.device, torch.dtype]:
@@ -73,6 +102,7 @@ class Engine:
         self.aliases = aliases
         self.adapters: list[str] = []
         self.device = next(model.parameters()).device
+        self.dtype = next(model.parameters()).dtype
         self.context_length = int(getattr(model.config, "max_position_embeddings", 4096) or 4096)
         self.eos_ids = _eos_ids(model, tokenizer)
         self.batcher = Batcher(self, max_batch, prefix_cache_tokens)
@@ -133,13 +163,7 @@ class Engine:
     def render_prompt(
         self, messages: list[dict[str, str]], add_generation_prompt: bool, continue_final_message: bool
     ) -> list[int]:
-        text = self.tokenizer.apply_chat_template(
-            messages,
-            tokenize=False,
-            add_generation_prompt=add_generation_prompt,
-            continue_final_message=continue_final_message,
-        )
-        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        return render_chat(self.tokenizer, messages, add_generation_prompt, continue_final_message)
 
     def decode(self, token_ids: list[int]) -> str:
         return str(self.tokenizer.decode(token_ids, skip_special_tokens=True))
@@ -176,6 +200,19 @@ class Engine:
             text, stop_reason = stops.cut(text)
             return Completion(text, finish, stop_reason, ids, logprobs)
         return Completion(text, finish, None, ids, logprobs)
+
+
+def render_chat(
+    tokenizer: Any, messages: list[dict[str, str]], add_generation_prompt: bool, continue_final_message: bool
+) -> list[int]:
+    """The prompt's token ids under the model's chat template: the same for every engine."""
+    text = tokenizer.apply_chat_template(
+        messages,
+        tokenize=False,
+        add_generation_prompt=add_generation_prompt,
+        continue_final_message=continue_final_message,
+    )
+    return list(tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
 def _eos_ids(model: Any, tokenizer: Any) -> set[int]:

@@ -39,6 +39,9 @@ class ChatRequest(BaseModel):
     stop: str | list[str] | None = None
     seed: int | None = None
     min_tokens: int = Field(default=0, ge=0)
+    ignore_eos: bool = (
+        False  # vLLM's and llama.cpp's extension: EOS never ends a sequence (stop strings still do)
+    )
     logprobs: bool = False
     top_logprobs: int | None = Field(default=None, ge=0, le=0)  # only per-token logprobs are served
     stream: bool = False
