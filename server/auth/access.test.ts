@@ -112,6 +112,7 @@ describe("serving the network needs accounts", () => {
     // Malformed HTTP-boundary settings stop the start instead of failing every request.
     expect(startupRefusal({ DISTILLERY_ALLOWED_HOSTS: "https://x.org/" }, ["127.0.0.1"])).toMatch(/^DISTILLERY_ALLOWED_HOSTS: /);
     expect(startupRefusal({ DISTILLERY_MAX_BODY_BYTES: "lots" }, ["127.0.0.1"])).toMatch(/^DISTILLERY_MAX_BODY_BYTES: /);
+    expect(startupRefusal({ DISTILLERY_MODEL_IDLE_S: "10m" }, ["127.0.0.1"])).toMatch(/^DISTILLERY_MODEL_IDLE_S: /);
   });
 
   it("finds where the process listens: its sockets and the -H / --hostname flag", async () => {

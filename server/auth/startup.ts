@@ -4,6 +4,7 @@
 import type { Db } from "@/db/client";
 import { InputError } from "@/server/errors";
 import { httpPolicy } from "@/server/http/guard";
+import { embeddedServerPolicy } from "@/server/models/embedded";
 import { bindAddresses } from "@/server/runtime/bind";
 import { bindRefusal, serverMode, type Env } from "@/server/runtime/mode";
 import { authConfig } from "./config";
@@ -17,6 +18,7 @@ export function startupRefusal(env: Env = process.env, addresses = bindAddresses
   }
   try {
     httpPolicy(env); // a malformed DISTILLERY_ALLOWED_HOSTS or limit stops the start, not every request
+    embeddedServerPolicy(env); // likewise the embedded model servers' idle period and resident bound
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }
