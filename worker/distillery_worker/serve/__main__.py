@@ -35,10 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8400)
     parser.add_argument(
         "--engine",
-        default=os.environ.get("DISTILLERY_SERVE_ENGINE", "auto"),
-        choices=["auto", "llama.cpp", "transformers"],
-        help="auto: llama.cpp when the model has a GGUF and no adapters, else transformers "
-        "(default: $DISTILLERY_SERVE_ENGINE, else auto)",
+        default=os.environ.get("DISTILLERY_SERVE_ENGINE", "transformers"),
+        choices=["llama.cpp", "transformers"],
+        help="transformers (ours) or llama.cpp (needs a GGUF: the registry's models keep theirs); "
+        "bench/README.md 'Engines' has the numbers (default: $DISTILLERY_SERVE_ENGINE, else transformers)",
     )
     parser.add_argument(
         "--parallel", type=int, default=None, help="llama.cpp: sequences decoded together (default 16)"
@@ -81,22 +81,15 @@ def main(argv: list[str] | None = None) -> int:
     from ..weights import ModelNotFound
     from .app import create_app
     from .engine import DEFAULT_MAX_BATCH, DEFAULT_PREFIX_CACHE_TOKENS, Engine, ServingEngine
-    from .llamacpp import DEFAULT_CONTEXT, DEFAULT_PARALLEL, LlamaCppEngine, has_gguf
+    from .llamacpp import DEFAULT_CONTEXT, DEFAULT_PARALLEL, LlamaCppEngine
 
-    use_llamacpp = args.engine == "llama.cpp" or (
-        args.engine == "auto" and not adapters and has_gguf(args.model)
-    )
-    if use_llamacpp and adapters:
-        print(
-            "error: --engine llama.cpp serves no LoRA adapters yet; use --engine transformers",
-            file=sys.stderr,
-        )
-        return 2
+    use_llamacpp = args.engine == "llama.cpp"
     engine: ServingEngine
     try:
         if use_llamacpp:
             engine = LlamaCppEngine.load(
                 args.model,
+                adapters,
                 threads=args.threads,
                 parallel=args.parallel or DEFAULT_PARALLEL,
                 context=args.context or DEFAULT_CONTEXT,

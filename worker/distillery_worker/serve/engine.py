@@ -135,10 +135,7 @@ class Engine:
         """Load a PEFT LoRA directory; requests select it as ``<base>:<name>`` or ``<name>``."""
         from peft import PeftModel
 
-        if not (Path(path) / "adapter_config.json").is_file():
-            raise FileNotFoundError(f"adapter '{name}': {path} has no adapter_config.json")
-        if name in self.adapters or name == self.model_id:
-            raise ValueError(f"adapter name '{name}' is used twice")
+        check_adapter_name(name, path, self.model_id, self.adapters)
         if not self.adapters:
             self.model = PeftModel.from_pretrained(self.model, str(path), adapter_name=name)
         else:
@@ -147,18 +144,10 @@ class Engine:
         self.adapters.append(name)
 
     def model_names(self) -> list[str]:
-        return [self.model_id, *(f"{self.model_id}:{a}" for a in self.adapters)]
+        return served_names(self.model_id, self.adapters)
 
     def adapter_for(self, requested: str) -> str | None:
-        """The adapter a model name selects (None: the base model). Unknown names raise."""
-        if requested in (self.model_id, *self.aliases):
-            return None
-        base, _, adapter = requested.rpartition(":")
-        if base in (self.model_id, *self.aliases) and adapter in self.adapters:
-            return adapter
-        if requested in self.adapters:
-            return requested
-        raise UnknownModel(f"The model `{requested}` does not exist; served: {', '.join(self.model_names())}")
+        return select_adapter(requested, self.model_id, self.aliases, self.adapters)
 
     def render_prompt(
         self, messages: list[dict[str, str]], add_generation_prompt: bool, continue_final_message: bool
@@ -200,6 +189,33 @@ class Engine:
             text, stop_reason = stops.cut(text)
             return Completion(text, finish, stop_reason, ids, logprobs)
         return Completion(text, finish, None, ids, logprobs)
+
+
+def served_names(model_id: str, adapters: list[str]) -> list[str]:
+    return [model_id, *(f"{model_id}:{a}" for a in adapters)]
+
+
+def select_adapter(
+    requested: str, model_id: str, aliases: tuple[str, ...], adapters: list[str]
+) -> str | None:
+    """The adapter a model name selects: ``<base>:<adapter>`` or ``<adapter>`` (None: the base
+    model, by its id or an alias). Unknown names raise: never a silent fallback to the base."""
+    if requested in (model_id, *aliases):
+        return None
+    base, _, adapter = requested.rpartition(":")
+    if base in (model_id, *aliases) and adapter in adapters:
+        return adapter
+    if requested in adapters:
+        return requested
+    names = ", ".join(served_names(model_id, adapters))
+    raise UnknownModel(f"The model `{requested}` does not exist; served: {names}")
+
+
+def check_adapter_name(name: str, path: str | Path, model_id: str, taken: list[str]) -> None:
+    if not (Path(path) / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"adapter '{name}': {path} has no adapter_config.json")
+    if name in taken or name == model_id:
+        raise ValueError(f"adapter name '{name}' is used twice")
 
 
 def render_chat(
