@@ -86,7 +86,28 @@ def pick_device_and_dtype(dtype: str = "auto") -> tuple[torch.device, torch.dtyp
     return device, torch.float32
 
 
-class Engine:
+class ChatModel:
+    """What every engine shares: its served names (base + adapters) and the prompt, rendered by the
+    model's Hugging Face chat template, so every engine sees the same tokens for a conversation."""
+
+    model_id: str
+    aliases: tuple[str, ...]
+    adapters: list[str]
+    tokenizer: Any
+
+    def model_names(self) -> list[str]:
+        return served_names(self.model_id, self.adapters)
+
+    def adapter_for(self, requested: str) -> str | None:
+        return select_adapter(requested, self.model_id, self.aliases, self.adapters)
+
+    def render_prompt(
+        self, messages: list[dict[str, str]], add_generation_prompt: bool, continue_final_message: bool
+    ) -> list[int]:
+        return render_chat(self.tokenizer, messages, add_generation_prompt, continue_final_message)
+
+
+class Engine(ChatModel):
     def __init__(
         self,
         model: Any,
@@ -142,17 +163,6 @@ class Engine:
             self.model.load_adapter(str(path), adapter_name=name)
         self.model.eval()
         self.adapters.append(name)
-
-    def model_names(self) -> list[str]:
-        return served_names(self.model_id, self.adapters)
-
-    def adapter_for(self, requested: str) -> str | None:
-        return select_adapter(requested, self.model_id, self.aliases, self.adapters)
-
-    def render_prompt(
-        self, messages: list[dict[str, str]], add_generation_prompt: bool, continue_final_message: bool
-    ) -> list[int]:
-        return render_chat(self.tokenizer, messages, add_generation_prompt, continue_final_message)
 
     def decode(self, token_ids: list[int]) -> str:
         return str(self.tokenizer.decode(token_ids, skip_special_tokens=True))

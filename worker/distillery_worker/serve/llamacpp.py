@@ -17,21 +17,13 @@ from typing import Any
 
 from ..weights import resolve_model
 from ..weights.lora_gguf import convert_lora
-from .engine import (
-    Completion,
-    EngineRequestError,
-    SamplingParams,
-    check_adapter_name,
-    render_chat,
-    select_adapter,
-    served_names,
-)
+from .engine import ChatModel, Completion, EngineRequestError, SamplingParams, check_adapter_name
 
 DEFAULT_PARALLEL = 16  # sequences decoded together: the agent's SAG candidates or concurrent episodes
 DEFAULT_CONTEXT = 8192  # tokens one sequence may use (prompt + completion)
 
 
-class LlamaCppEngine:
+class LlamaCppEngine(ChatModel):
     def __init__(
         self,
         server: Any,
@@ -100,17 +92,6 @@ class LlamaCppEngine:
         engine = cls(xllamacpp.Server(params), tokenizer, resolved.id, aliases, context)
         engine.adapters = names
         return engine
-
-    def model_names(self) -> list[str]:
-        return served_names(self.model_id, self.adapters)
-
-    def adapter_for(self, requested: str) -> str | None:
-        return select_adapter(requested, self.model_id, self.aliases, self.adapters)
-
-    def render_prompt(
-        self, messages: list[dict[str, str]], add_generation_prompt: bool, continue_final_message: bool
-    ) -> list[int]:
-        return render_chat(self.tokenizer, messages, add_generation_prompt, continue_final_message)
 
     def generate(
         self, prompt_ids: list[int], params: SamplingParams, adapter: str | None
