@@ -2,6 +2,7 @@
 // may lie), so the limit is enforced on the bytes actually read from the stream.
 
 import type { Env } from "@/server/runtime/mode";
+import { wholeNumberSetting } from "@/server/runtime/settings";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Uploads (a dataset file's content, JSON-escaped) may be larger than any other request. */
@@ -10,30 +11,21 @@ export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 // silently truncates beyond it, so no limit here may exceed it (next.config.js sets it to this).
 export const PROXY_BUFFER_BYTES = 64 * 1024 * 1024;
 
-function positiveInteger(env: Env, name: string, fallback: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max)
-    throw new Error(`${name}: expected a whole number from 1 to ${max}, got "${raw}"`);
-  return value;
-}
-
 /** Largest request body, in bytes (DISTILLERY_MAX_BODY_BYTES, default 1 MiB). */
 export function maxBodyBytes(env: Env = process.env): number {
-  return positiveInteger(env, "DISTILLERY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, PROXY_BUFFER_BYTES);
+  return wholeNumberSetting(env, "DISTILLERY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1, PROXY_BUFFER_BYTES);
 }
 
 /** Largest body of an upload procedure, in bytes (DISTILLERY_MAX_UPLOAD_BYTES, default 64 MiB). */
 export function maxUploadBytes(env: Env = process.env): number {
-  return positiveInteger(env, "DISTILLERY_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, PROXY_BUFFER_BYTES);
+  return wholeNumberSetting(env, "DISTILLERY_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES, 1, PROXY_BUFFER_BYTES);
 }
 
 export const DEFAULT_MAX_BATCH_CALLS = 25;
 
 /** Most calls one batched tRPC request may carry (DISTILLERY_MAX_BATCH_CALLS, default 25). */
 export function maxBatchCalls(env: Env = process.env): number {
-  return positiveInteger(env, "DISTILLERY_MAX_BATCH_CALLS", DEFAULT_MAX_BATCH_CALLS, 1000);
+  return wholeNumberSetting(env, "DISTILLERY_MAX_BATCH_CALLS", DEFAULT_MAX_BATCH_CALLS, 1, 1000);
 }
 
 /** A declared Content-Length over the limit (a missing or malformed one is judged while reading). */

@@ -4,8 +4,8 @@
 // DISTILLERY_MAX_RESIDENT_MODELS stay up (server-pool.ts); all stop with this process.
 // Runs and evaluations ask for it with the model URL "embedded".
 import net from "node:net";
-import { InputError } from "@/server/errors";
 import type { Env } from "@/server/runtime/mode";
+import { wholeNumberSetting } from "@/server/runtime/settings";
 import { startWorker } from "@/server/worker/process";
 import { checkModelPath, checkModelRef, modelRootsEnv } from "./model-ref";
 import { createServerPool, type Lease, type Log, type PooledServer, type ServerPool } from "./server-pool";
@@ -23,19 +23,10 @@ export const DEFAULT_MAX_RESIDENT_MODELS = 2;
 
 export type EmbeddedServerPolicy = { idleMs: number; maxResident: number };
 
-function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max)
-    throw new InputError(`${name}: expected a whole number from ${min} to ${max}, got "${raw}"`);
-  return value;
-}
-
 /** How long an unused embedded server stays up and how many may (DISTILLERY_MODEL_IDLE_S, DISTILLERY_MAX_RESIDENT_MODELS). */
 export function embeddedServerPolicy(env: Env = process.env): EmbeddedServerPolicy {
-  const idleS = wholeNumber(env, "DISTILLERY_MODEL_IDLE_S", DEFAULT_MODEL_IDLE_S, 0, 7 * 24 * 3600);
-  const maxResident = wholeNumber(env, "DISTILLERY_MAX_RESIDENT_MODELS", DEFAULT_MAX_RESIDENT_MODELS, 1, 64);
+  const idleS = wholeNumberSetting(env, "DISTILLERY_MODEL_IDLE_S", DEFAULT_MODEL_IDLE_S, 0, 7 * 24 * 3600);
+  const maxResident = wholeNumberSetting(env, "DISTILLERY_MAX_RESIDENT_MODELS", DEFAULT_MAX_RESIDENT_MODELS, 1, 64);
   return { idleMs: idleS * 1000, maxResident };
 }
 
