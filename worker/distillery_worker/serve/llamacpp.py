@@ -31,13 +31,16 @@ class LlamaCppEngine(ChatModel):
         model_id: str,
         aliases: tuple[str, ...],
         context_length: int,
+        adapters: list[str],
     ) -> None:
         self.server = server
         self.tokenizer = tokenizer
         self.model_id = model_id
         self.aliases = aliases
-        self.adapters: list[str] = []
+        self.adapters = adapters  # in the order llama.cpp numbers them (a request's "lora" ids)
         self.context_length = context_length
+        # An end-of-turn token stays in a completion's tokens; a stop string's does not (_completion).
+        self.special_ids = set(tokenizer.all_special_ids)
         self.device = "cpu"
         self.dtype = "gguf"
 
@@ -89,9 +92,7 @@ class LlamaCppEngine(ChatModel):
         params.lora_adapters = loras
         params.lora_init_without_apply = True
         aliases = (name,) if name != resolved.id else ()
-        engine = cls(xllamacpp.Server(params), tokenizer, resolved.id, aliases, context)
-        engine.adapters = names
-        return engine
+        return cls(xllamacpp.Server(params), tokenizer, resolved.id, aliases, context, names)
 
     def generate(
         self, prompt_ids: list[int], params: SamplingParams, adapter: str | None
@@ -126,8 +127,7 @@ class LlamaCppEngine(ChatModel):
                 int(error.get("code", 500)), str(error.get("message", "llama.cpp failed"))
             )
         choices = sorted(result["choices"], key=lambda c: c["index"])
-        special = set(self.tokenizer.all_special_ids)
-        return [_completion(choice, params.stop, special) for choice in choices]
+        return [_completion(choice, params.stop, self.special_ids) for choice in choices]
 
 
 def _completion(choice: dict[str, Any], stops: tuple[str, ...], special_ids: set[int]) -> Completion:
