@@ -37,10 +37,22 @@ QUESTIONS = [
 ]
 
 
+def forced_length(tokens: int) -> dict[str, object]:
+    """Request fields that make every step exactly `tokens` long on our server (vLLM's min_tokens)."""
+    return {"min_tokens": tokens, "stop": ["<end_code>"]}
+
+
 def episode(
-    url: str, model: str, question: str, steps: int, tokens: int, seed: int
+    url: str,
+    model: str,
+    question: str,
+    steps: int,
+    tokens: int,
+    seed: int,
+    forcing: dict[str, object],
 ) -> int:
-    """One agent-like episode; returns the completion tokens it produced."""
+    """One agent-like episode; returns the completion tokens it produced. `forcing` holds the
+    request fields that make each step exactly `tokens` long."""
     messages = [
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": f"Task: {question}"},
@@ -56,12 +68,7 @@ def episode(
         }
         reply = post(
             url,
-            {
-                **body,
-                "max_tokens": tokens,
-                "min_tokens": tokens,
-                "stop": ["<end_code>"],
-            },
+            {**body, "max_tokens": tokens, **forcing},
         )
         produced += reply["usage"]["completion_tokens"]  # type: ignore[index]
         text = reply["choices"][0]["message"]["content"]  # type: ignore[index]
@@ -73,13 +80,26 @@ def episode(
 
 
 def run(
-    url: str, model: str, episodes: int, steps: int, tokens: int
+    url: str,
+    model: str,
+    episodes: int,
+    steps: int,
+    tokens: int,
+    forcing: dict[str, object] | None = None,
 ) -> tuple[float, int]:
+    """`episodes` episodes at once: (seconds, completion tokens in all)."""
     produced = [0] * episodes
+    fields = forced_length(tokens) if forcing is None else forcing
 
     def one(i: int) -> None:
         produced[i] = episode(
-            url, model, QUESTIONS[i % len(QUESTIONS)], steps, tokens, seed=100 * i
+            url,
+            model,
+            QUESTIONS[i % len(QUESTIONS)],
+            steps,
+            tokens,
+            seed=100 * i,
+            forcing=fields,
         )
 
     start = time.perf_counter()

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from serve_concurrency import QUESTIONS, SYSTEM
+from serve_concurrency import QUESTIONS, SYSTEM, run
 from serve_n import ROOT, free_port, model_server, post
 
 sys.path.insert(0, str(ROOT / "worker"))
@@ -144,39 +144,11 @@ def first_token_times(url: str, model: str) -> tuple[float, float]:
 
 
 def agent_throughput(url: str, model: str, episodes: int, steps: int, tokens: int) -> float:
-    """Completion tokens per second with `episodes` agent episodes in flight."""
-    produced = [0] * episodes
-
-    def episode(i: int) -> None:
-        messages = [
-            {"role": "system", "content": SYSTEM},
-            {"role": "user", "content": f"Task: {QUESTIONS[i % len(QUESTIONS)]}"},
-        ]
-        for step in range(steps):
-            body = {
-                "model": model,
-                "messages": messages,
-                "temperature": 0.7,
-                "top_p": 0.95,
-                "seed": 100 * i + step,
-            }
-            reply = post(url, {**body, "max_tokens": tokens, "ignore_eos": True})
-            produced[i] += reply["usage"]["completion_tokens"]  # type: ignore[index]
-            text = reply["choices"][0]["message"]["content"]  # type: ignore[index]
-            messages += [
-                {"role": "assistant", "content": text},
-                {"role": "user", "content": f"Observation: {step * 41 + 1}"},
-            ]
-
-    start = time.perf_counter()
-    threads = [threading.Thread(target=episode, args=(i,)) for i in range(episodes)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - start
+    """Completion tokens per second with `episodes` agent episodes in flight (serve_concurrency's
+    traffic, every step forced to `tokens` with `ignore_eos`, which all engines here accept)."""
+    seconds, produced = run(url, model, episodes, steps, tokens, forcing={"ignore_eos": True})
     expected = episodes * steps * tokens
-    assert sum(produced) == expected, f"expected {expected} tokens, got {sum(produced)}"
+    assert produced == expected, f"expected {expected} tokens, got {produced}"
     return expected / seconds
 
 
