@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from distillery_worker.weights.tiny import train_bpe
+
 # SmolLM2-135M-Instruct, as read from the embedded GGUF (ChatML with a default system turn).
 SMOLLM2 = (
     "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
@@ -98,23 +100,8 @@ _CORPUS = [
 
 def build_tokenizer(family: str, vocab_size: int = 300):
     """A small byte-level BPE tokenizer with the family's special tokens and chat template."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
     template, special, bos, eos, pad = FAMILIES[family]
-    core = Tokenizer(models.BPE())
-    core.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    core.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size,
-        special_tokens=special,
-        show_progress=False,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
-    core.train_from_iterator(_CORPUS * 4, trainer=trainer)
-    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, bos_token=bos, eos_token=eos, pad_token=pad)
-    tokenizer.chat_template = template
-    return tokenizer
+    return train_bpe(_CORPUS, vocab_size, special, bos, eos, pad, template)
 
 
 def agent_record(i: int, observation_repeat: int = 1) -> dict:

@@ -5,6 +5,7 @@ trainer: a byte-level BPE tokenizer trained on a few sentences, a ChatML chat te
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 CHATML = (
     "{% for message in messages %}"
@@ -24,7 +25,16 @@ _CORPUS = [
 ]
 
 
-def build_tokenizer(vocab_size: int = 320) -> object:
+def train_bpe(
+    corpus: list[str],
+    vocab_size: int,
+    special_tokens: list[str],
+    bos: str | None,
+    eos: str,
+    pad: str,
+    chat_template: str,
+) -> Any:  # a transformers PreTrainedTokenizerFast (imported lazily)
+    """A small byte-level BPE tokenizer trained offline on ``corpus``, with a chat template."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
@@ -33,19 +43,18 @@ def build_tokenizer(vocab_size: int = 320) -> object:
     core.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
-        special_tokens=SPECIAL,
+        special_tokens=special_tokens,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    core.train_from_iterator(_CORPUS * 4, trainer=trainer)
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=core,
-        eos_token="<|im_end|>",
-        pad_token="<|endoftext|>",
-        bos_token=None,
-    )
-    tokenizer.chat_template = CHATML
+    core.train_from_iterator(corpus * 4, trainer=trainer)
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, bos_token=bos, eos_token=eos, pad_token=pad)
+    tokenizer.chat_template = chat_template
     return tokenizer
+
+
+def build_tokenizer(vocab_size: int = 320) -> object:
+    return train_bpe(_CORPUS, vocab_size, SPECIAL, None, "<|im_end|>", "<|endoftext|>", CHATML)
 
 
 def build_tiny_model(out_dir: str | Path, seed: int = 0, hidden_size: int = 64) -> Path:
