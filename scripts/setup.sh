@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 ensure_venv
+ensure_vllm
 ensure_corpus
 ensure_models
 say "importing benchmarks"

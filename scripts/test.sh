@@ -8,10 +8,13 @@
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 ensure_venv
+ensure_vllm
 ensure_corpus
 ensure_models student
 ensure_chromium
 cd "$ROOT"
+# Tests start vLLM model servers many times, on tiny models: skip its graph compilation (still vLLM).
+export DISTILLERY_SERVE_EAGER=1
 REPORTS="$(mktemp -d /tmp/distillery-test.XXXXXX)"
 failed_tiers=()
 

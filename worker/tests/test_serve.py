@@ -1,37 +1,45 @@
-"""The model-server contract, one suite that every engine must pass: the real server over
-loopback HTTP on the transformers engine (a tiny random Llama built offline) and on llama.cpp
-(the embedded student's GGUF, installed at setup; skipped, saying why, where it is not).
+"""The model-server contract, one suite that every engine must pass, over loopback HTTP: the
+transformers engine and vLLM serve a tiny random Llama built offline (vLLM from its own venv, as
+the embedded server starts it; skipped, saying why, where it is not installed, except in CI), and
+llama.cpp serves the embedded student's GGUF (skipped where that is not installed).
 
 The models' text does not matter; the tests check the contract (n, stop, seed, temperature and
-top_p, max_tokens, continue_final_message, logprobs, usage, models, errors), which does not
-depend on the weights.
+top_p, max_tokens, continue_final_message, logprobs, scoring a given text, usage, LoRA adapters by
+name, models, errors), which does not depend on the weights. Where an engine lacks a part of the
+contract the test checks that it refuses it with a clear 400 instead.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import torch
 
 pytest.importorskip("fastapi")
 import uvicorn  # noqa: E402
+from worker_env import worker_env  # noqa: E402
 
+from distillery_worker.serve import vllm  # noqa: E402
 from distillery_worker.serve.app import create_app  # noqa: E402
-from distillery_worker.serve.engine import Engine, SamplingParams, ServingEngine  # noqa: E402
+from distillery_worker.serve.engine import Engine, ServingEngine, render_chat  # noqa: E402
 from distillery_worker.serve.llamacpp import LlamaCppEngine  # noqa: E402
 from distillery_worker.weights import ROLES, is_installed  # noqa: E402
-from distillery_worker.weights.tiny import build_tiny_model  # noqa: E402
 
 USER = [{"role": "user", "content": "What is the capital of France?"}]
+ENGINES = ["transformers", "llama.cpp", "vllm"]
+SCORING_ENGINES = {"vllm"}  # ours and llama.cpp cannot score a given text: vLLM replaces them (issue #18)
 
 
 def free_port() -> int:
@@ -40,24 +48,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "tiny-llama")
+@dataclass
+class Served:
+    kind: str
+    base_url: str
+    model: str  # the base model's served name
+    tokenizer: Any  # the model's Hugging Face tokenizer: the prompt every engine renders
+    adapter: str | None = None  # a served LoRA adapter's name, where this engine serves one
+    engine: ServingEngine | None = None  # the engine object, when it runs in this process
+
+    def prompt_ids(self, messages: list[dict[str, str]], generation: bool = True) -> list[int]:
+        return render_chat(self.tokenizer, messages, generation, not generation)
 
 
-@pytest.fixture(scope="module", params=["transformers", "llama.cpp"])
-def engine(request: pytest.FixtureRequest, tiny_dir: Path) -> ServingEngine:
-    if request.param == "transformers":
-        return Engine.load(str(tiny_dir), dtype="float32")
-    if not is_installed(ROLES["student"]):
-        pytest.skip(
-            "student model not installed: run `python -m distillery_worker.weights ensure --only student`"
-        )
-    return LlamaCppEngine.load("student", threads=1, parallel=4, context=2048)
-
-
-@pytest.fixture(scope="module")
-def base_url(engine: ServingEngine) -> Iterator[str]:
+def in_process(engine: ServingEngine, kind: str, adapter: str | None = None) -> Iterator[Served]:
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(engine), host="127.0.0.1", port=port, log_level="error")
@@ -68,9 +72,72 @@ def base_url(engine: ServingEngine) -> Iterator[str]:
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield Served(kind, f"http://127.0.0.1:{port}", engine.model_id, engine.tokenizer, adapter, engine)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def vllm_process(tiny_dir: Path, adapter_dir: Path) -> Iterator[Served]:
+    """vLLM as the embedded server starts it: ``python -m distillery_worker.serve --engine vllm``."""
+    try:
+        vllm.vllm_python()
+    except vllm.VllmUnavailable as err:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI installs vLLM (scripts/setup.sh): {err}")
+        pytest.skip(str(err))
+    from transformers import AutoTokenizer
+
+    port = free_port()
+    command = [sys.executable, "-m", "distillery_worker.serve", "--engine", "vllm", "--model", str(tiny_dir)]
+    command += ["--adapter", f"sharp={adapter_dir}", "--port", str(port), "--dtype", "float32", "--eager"]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=worker_env())
+    try:
+        assert process.stdout is not None
+        ready = json.loads(process.stdout.readline() or b"{}")
+        assert ready.get("event") == "listening", f"vLLM did not start (exit {process.poll()})"
+        assert ready["models"] == [tiny_dir.name, f"{tiny_dir.name}:sharp"]
+        tokenizer = AutoTokenizer.from_pretrained(tiny_dir)
+        yield Served("vllm", f"http://127.0.0.1:{port}", tiny_dir.name, tokenizer, "sharp")
+    finally:
+        # SIGKILL: no handler of the launcher runs, yet its reaper must take vLLM's whole process
+        # group down (its API server and the engine processes, which outlive it otherwise).
+        groups = {pgrp for ppid, pgrp in processes().values() if ppid == process.pid}  # vLLM's, the reaper's
+        process.kill()
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 60
+        while any(pgrp in groups for _, pgrp in processes().values()):
+            assert time.monotonic() < deadline, "vLLM's processes outlived their SIGKILLed launcher"
+            time.sleep(0.5)
+
+
+def processes() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, process group) of every live process (Linux /proc; zombies left out)."""
+    found: dict[int, tuple[int, int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # gone meanwhile
+            continue
+        if fields[0] != "Z":
+            found[int(stat.parent.name)] = (int(fields[1]), int(fields[2]))
+    return found
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def served(request: pytest.FixtureRequest, tiny_dir: Path, adapter_dir: Path) -> Iterator[Served]:
+    if request.param == "transformers":
+        engine = Engine.load(str(tiny_dir), {"sharp": str(adapter_dir)}, dtype="float32")
+        yield from in_process(engine, "transformers", "sharp")
+    elif request.param == "vllm":
+        yield from vllm_process(tiny_dir, adapter_dir)
+    else:
+        if not is_installed(ROLES["student"]):
+            pytest.skip(
+                "student model not installed: run `python -m distillery_worker.weights ensure --only student`"
+            )
+        yield from in_process(
+            LlamaCppEngine.load("student", threads=1, parallel=4, context=2048), "llama.cpp"
+        )
 
 
 def post(base_url: str, body: Any, raw: bytes | None = None) -> tuple[int, dict[str, Any]]:
@@ -85,167 +152,243 @@ def post(base_url: str, body: Any, raw: bytes | None = None) -> tuple[int, dict[
         return err.code, json.loads(err.read())
 
 
-@pytest.fixture(scope="module")
-def model(engine: ServingEngine) -> str:
-    return engine.model_id
-
-
-def chat(base_url: str, model: str, **fields: Any) -> dict[str, Any]:
-    status, body = post(base_url, {"model": model, "messages": USER, **fields})
+def chat(served: Served, model: str | None = None, **fields: Any) -> dict[str, Any]:
+    status, body = post(served.base_url, {"model": model or served.model, "messages": USER, **fields})
     assert status == 200, body
     return body
 
 
-def test_models_lists_the_base_model(base_url: str, model: str) -> None:
-    with urllib.request.urlopen(f"{base_url}/v1/models", timeout=10) as response:
+def texts(body: dict[str, Any]) -> list[str]:
+    return [c["message"]["content"] for c in body["choices"]]
+
+
+def test_models_lists_the_base_model_and_its_adapters(served: Served) -> None:
+    with urllib.request.urlopen(f"{served.base_url}/v1/models", timeout=10) as response:
         body = json.loads(response.read())
-    assert [m["id"] for m in body["data"]] == [model]
+    names = {m["id"] for m in body["data"]}
+    assert served.model in names
+    assert names <= {
+        served.model,
+        *([served.adapter, f"{served.model}:{served.adapter}"] if served.adapter else []),
+    }
 
 
-def test_greedy_completion_has_usage_and_finish_reason(
-    base_url: str, model: str, engine: ServingEngine
-) -> None:
-    body = chat(base_url, model, temperature=0, max_tokens=12)
+def test_greedy_completion_has_usage_and_finish_reason(served: Served) -> None:
+    body = chat(served, temperature=0, max_tokens=12)
     (choice,) = body["choices"]
     assert choice["message"]["role"] == "assistant"
     assert choice["finish_reason"] in ("stop", "length")
-    prompt_len = len(engine.render_prompt(USER, True, False))
+    prompt_len = len(served.prompt_ids(USER))
     usage = body["usage"]
     assert usage["prompt_tokens"] == prompt_len
     assert 1 <= usage["completion_tokens"] <= 12
     assert usage["total_tokens"] == prompt_len + usage["completion_tokens"]
 
 
-def test_n_choices_and_seed_determinism(base_url: str, model: str) -> None:
+def test_n_choices_and_seed_determinism(served: Served) -> None:
     request = {"n": 4, "temperature": 1.0, "top_p": 0.9, "max_tokens": 16, "seed": 7}
-    first, again = chat(base_url, model, **request), chat(base_url, model, **request)
-    texts = [c["message"]["content"] for c in first["choices"]]
-    assert len(texts) == 4 and [c["index"] for c in first["choices"]] == [0, 1, 2, 3]
-    assert texts == [c["message"]["content"] for c in again["choices"]]
-    assert len(set(texts)) > 1, "4 samples at temperature 1 should not all be equal"
-    other = chat(base_url, model, **{**request, "seed": 8})
-    assert [c["message"]["content"] for c in other["choices"]] != texts
+    first, again = chat(served, **request), chat(served, **request)
+    assert len(texts(first)) == 4 and [c["index"] for c in first["choices"]] == [0, 1, 2, 3]
+    assert texts(first) == texts(again)
+    assert len(set(texts(first))) > 1, "4 samples at temperature 1 should not all be equal"
+    assert texts(chat(served, **{**request, "seed": 8})) != texts(first)
 
 
-def test_a_tiny_top_p_keeps_only_the_most_likely_token(base_url: str, model: str) -> None:
-    greedy = chat(base_url, model, temperature=0, max_tokens=10)["choices"][0]["message"]["content"]
-    nucleus = chat(base_url, model, temperature=1.0, top_p=1e-6, max_tokens=10, seed=3, n=2)
-    assert [c["message"]["content"] for c in nucleus["choices"]] == [greedy, greedy]
+def test_a_tiny_top_p_keeps_only_the_most_likely_token(served: Served) -> None:
+    (greedy,) = texts(chat(served, temperature=0, max_tokens=10))
+    assert texts(chat(served, temperature=1.0, top_p=1e-6, max_tokens=10, seed=3, n=2)) == [greedy, greedy]
 
 
-def test_stop_string_is_cut_and_not_returned(base_url: str, model: str, engine: ServingEngine) -> None:
-    free = chat(base_url, model, temperature=0, max_tokens=24, ignore_eos=True)["choices"][0]["message"][
-        "content"
-    ]
+def test_stop_string_is_cut_and_not_returned(served: Served) -> None:
+    (free,) = texts(chat(served, temperature=0, max_tokens=24, ignore_eos=True))
     assert len(free) > 8, free
     stop = free[4:7]
     for stops in ([stop], [stop, "never-appears"]):
-        choice = chat(base_url, model, temperature=0, max_tokens=24, ignore_eos=True, stop=stops)["choices"][
-            0
-        ]
+        (choice,) = chat(served, temperature=0, max_tokens=24, ignore_eos=True, stop=stops)["choices"]
         assert choice["finish_reason"] == "stop"
         assert choice["message"]["content"] == free[: free.index(stop)]
         assert stop not in choice["message"]["content"]
-        # Which stop string ended it: always on transformers; llama.cpp says so only when there was one.
-        tells = isinstance(engine, Engine) or len(stops) == 1
+        # Which stop string ended it: llama.cpp says so only when there was one.
+        tells = served.kind != "llama.cpp" or len(stops) == 1
         assert choice["stop_reason"] == (stop if tells else None)
 
 
-def test_max_tokens_gives_finish_reason_length(base_url: str, model: str) -> None:
-    choice = chat(base_url, model, temperature=0, max_tokens=3, logprobs=True)["choices"][0]
+def test_max_tokens_gives_finish_reason_length(served: Served) -> None:
+    choice = chat(served, temperature=0, max_tokens=3, logprobs=True)["choices"][0]
     if choice["finish_reason"] == "length":
         assert len(choice["logprobs"]["content"]) == 3
     else:  # the model ended its turn early: still never more than asked
         assert len(choice["logprobs"]["content"]) <= 3
 
 
-def test_ignore_eos_decodes_exactly_max_tokens(base_url: str, model: str) -> None:
-    body = chat(base_url, model, temperature=1.0, max_tokens=6, ignore_eos=True, n=3, seed=1)
+def test_ignore_eos_decodes_exactly_max_tokens(served: Served) -> None:
+    body = chat(served, temperature=1.0, max_tokens=6, ignore_eos=True, n=3, seed=1)
     assert body["usage"]["completion_tokens"] == 18
     assert all(c["finish_reason"] == "length" for c in body["choices"])
 
 
-def test_logprobs_mean_matches_tokens_and_greedy_picks_the_top(
-    base_url: str, model: str, engine: ServingEngine
-) -> None:
-    body = chat(base_url, model, temperature=0, max_tokens=6, logprobs=True, n=2)
+def test_logprobs_are_per_token(served: Served) -> None:
+    body = chat(served, temperature=0, max_tokens=6, logprobs=True)
     for choice in body["choices"]:
         tokens = choice["logprobs"]["content"]
         values = [t["logprob"] for t in tokens]
         assert len(values) == len(tokens) > 0 and all(v <= 0 for v in values)
-        assert choice["logprobs"]["mean_logprob"] == pytest.approx(sum(values) / len(values))
-    assert chat(base_url, model, max_tokens=2)["choices"][0]["logprobs"] is None
-    if not isinstance(engine, Engine):
-        return  # the check below reads the transformers model's own logits
-    # Greedy: each chosen token has the highest logprob at its position.
-    prompt = engine.render_prompt(USER, True, False)
-    first = body["choices"][0]["logprobs"]["content"][0]["logprob"]
-    with torch.no_grad():
-        logits = engine.model(input_ids=torch.tensor([prompt], device=engine.device)).logits[0, -1]
-    assert first == pytest.approx(torch.log_softmax(logits.float(), -1).max().item(), abs=1e-4)
+        if "mean_logprob" in choice["logprobs"]:  # ours adds the mean; clients compute it otherwise
+            assert choice["logprobs"]["mean_logprob"] == pytest.approx(sum(values) / len(values))
+    assert chat(served, max_tokens=2)["choices"][0]["logprobs"] is None
+    # That greedy decoding picks each position's top token is checked through scoring, below.
 
 
-def test_continue_final_message_returns_only_the_continuation(
-    base_url: str, model: str, engine: ServingEngine
-) -> None:
-    messages = [*USER, {"role": "assistant", "content": "Thought: I will search"}]
-    body = {"model": model, "messages": messages, "temperature": 0, "max_tokens": 8}
-    status, cont = post(base_url, {**body, "add_generation_prompt": False, "continue_final_message": True})
+def test_continue_final_message_returns_only_the_continuation(served: Served) -> None:
+    prefix = "Thought: I will search"
+    messages = [*USER, {"role": "assistant", "content": prefix}]
+    body = {"model": served.model, "messages": messages, "temperature": 0, "max_tokens": 8}
+    status, cont = post(
+        served.base_url, {**body, "add_generation_prompt": False, "continue_final_message": True}
+    )
     assert status == 200, cont
-    prompt = engine.render_prompt(messages, add_generation_prompt=False, continue_final_message=True)
-    assert engine.tokenizer.decode(prompt).endswith("Thought: I will search")
+    prompt = served.prompt_ids(messages, generation=False)
+    assert served.tokenizer.decode(prompt).endswith(prefix)
     assert cont["usage"]["prompt_tokens"] == len(prompt)
-    # The reply is what the model writes after the prefix, not the prefix again.
-    expected = engine.generate(prompt, SamplingParams(n=1, temperature=0, max_tokens=8), None)[0].text
-    assert cont["choices"][0]["message"]["content"] == expected
+    # The reply is what the model writes after the prefix, not the prefix again: scoring the prefix
+    # plus the reply finds the reply's tokens where greedy decoding put them, each the top choice.
+    reply = cont["choices"][0]["message"]["content"]
+    assert not reply.startswith(prefix)
+    if served.kind not in SCORING_ENGINES:
+        return
+    scored = score(served, [*USER, {"role": "assistant", "content": prefix + reply}], top=1)
+    continuation = scored["prompt_logprobs"][len(prompt) :]
+    assert continuation and all(
+        entry[str(tid)]["rank"] == 1
+        for tid, entry in zip(scored["prompt_token_ids"][len(prompt) :], continuation, strict=True)
+    )
 
 
-@pytest.mark.parametrize(
-    ("fields", "param"),
-    [
-        ({"n": 0}, "n"),
-        ({"n": 17}, "n"),
-        ({"temperature": -1}, "temperature"),
-        ({"top_p": 0}, "top_p"),
-        ({"max_tokens": 0}, "max_tokens"),
-        ({"messages": []}, "messages"),
-        ({"messages": [{"role": "wizard", "content": "x"}]}, "messages.0.role"),
-        ({"stream": True}, None),
-        ({"continue_final_message": True}, None),
-        ({"continue_final_message": True, "add_generation_prompt": False}, None),
-        ({"max_tokens": 100000}, "max_tokens"),
-    ],
-)
-def test_bad_requests_get_openai_style_400(
-    base_url: str, model: str, fields: dict[str, Any], param: str | None
-) -> None:
-    status, body = post(base_url, {"model": model, "messages": USER, **fields})
+def score(served: Served, messages: list[dict[str, str]], top: int = 0) -> dict[str, Any]:
+    """The scoring primitive: per-token logprobs of a given assistant text (vLLM's ``prompt_logprobs``
+    on a chat request that continues the final message), which on-policy distillation needs."""
+    request = {
+        "model": served.model,
+        "messages": messages,
+        "add_generation_prompt": False,
+        "continue_final_message": True,
+        "max_tokens": 1,
+        "prompt_logprobs": top,
+        "return_token_ids": True,
+        "temperature": 0,
+    }
+    status, body = post(served.base_url, request)
+    assert status == 200, body
+    return body
+
+
+def scoring_is_missing(served: Served) -> bool:
+    """An engine that cannot score says so with a 400, never by ignoring the field."""
+    if served.kind in SCORING_ENGINES:
+        return False
+    messages = [*USER, {"role": "assistant", "content": "a"}]
+    status, body = post(
+        served.base_url,
+        {"model": served.model, "messages": messages, "add_generation_prompt": False,
+         "continue_final_message": True, "max_tokens": 1, "prompt_logprobs": 0},
+    )  # fmt: skip
+    assert status == 400 and "prompt_logprobs" in body["error"]["message"], body
+    return True
+
+
+def test_scoring_gives_every_prompt_token_its_logprob_and_top_alternatives(served: Served) -> None:
+    if scoring_is_missing(served):
+        return
+    text = "Thought: compute it.\nCode:\n```py\nprint(6 * 7)\n```"
+    messages = [*USER, {"role": "assistant", "content": text}]
+    body = score(served, messages, top=2)
+    ids = body["prompt_token_ids"]
+    assert ids == served.prompt_ids(messages, generation=False)
+    entries = body["prompt_logprobs"]
+    assert len(entries) == len(ids) and entries[0] is None  # nothing predicts the first token
+    for token_id, entry in zip(ids[1:], entries[1:], strict=True):
+        own = entry[str(token_id)]
+        assert own["logprob"] <= 0 and own["rank"] >= 1
+        ranks = sorted(e["rank"] for e in entry.values())
+        assert ranks[:2] == [1, 2]  # the top 2 alternatives come with the given token
+    # The text the model did not write is scored as given: the assistant span is the prompt's end.
+    span = len(served.prompt_ids([*USER, {"role": "assistant", "content": ""}], generation=False))
+    assert served.tokenizer.decode(ids[span:]) == text
+
+
+def test_scoring_agrees_with_the_logprobs_of_generation(served: Served) -> None:
+    if scoring_is_missing(served):
+        return
+    generated = chat(served, temperature=0, max_tokens=8, logprobs=True)["choices"][0]
+    text = generated["message"]["content"]
+    prompt = served.prompt_ids([*USER, {"role": "assistant", "content": ""}], generation=False)
+    body = score(served, [*USER, {"role": "assistant", "content": text}])
+    ids, entries = body["prompt_token_ids"][len(prompt) :], body["prompt_logprobs"][len(prompt) :]
+    gen = generated["logprobs"]["content"][: len(ids)]
+    assert len(ids) == len(gen) > 0
+    for token_id, entry, token in zip(ids, entries, gen, strict=True):
+        assert entry[str(token_id)]["logprob"] == pytest.approx(token["logprob"], abs=1e-3)
+
+
+def test_an_adapter_is_served_by_name_and_changes_the_output(served: Served) -> None:
+    if served.adapter is None:
+        pytest.skip(f"{served.kind}: this suite gives it no adapter (its LoRA path: test_lora_gguf.py)")
+    greedy = {"temperature": 0, "max_tokens": 12, "ignore_eos": True}
+    base = texts(chat(served, **greedy))
+    for name in (served.adapter, f"{served.model}:{served.adapter}"):
+        tuned = chat(served, name, **greedy)
+        assert tuned["model"] == name
+        assert texts(tuned) != base, f"{name} answered like the base model"
+    assert texts(chat(served, **greedy)) == base, "the base model is unchanged after an adapter ran"
+    status, body = post(served.base_url, {"model": f"{served.model}:missing", "messages": USER})
+    assert status == 404 and "missing" in body["error"]["message"]
+
+
+BAD_REQUESTS = [
+    ({"n": 0}, "n"),
+    ({"temperature": -1}, "temperature"),
+    ({"top_p": 0}, "top_p"),
+    ({"max_tokens": 0}, "max_tokens"),
+    ({"messages": []}, "messages"),
+    ({"continue_final_message": True}, None),
+    ({"max_tokens": 100000}, "max_tokens"),
+]
+
+
+@pytest.mark.parametrize(("fields", "param"), BAD_REQUESTS)
+def test_bad_requests_get_openai_style_400(served: Served, fields: dict[str, Any], param: str | None) -> None:
+    status, body = post(served.base_url, {"model": served.model, "messages": USER, **fields})
     assert status == 400, body
     error = body["error"]
-    assert error["type"] == "invalid_request_error" and error["message"]
-    if param is not None:
+    assert error["message"] and error["type"]
+    if param is not None and served.kind != "vllm":  # vLLM names the field in the message only
         assert error["param"] == param
 
 
-def test_unknown_model_is_an_error_not_a_fallback(base_url: str) -> None:
-    status, body = post(base_url, {"model": "gpt-4", "messages": USER})
+def test_ours_refuses_what_it_does_not_do(served: Served) -> None:
+    if served.kind == "vllm":
+        pytest.skip("vLLM streams, takes any n and any role")
+    for fields in ({"stream": True}, {"n": 17}, {"messages": [{"role": "wizard", "content": "x"}]}):
+        status, body = post(served.base_url, {"model": served.model, "messages": USER, **fields})
+        assert status == 400 and body["error"]["type"] == "invalid_request_error", body
+
+
+def test_unknown_model_is_an_error_not_a_fallback(served: Served) -> None:
+    status, body = post(served.base_url, {"model": "gpt-4", "messages": USER})
     assert status == 404
-    assert body["error"]["code"] == "model_not_found"
     assert "gpt-4" in body["error"]["message"]
 
 
-def test_malformed_json_is_400(base_url: str) -> None:
-    status, body = post(base_url, None, raw=b"{not json")
+def test_malformed_json_is_400(served: Served) -> None:
+    status, body = post(served.base_url, None, raw=b"{not json")
     assert status == 400
-    assert body["error"]["type"] == "invalid_request_error"
+    assert body["error"]["message"]
 
 
-def test_min_tokens_holds_off_eos_and_stops_or_is_refused(
-    base_url: str, model: str, engine: ServingEngine
-) -> None:
-    request = {"model": model, "messages": USER, "temperature": 1.0, "max_tokens": 6, "min_tokens": 6, "n": 3}
-    status, body = post(base_url, {**request, "seed": 1, "stop": ["a", "e"]})
-    if not isinstance(engine, Engine):  # llama.cpp has no min_tokens: a clear 400, never a silent ignore
+def test_min_tokens_holds_off_eos_and_stops_or_is_refused(served: Served) -> None:
+    request = {"model": served.model, "messages": USER, "temperature": 1.0, "max_tokens": 6, "min_tokens": 6}
+    status, body = post(served.base_url, {**request, "n": 3, "seed": 1, "stop": ["a", "e"]})
+    if served.kind == "llama.cpp":  # it has no min_tokens: a clear 400, never a silent ignore
         assert status == 400 and "min_tokens" in body["error"]["message"]
         return
     assert status == 200, body

@@ -52,7 +52,8 @@ describe("serve-model with a tiny model", () => {
     expect(built.status, built.stderr).toBe(0);
   });
 
-  it("serves chat completions to the client", async () => {
+  // vLLM starts in about half a minute on an idle machine; several minutes when tests share 2 cores.
+  it("serves chat completions to the client", { timeout: 300_000 }, async () => {
     const port = await freePort();
     const { child, listening } = await startServeModel(modelDir, port);
     expect(listening.url).toBe(`http://127.0.0.1:${port}/v1`);
@@ -76,7 +77,7 @@ describe("serve-model with a tiny model", () => {
     expect(await exited).toBe(0);
   });
 
-  it("takes the model server down with it when the CLI is killed outright", async () => {
+  it("takes the model server down with it when the CLI is killed outright", { timeout: 300_000 }, async () => {
     const port = await freePort();
     const { child } = await startServeModel(modelDir, port);
     child.kill("SIGKILL"); // no handler runs: only the server's stdin pipe closing tells it

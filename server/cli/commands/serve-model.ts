@@ -1,7 +1,8 @@
 // `distillery serve-model [--model NAME|PATH] [--adapter NAME=PATH]... [--port N]` runs the
-// embedded OpenAI-compatible model server (worker/, transformers) on 127.0.0.1 until Ctrl-C.
+// embedded OpenAI-compatible model server (worker/: vLLM by default) on 127.0.0.1 until Ctrl-C.
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { connectApi } from "@/server/client/api";
 import { workerPython } from "@/server/worker/interpreter";
 import { startWorker } from "@/server/worker/process";
 import { intFlag, jsonOption, stringFlag, UsageError, type Command, type ParsedArgs } from "../command";
@@ -28,10 +29,28 @@ export function adapterArgs(values: string[]): string[] {
   return out;
 }
 
-function serverArgs(args: ParsedArgs): string[] {
+/**
+ * `--model NAME` of a trained student: its base model, with its adapter served under its name.
+ * Roles, paths and registry ids are the Python server's to resolve (null here).
+ */
+async function trainedStudent(model: string): Promise<{ base: string; adapter: string } | null> {
+  if (model === "student" || model === "teacher" || existsSync(model)) return null;
+  const conn = await connectApi();
+  try {
+    const found = (await conn.api.training.students.query()).find((s) => s.name === model);
+    return found?.adapterPath ? { base: found.baseModel, adapter: `${model}=${found.adapterPath}` } : null;
+  } finally {
+    await conn.close();
+  }
+}
+
+async function serverArgs(args: ParsedArgs): Promise<string[]> {
   const port = intFlag(args, "port", DEFAULT_MODEL_PORT, { min: 1, max: 65535 });
-  const model = stringFlag(args, "model") ?? "student";
+  const requested = stringFlag(args, "model") ?? "student";
   const adapters = adapterArgs((args.values.adapter as string[] | undefined) ?? []);
+  const student = await trainedStudent(requested);
+  const model = student?.base ?? requested;
+  if (student) adapters.push("--adapter", student.adapter);
   const out = ["--model", model, "--port", String(port), ...adapters, "--exit-with-stdin"];
   const dtype = stringFlag(args, "dtype");
   if (dtype) {
@@ -49,15 +68,18 @@ export const serveModelCommand: Command = {
   summary: "serve a model (student, teacher, a directory or .gguf) + LoRA adapters over the OpenAI API",
   usage: "[--model NAME|PATH] [--adapter NAME=PATH]... [--port N]",
   options: {
-    model: { type: "string", help: "student | teacher | a model id | a model directory | a .gguf file (default student)" },
+    model: {
+      type: "string",
+      help: "student | teacher | a model id | a trained student's name | a model directory | a .gguf file (default student)",
+    },
     adapter: { type: "string", multiple: true, help: "NAME=PATH of a PEFT LoRA directory; request it as <model>:NAME" },
     port: { type: "string", help: `port on 127.0.0.1 (default ${DEFAULT_MODEL_PORT})` },
     dtype: { type: "string", help: "auto | float32 | bfloat16 | float16 (default auto)" },
-    threads: { type: "string", help: "CPU threads for the model (default: half the cores)" },
+    threads: { type: "string", help: "CPU threads for the model (default: every core)" },
     ...jsonOption,
   },
   async run(args) {
-    const pythonArgs = serverArgs(args);
+    const pythonArgs = await serverArgs(args);
     const json = args.values.json === true;
     // With --exit-with-stdin the server watches its lifeline: it goes when this process does.
     const server = startWorker({ module: "distillery_worker.serve", args: pythonArgs, stderr: "inherit", exitSignal: "SIGTERM" });

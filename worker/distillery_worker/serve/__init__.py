@@ -1,5 +1,7 @@
-"""OpenAI-compatible chat-completions server on transformers: ``python -m distillery_worker.serve``.
+"""The embedded OpenAI-compatible chat-completions server: ``python -m distillery_worker.serve``.
 
-``engine`` holds the model and the decode loop (n samples share one prefill), ``schema`` the
-request body, ``app`` the HTTP routes and errors, ``__main__`` the command line.
+``__main__`` is the command line. By default it hands the model to ``vllm``, which launches vLLM's
+own server from its venv and watches it. The engines it replaces run in this process behind
+``app`` (HTTP routes and errors) and ``schema`` (the request body): ``engine`` (transformers: the
+model and the decode loop, n samples sharing one prefill) and ``llamacpp``.
 """

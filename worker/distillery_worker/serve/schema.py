@@ -45,6 +45,7 @@ class ChatRequest(BaseModel):
     logprobs: bool = False
     top_logprobs: int | None = Field(default=None, ge=0, le=0)  # only per-token logprobs are served
     stream: bool = False
+    prompt_logprobs: int | None = None  # vLLM's scoring of a given text: refused here, never ignored
     add_generation_prompt: bool = True
     continue_final_message: bool = False
 
@@ -60,6 +61,10 @@ class ChatRequest(BaseModel):
     def _consistent(self) -> ChatRequest:
         if self.stream:
             raise ValueError("stream: streaming is not supported by this server; send stream=false")
+        if self.prompt_logprobs is not None:
+            raise ValueError(
+                "prompt_logprobs: this engine cannot score a given text; the vllm engine (the default) can"
+            )
         if self.continue_final_message and self.add_generation_prompt:
             raise ValueError(
                 "continue_final_message: cannot be true together with add_generation_prompt; "

@@ -57,7 +57,7 @@ def build_tokenizer(vocab_size: int = 320) -> object:
     return train_bpe(_CORPUS, vocab_size, SPECIAL, None, "<|im_end|>", "<|endoftext|>", CHATML)
 
 
-def build_tiny_model(out_dir: str | Path, seed: int = 0, hidden_size: int = 64) -> Path:
+def build_tiny_model(out_dir: str | Path, seed: int = 0, hidden_size: int = 128) -> Path:
     """Write a tiny random Llama chat model (with tokenizer) to ``out_dir``; returns it."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM

