@@ -2,10 +2,12 @@
 prompt is the teacher's system prompt plus the conversation so far (results: bench/README.md,
 "Model server under concurrent episodes").
 
-Side by side in one invocation, same requests, same token counts (min_tokens = max_tokens):
+Side by side in one invocation, same requests, same token counts (min_tokens = max_tokens), on
+our own transformers engine as it was before vLLM replaced it (bench/baseline.py):
   - serial:  `--max-batch 1 --prefix-cache-tokens 0`, one request at a time, every prompt encoded
              from scratch (the server before continuous batching);
   - batched: the defaults, concurrent requests share each forward pass and reuse prompt prefixes.
+`run()` is the traffic itself; bench/serve_engines.py sends it to every engine.
 
 Run from the repo root:  .venv/bin/python bench/serve_concurrency.py [--model teacher] [--episodes 4]
 """
@@ -19,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 
+from baseline import baseline_worker
 from serve_n import model_server, post
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,6 +129,7 @@ def main() -> None:
     args = parser.parse_args()
     threads = ["--threads", str(args.threads)] if args.threads else []
     ways = {"serial": ["--max-batch", "1", "--prefix-cache-tokens", "0"], "batched": []}
+    ours = baseline_worker("transformers")
     print(
         f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start"
     )
@@ -134,7 +138,7 @@ def main() -> None:
     for round_ in range(args.rounds):
         order = list(ways) if round_ % 2 == 0 else list(reversed(ways))
         for way in order:
-            with model_server(args.model, *threads, *ways[way]) as (url, ready):
+            with model_server(args.model, *threads, *ways[way], worker=ours) as (url, ready):
                 post(
                     url,
                     {

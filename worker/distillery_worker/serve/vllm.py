@@ -1,4 +1,4 @@
-"""vLLM's OpenAI-compatible server as an engine behind ``python -m distillery_worker.serve``.
+"""vLLM's OpenAI-compatible server as the engine behind ``python -m distillery_worker.serve``.
 
 vLLM lives in its own venv (its torch and transformers pins differ from the worker's; on a CPU
 machine ``scripts/vllm-cpu-venv.sh`` makes it, on a GPU machine ``DISTILLERY_VLLM_PYTHON`` names a
@@ -24,7 +24,6 @@ from typing import Any
 
 from ..lifeline import exit_when_stdin_closes
 from ..weights import ROLES, cache_dir, resolve_model
-from .engine import check_adapter_name, served_names
 
 PYTHON_ENV = "DISTILLERY_VLLM_PYTHON"  # a vLLM install's interpreter (e.g. a CUDA build on a GPU machine)
 CPU_VENV_NAME = "venv-vllm-cpu"  # made by scripts/vllm-cpu-venv.sh beside the model cache
@@ -103,6 +102,17 @@ class VllmLaunch:
             if iomp.is_file():
                 env["LD_PRELOAD"] = ":".join(p for p in (str(iomp), base.get("LD_PRELOAD", "")) if p)
         return env
+
+
+def served_names(model_id: str, adapters: list[str]) -> list[str]:
+    return [model_id, *(f"{model_id}:{a}" for a in adapters)]
+
+
+def check_adapter_name(name: str, path: str | Path, model_id: str, taken: list[str]) -> None:
+    if not (Path(path) / "adapter_config.json").is_file():
+        raise FileNotFoundError(f"adapter '{name}': {path} has no adapter_config.json")
+    if name in taken or name == model_id:
+        raise ValueError(f"adapter name '{name}' is used twice")
 
 
 def lora_rank(adapter_dirs: Any) -> int:

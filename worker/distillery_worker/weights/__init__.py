@@ -18,7 +18,6 @@ from .registry import MODELS, ROLES, EmbeddedModel
 __all__ = [
     "MODELS",
     "ROLES",
-    "GGUF_NAME",
     "EmbeddedModel",
     "ModelNotFound",
     "ResolvedModel",
@@ -28,7 +27,6 @@ __all__ = [
 ]
 
 MARKER = "distillery-model.json"  # written last by `ensure`: its presence means complete
-GGUF_NAME = "model.gguf"  # the registry GGUF as shipped, kept beside the converted weights for llama.cpp
 
 
 class ModelNotFound(Exception):
@@ -40,11 +38,6 @@ class ResolvedModel:
     id: str  # the name the server reports in /v1/models
     path: Path  # a Hugging Face model directory
     gguf_file: str | None = None  # set when path is a directory holding a GGUF file to dequantise
-
-    def gguf(self) -> Path | None:
-        """The GGUF file llama.cpp can serve for this model, if there is one."""
-        candidate = self.path / (self.gguf_file or GGUF_NAME)
-        return candidate if candidate.is_file() else None
 
 
 def cache_dir() -> Path:

