@@ -3,7 +3,9 @@
 // runs). A server nobody holds stops after DISTILLERY_MODEL_IDLE_S seconds, and at most
 // DISTILLERY_MAX_RESIDENT_MODELS stay up (server-pool.ts); all stop with this process.
 // Runs and evaluations ask for it with the model URL "embedded".
+import { existsSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import type { Env } from "@/server/runtime/mode";
 import { wholeNumberSetting } from "@/server/runtime/settings";
 import { startWorker } from "@/server/worker/process";
@@ -12,7 +14,19 @@ import { createServerPool, type Lease, type Log, type PooledServer, type ServerP
 
 export const EMBEDDED = "embedded";
 
-export type EmbeddedSpec = { model: string; adapters?: Record<string, string> };
+/** A model to serve: `name` is what it is served as (default: its id), `adapters` LoRA directories by name. */
+export type EmbeddedSpec = { model: string; name?: string; adapters?: Record<string, string> };
+
+/**
+ * How a trained student is served: its merged weights (the trainer writes `merged/` beside
+ * `adapter/`) under the student's own name, since vLLM on a CPU serves an adapter by name 15× slower
+ * (worker/README.md); a student trained before merging existed, as its base plus its adapter.
+ */
+export function studentSpec(student: { name: string; baseModel: string; adapterPath: string }): EmbeddedSpec {
+  const merged = path.join(path.dirname(student.adapterPath), "merged");
+  if (existsSync(path.join(merged, "config.json"))) return { model: merged, name: student.name };
+  return { model: student.baseModel, adapters: { [student.name]: student.adapterPath } };
+}
 export type { Lease } from "./server-pool";
 
 const START_TIMEOUT_MS = 15 * 60_000; // a first start may dequantise a GGUF on a busy CPU
@@ -31,7 +45,7 @@ export function embeddedServerPolicy(env: Env = process.env): EmbeddedServerPoli
 }
 
 function key(spec: EmbeddedSpec): string {
-  return JSON.stringify([spec.model, Object.entries(spec.adapters ?? {}).sort()]);
+  return JSON.stringify([spec.model, spec.name ?? null, Object.entries(spec.adapters ?? {}).sort()]);
 }
 
 let pool: ServerPool<EmbeddedSpec> | null = null;
@@ -71,7 +85,7 @@ function loadableSpec(spec: EmbeddedSpec): EmbeddedSpec {
   const adapters = Object.fromEntries(
     Object.entries(spec.adapters ?? {}).map(([name, dir]) => [name, checkModelPath(dir, `adapter ${name}`)]),
   );
-  return { model: checkModelRef(spec.model), adapters };
+  return { ...spec, model: checkModelRef(spec.model), adapters };
 }
 
 async function start(spec: EmbeddedSpec, log?: Log): Promise<PooledServer> {
@@ -79,6 +93,7 @@ async function start(spec: EmbeddedSpec, log?: Log): Promise<PooledServer> {
   // --exit-with-stdin: the server watches its lifeline, so it never outlives this process,
   // however this process ends (SIGKILL included); a normal exit also sends it SIGTERM.
   const args = ["--model", spec.model, "--port", String(port), "--exit-with-stdin"];
+  if (spec.name) args.push("--name", spec.name);
   for (const [name, path] of Object.entries(spec.adapters ?? {})) args.push("--adapter", `${name}=${path}`);
   log?.(`starting the embedded model server for ${spec.model} on 127.0.0.1:${port}`);
   const server = startWorker({ module: "distillery_worker.serve", args, env: modelRootsEnv(), exitSignal: "SIGTERM" });

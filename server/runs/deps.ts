@@ -6,7 +6,7 @@ import { dataDir, type Db } from "@/db/client";
 import { students } from "@/db/schema";
 import { resolveEndpoint, retrieverTarget, type ResolvedEndpoint } from "@/server/endpoints/registry";
 import { createChatClient } from "@/server/llm";
-import { acquireEmbeddedServer, EMBEDDED } from "@/server/models/embedded";
+import { acquireEmbeddedServer, EMBEDDED, studentSpec } from "@/server/models/embedded";
 import { gradeMath, scoreQa } from "@/server/scoring";
 import { openRetriever } from "@/server/tools/retrieval";
 import { SandboxSession } from "@/server/tools/sandbox/session";
@@ -27,8 +27,8 @@ export async function scoreAnswer(question: Question, predicted: string | null):
 
 /**
  * Where the run's model answers. "embedded" starts the worker's model server for the model: a
- * role (student, teacher), an embedded model id, or a registered fine-tuned student (its base
- * model plus its LoRA adapter, served under the student's name). Its lease is released when the
+ * role (student, teacher), an embedded model id, or a registered fine-tuned student (its merged
+ * weights, served under the student's name: `studentSpec`). Its lease is released when the
  * run ends, so an idle server can be stopped.
  */
 async function modelEndpoint(
@@ -39,9 +39,7 @@ async function modelEndpoint(
   // A configured endpoint's name or a URL; the key comes from the environment, never the config.
   if (config.modelUrl !== EMBEDDED) return resolveEndpoint(config.modelUrl, "model");
   const [student] = await db.select().from(students).where(eq(students.name, config.model));
-  const spec = student?.adapterPath
-    ? { model: student.baseModel, adapters: { [student.name]: student.adapterPath } }
-    : { model: config.model };
+  const spec = student?.adapterPath ? studentSpec({ ...student, adapterPath: student.adapterPath }) : { model: config.model };
   return acquireEmbeddedServer(spec, log);
 }
 

@@ -53,6 +53,7 @@ describe("distillery train (CLI)", () => {
     const job = JSON.parse(res.stdout) as { status: string; result: { model: string; adapter: string } };
     expect(job.status).toBe("succeeded");
     expect(fs.existsSync(path.join(job.result.adapter, "adapter_config.json"))).toBe(true);
+    expect(fs.existsSync(path.join(path.dirname(job.result.adapter), "merged", "config.json"))).toBe(true);
 
     const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
     try {
@@ -66,7 +67,7 @@ describe("distillery train (CLI)", () => {
     }
   });
 
-  it("serves the trained student by its name: serve-model --model NAME (base + adapter, one engine)", { timeout: 600_000 }, async () => {
+  it("serves the trained student by its name: serve-model --model NAME (its merged weights)", { timeout: 600_000 }, async () => {
     const port = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, "127.0.0.1", () => {
         const { port } = probe.address() as net.AddressInfo;
@@ -86,7 +87,7 @@ describe("distillery train (CLI)", () => {
         });
         child.on("exit", (code) => reject(new Error(`serve-model exited with ${code}: ${stderr}`)));
       });
-      expect(listening.models).toContain("tiny-base:tiny-student");
+      expect(listening.models).toEqual(["tiny-student"]); // its merged weights, under its own name
       const client = createChatClient({ baseUrl: listening.url, model: "tiny-student", retries: 0 });
       const reply = await client.chat({ messages: [{ role: "user", content: "hi" }], temperature: 0, maxTokens: 4 });
       expect(reply.choices).toHaveLength(1);

@@ -68,6 +68,25 @@ def test_a_role_is_a_served_name_but_a_path_is_not(monkeypatch: pytest.MonkeyPat
     assert vllm.plan("teacher", {}, 8400).names == ("qwen-x", "teacher")
 
 
+def test_a_merged_student_is_served_under_its_own_name(
+    monkeypatch: pytest.MonkeyPatch, tiny_dir: Path
+) -> None:
+    monkeypatch.setenv(vllm.PYTHON_ENV, sys.executable)
+    argv = vllm.plan(str(tiny_dir), {}, 8400, name="my-student").command()
+    assert argv[argv.index("--served-model-name") + 1 : argv.index("--host")] == ["my-student"]
+
+
+def test_operator_flags_come_last_so_they_win(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path) -> None:
+    monkeypatch.setenv(vllm.PYTHON_ENV, sys.executable)
+    monkeypatch.setenv(vllm.EXTRA_ARGS_ENV, "--max-num-seqs 32 --served-model-name 'a b'")
+    assert vllm.plan(str(tiny_dir), {}, 8400).command()[-4:] == [
+        "--max-num-seqs",
+        "32",
+        "--served-model-name",
+        "a b",
+    ]
+
+
 def test_lora_rank_rounds_up_to_what_vllm_accepts(tmp_path: Path) -> None:
     for r, want in ((4, 8), (8, 8), (12, 16), (64, 64)):
         (tmp_path / str(r)).mkdir()

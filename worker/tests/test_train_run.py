@@ -135,9 +135,27 @@ def test_cli_events_kill_and_resume(tiny, data, tmp_path):
     assert done["adapter"] == str(out / "adapter")
     assert (out / "adapter" / "adapter_config.json").is_file()
     assert (out / "adapter" / "adapter_model.safetensors").is_file()
+    # The merged student (what the embedded server serves) answers as base + adapter does.
+    merged_config = json.loads((out / "merged" / "config.json").read_text())
+    assert merged_config["dtype"] == json.loads((tiny / "config.json").read_text())["dtype"]
+    assert_merged_matches_adapter(tiny, out)
     config = json.loads((out / "config.json").read_text())
     assert config["lora_r"] == 4 and config["lr"] == 2e-4 and config["effective_batch"] == 2
     assert json.loads((out / "metrics.json").read_text())["global_step"] == 8
+
+
+def assert_merged_matches_adapter(base: Path, out: Path) -> None:
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    ids = torch.tensor([[5, 17, 42, 99, 7, 3]])
+    with torch.no_grad():
+        tuned = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base), str(out / "adapter"))
+        merged = AutoModelForCausalLM.from_pretrained(out / "merged")
+        plain = AutoModelForCausalLM.from_pretrained(base)
+        want, got = tuned(input_ids=ids).logits, merged(input_ids=ids).logits
+        assert not torch.allclose(plain(input_ids=ids).logits, want, atol=1e-4), "the adapter changed nothing"
+        assert torch.allclose(got, want, atol=1e-4)
 
 
 @pytest.mark.parametrize(

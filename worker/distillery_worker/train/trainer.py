@@ -1,6 +1,6 @@
 """One LoRA SFT run: read and verify the data, load the base model, train with TRL's SFTTrainer on
 pre-tokenised examples (our labels, dynamic padding, length-grouped batches), checkpoint, and
-write ``adapter/``, ``config.json`` and ``metrics.json`` into ``--out``."""
+write ``adapter/``, ``merged/``, ``config.json`` and ``metrics.json`` into ``--out``."""
 
 from __future__ import annotations
 
@@ -80,6 +80,7 @@ class Prepared:
     report: MaskReport
     out: Path
     resume_from: Path | None
+    stored_dtype: torch.dtype | None = None  # the base's weights on disk (the merged student keeps it)
 
 
 def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
@@ -141,7 +142,32 @@ def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
             "effective_batch": config.batch_size * config.grad_accum,
         }
         _write_json(out / "config.json", resolved)
-    return Prepared(trainer, tokenizer, report, out, resume_from)
+    return Prepared(trainer, tokenizer, report, out, resume_from, _stored_dtype(base.path))
+
+
+def _stored_dtype(model_dir: Path) -> torch.dtype | None:
+    config = model_dir / "config.json"
+    if not config.is_file():
+        return None
+    fields = json.loads(config.read_text())
+    name = fields.get("dtype") or fields.get("torch_dtype")
+    value = getattr(torch, str(name), None) if name else None
+    return value if isinstance(value, torch.dtype) else None
+
+
+def _save_merged(model: Any, tokenizer: Any, dest: Path, dtype: torch.dtype | None) -> None:
+    """The adapter folded into the base weights, a plain model directory in the base's own dtype:
+    how the embedded server (vLLM) serves a student. Measured on vLLM's CPU build, SmolLM2-135M with
+    a rank-64 adapter, 16 agent episodes: 14 tokens/s with the adapter by name, 212 merged."""
+    staging = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    merged = model.merge_and_unload()  # the end of training: the trainer's model is not used again
+    if dtype is not None:
+        merged = merged.to(dtype)
+    merged.save_pretrained(str(staging))
+    tokenizer.save_pretrained(str(staging))
+    shutil.rmtree(dest, ignore_errors=True)
+    os.replace(staging, dest)
 
 
 def train(config: TrainConfig, checked: Checked | None = None) -> dict[str, Any]:
@@ -164,6 +190,7 @@ def train(config: TrainConfig, checked: Checked | None = None) -> dict[str, Any]
         run.tokenizer.save_pretrained(str(staging))
         shutil.rmtree(adapter, ignore_errors=True)
         os.replace(staging, adapter)
+        _save_merged(trainer.model, run.tokenizer, out / "merged", run.stored_dtype)
         _write_json(out / "metrics.json", metrics)
         emit("done", adapter=str(adapter), config=str(out / "config.json"), metrics=metrics)
     return metrics
