@@ -16,6 +16,7 @@ export const EMBEDDED = "embedded";
 
 /** A model to serve: `name` is what it is served as (default: its id), `adapters` LoRA directories by name. */
 export type EmbeddedSpec = { model: string; name?: string; adapters?: Record<string, string> };
+export type { Lease } from "./server-pool";
 
 /**
  * How a trained student is served: its merged weights (the trainer writes `merged/` beside
@@ -27,9 +28,8 @@ export function studentSpec(student: { name: string; baseModel: string; adapterP
   if (existsSync(path.join(merged, "config.json"))) return { model: merged, name: student.name };
   return { model: student.baseModel, adapters: { [student.name]: student.adapterPath } };
 }
-export type { Lease } from "./server-pool";
 
-const START_TIMEOUT_MS = 15 * 60_000; // a first start may dequantise a GGUF on a busy CPU
+const START_TIMEOUT_MS = 15 * 60_000; // vLLM compiles its graphs at every start: minutes on a busy CPU
 const STOP_GRACE_MS = 30_000; // after SIGTERM, before SIGKILL
 
 export const DEFAULT_MODEL_IDLE_S = 600;

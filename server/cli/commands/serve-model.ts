@@ -66,12 +66,12 @@ async function serverArgs(args: ParsedArgs): Promise<string[]> {
 
 export const serveModelCommand: Command = {
   name: "serve-model",
-  summary: "serve a model (student, teacher, a directory or .gguf) + LoRA adapters over the OpenAI API",
+  summary: "serve a model (student, teacher, a trained student, a directory) + LoRA adapters over the OpenAI API",
   usage: "[--model NAME|PATH] [--adapter NAME=PATH]... [--port N]",
   options: {
     model: {
       type: "string",
-      help: "student | teacher | a model id | a trained student's name | a model directory | a .gguf file (default student)",
+      help: "student | teacher | a model id | a trained student's name | a model directory (default student)",
     },
     adapter: { type: "string", multiple: true, help: "NAME=PATH of a PEFT LoRA directory; request it as <model>:NAME" },
     port: { type: "string", help: `port on 127.0.0.1 (default ${DEFAULT_MODEL_PORT})` },
