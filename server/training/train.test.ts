@@ -1,18 +1,17 @@
 // A training job end to end through the CLI: a dataset from a stub-model run (scripted
 // OpenAI-compatible server on loopback), the real trainer on a tiny random model built in code,
 // metrics streamed into the job, the student registered; then the failed-job path.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { jobMetrics, jobs, students } from "@/db/schema";
 import { createChatClient } from "@/server/llm/client";
 import { workerPython } from "@/server/worker/interpreter";
 import { runCli, seedStubDataset } from "@/test/cli";
+import { freePort, startServeModel } from "@/test/serve-model";
 
 const cli = runCli;
 
@@ -68,25 +67,9 @@ describe("distillery train (CLI)", () => {
   });
 
   it("serves the trained student by its name: serve-model --model NAME (its merged weights)", { timeout: 600_000 }, async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, "127.0.0.1", () => {
-        const { port } = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(port));
-      });
-    });
-    const child = spawn("node", ["bin/distillery.mjs", "serve-model", "--model", "tiny-student", "--port", String(port), "--json"], {
-      env: { ...process.env, DISTILLERY_DATA_DIR: dataDir, DATABASE_URL: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr = (stderr + d).slice(-4000)));
+    const args = ["--model", "tiny-student", "--port", String(await freePort())];
+    const { child, listening } = await startServeModel(args, { DISTILLERY_DATA_DIR: dataDir, DATABASE_URL: "" });
     try {
-      const listening = await new Promise<{ url: string; models: string[] }>((resolve, reject) => {
-        readline.createInterface({ input: child.stdout }).on("line", (line) => {
-          if (line.includes('"listening"')) resolve(JSON.parse(line) as { url: string; models: string[] });
-        });
-        child.on("exit", (code) => reject(new Error(`serve-model exited with ${code}: ${stderr}`)));
-      });
       expect(listening.models).toEqual(["tiny-student"]); // its merged weights, under its own name
       const client = createChatClient({ baseUrl: listening.url, model: "tiny-student", retries: 0 });
       const reply = await client.chat({ messages: [{ role: "user", content: "hi" }], temperature: 0, maxTokens: 4 });

@@ -11,10 +11,6 @@ usage, LoRA adapters by name, models, errors), which does not depend on the weig
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -24,17 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from worker_env import worker_env
-
-from distillery_worker.serve import vllm
+from serve_fixtures import start_server
 
 USER = [{"role": "user", "content": "What is the capital of France?"}]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -53,26 +41,14 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tiny_dir: Path, adapter_dir: Path) -> Iterator[Served]:
-    try:
-        vllm.vllm_python()
-    except vllm.VllmUnavailable as err:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI installs vLLM (scripts/setup.sh): {err}")
-        pytest.skip(str(err))
     from transformers import AutoTokenizer
 
-    port = free_port()
-    command = [sys.executable, "-m", "distillery_worker.serve", "--model", str(tiny_dir), "--port", str(port)]
-    command += ["--adapter", f"sharp={adapter_dir}", "--dtype", "float32", "--eager"]
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=worker_env())
+    flags = ["--adapter", f"sharp={adapter_dir}", "--dtype", "float32", "--eager"]
+    process, ready = start_server(str(tiny_dir), *flags)
     try:
-        assert process.stdout is not None
-        ready = json.loads(process.stdout.readline() or b"{}")
-        assert ready.get("event") == "listening", f"vLLM did not start (exit {process.poll()})"
         assert ready["models"] == [tiny_dir.name, f"{tiny_dir.name}:sharp"]
-        yield Served(
-            f"http://127.0.0.1:{port}", tiny_dir.name, "sharp", AutoTokenizer.from_pretrained(tiny_dir)
-        )
+        base_url = ready["url"].removesuffix("/v1")
+        yield Served(base_url, tiny_dir.name, "sharp", AutoTokenizer.from_pretrained(tiny_dir))
     finally:
         # SIGKILL: no handler of the launcher runs, yet its reaper must take vLLM's whole process
         # group down (its API server and the engine processes, which outlive it otherwise).

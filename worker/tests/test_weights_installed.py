@@ -5,16 +5,11 @@ why, where the student or vLLM is not installed (vLLM: except in CI)."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import urllib.request
 
 import pytest
-from worker_env import worker_env
+from serve_fixtures import start_server
 
-from distillery_worker.serve import vllm
 from distillery_worker.weights import ROLES, is_installed
 
 pytestmark = pytest.mark.skipif(
@@ -24,23 +19,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_student_answers_a_simple_question() -> None:
+    process, ready = start_server("student", "--context", "2048", "--eager")
     try:
-        vllm.vllm_python()
-    except vllm.VllmUnavailable as err:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI installs vLLM (scripts/setup.sh): {err}")
-        pytest.skip(str(err))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    command = [sys.executable, "-m", "distillery_worker.serve", "--model", "student", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--context", "2048", "--eager"], stdout=subprocess.PIPE, env=worker_env()
-    )
-    try:
-        assert process.stdout is not None
-        ready = json.loads(process.stdout.readline() or b"{}")
-        assert ready.get("event") == "listening", f"the server did not start (exit {process.poll()})"
         assert ready["models"] == [ROLES["student"]]
         messages = [{"role": "user", "content": "What is the capital of France? Answer in one word."}]
         body = {"model": "student", "messages": messages, "temperature": 0, "max_tokens": 12}

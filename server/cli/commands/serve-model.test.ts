@@ -1,31 +1,21 @@
 // `distillery serve-model` end to end: the real CLI starts the real Python server on a tiny
 // random model (built offline), and the real chat client talks to it over loopback.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChatClient } from "@/server/llm/client";
 import { workerPython, workerPythonPath } from "@/server/worker/interpreter";
-import { repoPath } from "@/server/worker/root";
 import { UsageError } from "../command";
 import { main } from "../main";
+import { freePort, startServeModel as startServeModelCli } from "@/test/serve-model";
 import { adapterArgs } from "./serve-model";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "serve-model-"));
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill("SIGTERM")));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("serve-model flags", () => {
   it("validates --adapter NAME=PATH", () => {
@@ -86,20 +76,9 @@ describe("serve-model with a tiny model", () => {
 });
 
 async function startServeModel(modelDir: string, port: number) {
-  const cli = repoPath("bin", "distillery.mjs");
-  const child = spawn(process.execPath, [cli, "serve-model", "--model", modelDir, "--port", String(port), "--json"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const listening = await new Promise<{ url: string; models: string[] }>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (line.includes('"listening"')) resolve(JSON.parse(line) as { url: string; models: string[] });
-    });
-    child.on("exit", (code) => reject(new Error(`serve-model exited with ${code}: ${stderr}`)));
-  });
-  return { child, listening };
+  const started = await startServeModelCli(["--model", modelDir, "--port", String(port)]);
+  children.push(started.child);
+  return started;
 }
 
 function portOpen(port: number): Promise<boolean> {
