@@ -22,8 +22,10 @@ export type { Lease } from "./server-pool";
  * How a trained student is served: its merged weights (the trainer writes `merged/` beside
  * `adapter/`) under the student's own name, since vLLM on a CPU serves an adapter by name 15× slower
  * (worker/README.md); a student trained before merging existed, as its base plus its adapter.
+ * Null for a student with no adapter directory recorded: nothing of it to serve.
  */
-export function studentSpec(student: { name: string; baseModel: string; adapterPath: string }): EmbeddedSpec {
+export function studentSpec(student: { name: string; baseModel: string; adapterPath: string | null }): EmbeddedSpec | null {
+  if (!student.adapterPath) return null;
   const merged = path.join(path.dirname(student.adapterPath), "merged");
   if (existsSync(path.join(merged, "config.json"))) return { model: merged, name: student.name };
   return { model: student.baseModel, adapters: { [student.name]: student.adapterPath } };

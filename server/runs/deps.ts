@@ -39,7 +39,7 @@ async function modelEndpoint(
   // A configured endpoint's name or a URL; the key comes from the environment, never the config.
   if (config.modelUrl !== EMBEDDED) return resolveEndpoint(config.modelUrl, "model");
   const [student] = await db.select().from(students).where(eq(students.name, config.model));
-  const spec = student?.adapterPath ? studentSpec({ ...student, adapterPath: student.adapterPath }) : { model: config.model };
+  const spec = (student && studentSpec(student)) ?? { model: config.model };
   return acquireEmbeddedServer(spec, log);
 }
 

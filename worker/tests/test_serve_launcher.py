@@ -38,6 +38,11 @@ def test_a_missing_vllm_says_how_to_install_it(tiny_dir: Path) -> None:
     assert "DISTILLERY_VLLM_PYTHON=/nonexistent/python is not an executable interpreter" in result.stderr
 
 
+def test_an_adapter_may_not_take_the_models_name(tiny_dir: Path, adapter_dir: Path) -> None:
+    result = launcher("--model", str(tiny_dir), "--adapter", f"tiny-llama={adapter_dir}")
+    assert result.returncode == 2 and "adapter name 'tiny-llama' is the model's own name" in result.stderr
+
+
 def test_a_gguf_file_is_refused(tmp_path: Path) -> None:
     gguf = tmp_path / "model.gguf"
     gguf.write_bytes(b"GGUF")

@@ -39,7 +39,7 @@ async function trainedStudent(model: string): Promise<EmbeddedSpec | null> {
   const conn = await connectApi();
   try {
     const found = (await conn.api.training.students.query()).find((s) => s.name === model);
-    return found?.adapterPath ? studentSpec({ ...found, adapterPath: found.adapterPath }) : null;
+    return found ? studentSpec(found) : null;
   } finally {
     await conn.close();
   }

@@ -70,6 +70,7 @@ class VllmLaunch:
     context: int | None = None
     dtype: str = "auto"
     eager: bool = False
+    cpu_build: bool = False  # vLLM's CPU build (is_cpu_build), not a CUDA one
 
     def command(self) -> list[str]:
         argv = [
@@ -84,7 +85,7 @@ class VllmLaunch:
             "--disable-uvicorn-access-log",
             "--uvicorn-log-level", "warning",
         ]  # fmt: skip
-        if is_cpu_build(self.python):
+        if self.cpu_build:
             # Prefix caching reuses whole KV blocks, and the CPU build's default block is 128 tokens:
             # up to 127 cached tokens were recomputed per request. 32 (its smallest fast size) measured
             # on the teacher, 2 cores: cached first token 0.41 → 0.20 s, 16 agent episodes 38 → 54 tok/s.
@@ -95,14 +96,14 @@ class VllmLaunch:
             argv.append("--enforce-eager")
         if self.adapters:
             argv += ["--enable-lora", "--max-loras", str(len(self.adapters))]
-            argv += ["--max-lora-rank", str(lora_rank(self.adapters.values()))]
+            argv += ["--max-lora-rank", str(lora_rank(set(self.adapters.values())))]
             argv += ["--lora-modules", *(f"{name}={path}" for name, path in self.adapters.items())]
         # Last, so they win: vLLM flags of the operator's own (GPU tuning, a bench's variant).
         return argv + shlex.split(os.environ.get(EXTRA_ARGS_ENV, ""))
 
     def environment(self, base: dict[str, str]) -> dict[str, str]:
         env = {**base, "HF_HUB_OFFLINE": "1", "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
-        if is_cpu_build(self.python):
+        if self.cpu_build:
             cores = self.threads or os.cpu_count() or 1
             env.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")  # GiB of KV cache; the build's default is larger
             env.setdefault("VLLM_CPU_OMP_THREADS_BIND", f"0-{cores - 1}")
@@ -116,11 +117,11 @@ def served_names(model_id: str, adapters: list[str]) -> list[str]:
     return [model_id, *(f"{model_id}:{a}" for a in adapters)]
 
 
-def check_adapter_name(name: str, path: str | Path, model_id: str, taken: list[str]) -> None:
+def check_adapter_name(name: str, path: str | Path, model_id: str) -> None:
     if not (Path(path) / "adapter_config.json").is_file():
         raise FileNotFoundError(f"adapter '{name}': {path} has no adapter_config.json")
-    if name in taken or name == model_id:
-        raise ValueError(f"adapter name '{name}' is used twice")
+    if name == model_id:  # names are unique among adapters already (a dict; the CLI refuses a repeat)
+        raise ValueError(f"adapter name '{name}' is the model's own name")
 
 
 def lora_rank(adapter_dirs: Any) -> int:
@@ -152,10 +153,13 @@ def plan(
     names = (name or resolved.id, *((model,) if model in ROLES else ()))
     served: dict[str, str] = {}
     for adapter, path in adapters.items():
-        check_adapter_name(adapter, path, names[0], list(served))
+        check_adapter_name(adapter, path, names[0])
         # An adapter answers to its own name and to <base>:<name>.
         served[adapter] = served[f"{names[0]}:{adapter}"] = str(Path(path).resolve())
-    return VllmLaunch(vllm_python(), resolved.path, names, served, port, threads, context, dtype, eager)
+    python = vllm_python()
+    return VllmLaunch(
+        python, resolved.path, names, served, port, threads, context, dtype, eager, is_cpu_build(python)
+    )
 
 
 def _die_with_parent() -> None:
@@ -218,7 +222,7 @@ def serve(launch: VllmLaunch, exit_with_stdin: bool = False) -> int:
         "url": url,
         "models": served_names(launch.names[0], [a for a in launch.adapters if ":" not in a]),
         "engine": "vllm",
-        "device": "cpu" if is_cpu_build(launch.python) else "cuda",
+        "device": "cpu" if launch.cpu_build else "cuda",
         "dtype": launch.dtype,
     }
     print(json.dumps(announce), flush=True)
