@@ -122,6 +122,8 @@ def main() -> None:
     }  # fmt: skip
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start", flush=True)
     bandwidth = copy_bandwidth()
+    size = weight_bytes(args.model)  # both engines serve the same bf16 directory
+    bound = bandwidth / size
     print(f"copy bandwidth: {bandwidth / 1e9:.1f} GB/s (read + write)", flush=True)
     rows = []
     for engine in args.engines.split(","):
@@ -133,8 +135,6 @@ def main() -> None:
             decode = decode_rate(url, served)
             uncached, cached = first_token_times(url, served)
             throughput = agent_throughput(url, served, args.episodes, args.steps, args.tokens)
-        size = weight_bytes(args.model)
-        bound = bandwidth / size
         rows.append((engine, size, decode, bound, uncached, cached, throughput))
         print(
             f"  {engine}: load {load:.0f} s, decode {decode:.2f} tok/s ({decode / bound:.2f} of the bound "

@@ -20,16 +20,15 @@ import torch
 from serve_engines import agent_throughput, decode_rate
 from serve_n import ROOT, model_server
 
-CACHE = Path(os.environ.get("DISTILLERY_CACHE", Path.home() / ".cache" / "distillery"))
 
-
-def make_student(model: str, out: Path) -> tuple[Path, Path]:
-    """(adapter dir, merged dir) for ``model``, made once."""
+def make_student(model: str) -> tuple[Path, Path]:
+    """(adapter dir, merged dir) for ``model``, made once under the cache's bench-students/."""
     import sys
 
     sys.path.insert(0, str(ROOT / "worker"))
-    from distillery_worker.weights import resolve_model
+    from distillery_worker.weights import cache_dir, resolve_model
 
+    out = cache_dir().parent / "bench-students" / model
     adapter, merged = out / "adapter", out / "merged"
     if (merged / "config.json").is_file():
         return adapter, merged
@@ -56,7 +55,7 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=16)
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start", flush=True)
-    adapter, merged = make_student(args.model, CACHE / "bench-students" / args.model)
+    adapter, merged = make_student(args.model)
     rows = []
     servers = [  # (model, its flags, the names measured on it)
         (args.model, ["--adapter", f"tuned={adapter}"], [args.model, "tuned"]),
