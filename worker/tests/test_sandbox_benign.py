@@ -107,6 +107,27 @@ def test_final_answer_ends_the_action(ep: Episode) -> None:
     assert sympy_answer["final_answer"] == "1/3"
 
 
+def test_tools_cannot_be_shadowed(ep: Episode) -> None:
+    """A model that defines its own final_answer would 'answer' without ending the episode."""
+    for code in (
+        "def final_answer(x):\n    print(x)\nfinal_answer(3)",
+        "final_answer = print",
+        "web_search = lambda q: 'fake'",
+        "for web_search in range(2):\n    pass",
+        "from math import sqrt as final_answer",
+        "class final_answer:\n    pass",
+    ):
+        result = ep.exec(code)
+        assert not result["ok"] and result["error"]["type"] == "ToolShadowing", (code, result)
+        assert "cannot be redefined" in result["error"]["message"] and result["stdout"] == ""
+    # Bound afresh before each action: a dynamic rebinding lasts only for the action that made it.
+    assert ep.exec("globals()['final_answer'] = lambda x: print('fake', x)")["ok"]
+    assert ep.exec("final_answer(5)")["final_answer"] == 5
+    assert (
+        ep.exec("def f(final_answer):\n    return final_answer + 1\nf(1)")["value_repr"] == "2"
+    )  # a parameter is local
+
+
 def test_error_has_type_message_and_traceback(ep: Episode) -> None:
     result = ep.exec("def f(x):\n    return 1 / x\nf(0)")
     assert not result["ok"]

@@ -63,6 +63,28 @@ def jsonable(value: Any) -> Any:
     return value if len(text) <= MAX_REPR else _cap(str(value))
 
 
+class ToolShadowing(Exception):
+    """Model code that would rebind a tool's name (``def final_answer``, ``web_search = …``)."""
+
+
+def _rebound_names(tree: ast.AST) -> set[str]:
+    """Names the code binds at any level: assignments, defs, classes, imports, loop and with
+    targets, walrus, except-as, ``global`` declarations, deletions."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            bound.add(node.id)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, ast.alias):
+            bound.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            bound.update(node.names)
+    return bound
+
+
 def _error(exc: BaseException, tb: Any) -> dict[str, str]:
     report = traceback.TracebackException(type(exc), exc, tb)
     # Hide the runtime's own frames (exec, the timer's handler): the model should see only its code.
@@ -95,10 +117,20 @@ class Worker:
         self.final: list[Any] = []
         self.capture_fd = os.dup(1)  # a spare end of the capture pipe, to repair fd 1/2 if code closes them
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
-        self.namespace["final_answer"] = self._final_answer
-        for name in tools:
-            self.namespace[name] = self._tool(name)
+        self.tools: dict[str, Callable[..., Any]] = {"final_answer": self._final_answer}
+        self.tools.update({name: self._tool(name) for name in tools})
         self._fresh_streams()
+
+    def _bind_tools(self, tree: ast.AST) -> None:
+        """Refuse code that rebinds a tool's name, and bind the tools afresh before each action,
+        so whatever an earlier action did to the namespace (``globals()['final_answer'] = …``)
+        cannot stand in for a tool: a model that defines its own final_answer would otherwise
+        "answer" without the episode ever ending."""
+        shadowed = sorted(_rebound_names(tree) & self.tools.keys())
+        if shadowed:
+            what = f"{' and '.join(shadowed)} {'is a tool' if len(shadowed) == 1 else 'are tools'}"
+            raise ToolShadowing(f"{what} of this environment and cannot be redefined; call it instead")
+        self.namespace.update(self.tools)
 
     def _after_fork_in_child(self) -> None:
         """A process forked by model code never speaks for the worker: it loses the channel."""
@@ -167,6 +199,7 @@ class Worker:
 
         try:
             tree = ast.parse(code, filename, "exec")
+            self._bind_tools(tree)
             assigned = _assigned_name(tree.body[-1]) if tree.body else None
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
             body = compile(tree, filename, "exec")
