@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from dataclasses import asdict, dataclass
 from fractions import Fraction
@@ -21,6 +22,9 @@ from .extract import answer_text, decimals_written, plain_number, squash
 DEFAULT_TIMEOUT_S = 5.0
 # Float noise in answers computed by code (0.1 + 0.2); far below any real difference.
 REL_TOL = Fraction(1, 10**9)
+# A whole-number gold: float noise in a small result (867.9999999999999), not a wrong digit.
+INT_TOL = Fraction(1, 10**6)
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9][0-9,]*")
 
 
 @dataclass
@@ -57,8 +61,14 @@ for _name in ("math_verify", "math_verify.grader", "math_verify.parser"):
 
 def numbers_equal(pred_text: str, gold_text: str, pred: Fraction, gold: Fraction) -> bool:
     """Exact equality, float noise, or one side being the other rounded to the (two or more)
-    decimals it was written with: ``3.33`` for 10/3, ``0.333333`` for 1/3."""
-    if pred == gold or abs(pred - gold) <= REL_TOL * max(Fraction(1), abs(gold)):
+    decimals it was written with: ``3.33`` for 10/3, ``0.333333`` for 1/3. A gold written as a
+    whole number (``70644703599055556``) is matched only to within float noise of ``INT_TOL``,
+    never relatively: every digit of a large exact answer counts."""
+    if pred == gold:
+        return True
+    if WHOLE_NUMBER.fullmatch(gold_text.strip()):
+        return abs(pred - gold) <= INT_TOL
+    if abs(pred - gold) <= REL_TOL * max(Fraction(1), abs(gold)):
         return True
     written = [decimals_written(text) for text in (pred_text, gold_text) if "." in text]
     places = min(written, default=0)
