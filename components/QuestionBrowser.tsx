@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { generatedBy, type GeneratedBy } from "@/server/benchmarks/generated-by";
 import { useTRPC } from "./trpc";
 
 const PAGE_SIZE = 50;
@@ -49,6 +50,7 @@ export function QuestionBrowser({ benchmarkId, page, search }: { benchmarkId: nu
           </>
         )}
       </p>
+      {benchmark.data && <GeneratorInfo name={benchmark.data.name} split={benchmark.data.split} metadata={benchmark.data.metadata} />}
       <div className="toolbar">
         <input
           type="search"
@@ -92,5 +94,40 @@ export function QuestionBrowser({ benchmarkId, page, search }: { benchmarkId: nu
         </button>
       </div>
     </>
+  );
+}
+
+/** How a generated benchmark was made, and the command that makes it again. */
+function GeneratorInfo({ name, split, metadata }: { name: string; split: string; metadata: Record<string, unknown> }) {
+  const by: GeneratedBy | null = generatedBy(metadata);
+  if (!by) return null;
+  const options = Object.entries(by.config);
+  return (
+    <section className="trace-head" aria-label="Generator">
+      <div className="part-label">Generated</div>
+      <dl className="qa-grid">
+        <dt>generator</dt>
+        <dd>
+          <code>{by.suite}</code> · {by.library} {by.version}
+        </dd>
+        <dt>seed</dt>
+        <dd>{by.seed} (question i is drawn from seed + i)</dd>
+        {options.length > 0 && (
+          <>
+            <dt>config</dt>
+            <dd>
+              {options.map(([key, value]) => (
+                <code key={key}>
+                  {key}={String(value)}{" "}
+                </code>
+              ))}
+            </dd>
+          </>
+        )}
+      </dl>
+      <pre className="code-view">
+        npx distillery benchmarks generate {by.spec} --name {name} --split {split} --seed {by.seed} --n N
+      </pre>
+    </section>
   );
 }

@@ -25,6 +25,7 @@ const LEAST_ROLE: Record<string, Role> = {
   "annotations.applyRule": "researcher",
   "benchmarks.import": "researcher",
   "benchmarks.answerable": "researcher",
+  "benchmarks.generate": "researcher",
   "datasets.create": "researcher",
   "datasets.export": "researcher",
   "datasets.import": "researcher",

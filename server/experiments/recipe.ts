@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { ruleAnnotationInput } from "@/server/annotations/rule";
 import { answerableBenchmarkName, answerableInput } from "@/server/benchmarks/answerable";
+import { generateInput } from "@/server/benchmarks/generate";
 import { datasetFields } from "@/server/datasets/spec";
 import { InputError } from "@/server/errors";
 import { nameSchema } from "@/server/names";
@@ -21,6 +22,8 @@ const step = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("annotate"), id, with: ruleAnnotationInput }),
   // A QA benchmark's answerable subset, for later generate steps to name as their benchmark.
   z.object({ kind: z.literal("answerable"), id, with: answerableInput }),
+  // A generated benchmark (benchmarks generate): the task suite's questions, idempotent.
+  z.object({ kind: z.literal("benchmark"), id, with: generateInput }),
   z.object({ kind: z.literal("dataset"), id, with: datasetFields.omit({ name: true }) }),
   z.object({ kind: z.literal("train"), id, with: trainConfigInput.omit({ name: true }) }),
 ]);
@@ -58,11 +61,12 @@ export function loadRecipe(file: string): Recipe {
 }
 
 /** The name a step's product gets in the workbench (run, dataset or model): `<experiment>:<step>`,
- * or the run a generate step names itself, or the benchmark an answerable step makes. */
+ * or the run a generate step names itself, or the benchmark an answerable or benchmark step makes. */
 export function productName(recipe: Recipe, stepId: string): string {
   const step = recipe.steps.find((s) => s.id === stepId);
   if (step?.kind === "generate" && step.with.run) return step.with.run;
   if (step?.kind === "answerable") return `${answerableBenchmarkName(step.with)}/${step.with.split ?? "test"}`;
+  if (step?.kind === "benchmark") return `${step.with.name}/${step.with.split}`;
   return `${recipe.name}:${stepId}`;
 }
 

@@ -5,6 +5,7 @@
 // recipe again after a crash continues where it stopped.
 import { describeRuleOutcome } from "@/server/annotations/rule";
 import { describeAnswerable } from "@/server/benchmarks/answerable";
+import { describeGenerated } from "@/server/benchmarks/generated-by";
 import type { ApiConnection } from "@/server/client/api";
 import { runOrFollowJob } from "@/server/client/follow-job";
 import { jobHandlers } from "@/server/wiring/job-handlers";
@@ -65,6 +66,10 @@ async function runStep(conn: ApiConnection, recipe: Recipe, step: RecipeStep, tr
   if (step.kind === "answerable") {
     const made = await conn.api.benchmarks.answerable.mutate(step.with);
     return { status: "succeeded", summary: describeAnswerable(made) };
+  }
+  if (step.kind === "benchmark") {
+    const made = await conn.api.benchmarks.generate.mutate(step.with);
+    return { status: "succeeded", summary: `${made.total} questions (${describeGenerated(made)})` };
   }
   if (step.kind === "dataset") {
     const { dataset } = await conn.api.datasets.create.mutate({

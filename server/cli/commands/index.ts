@@ -1,5 +1,6 @@
 // Every CLI command, in the order of the pipeline: data → models → tools → runs → datasets → training.
 import type { Command } from "../command";
+import { benchmarksCommand } from "./benchmarks";
 import { compareCommand } from "./compare";
 import { datasetCommand, exportSftCommand, importCommand } from "./datasets";
 import { experimentCommand } from "./experiment";
@@ -16,6 +17,7 @@ import { usersCommand } from "./users";
 
 export const commands: Command[] = [
   importBenchmarks,
+  benchmarksCommand,
   answerableCommand,
   serveModelCommand,
   sandboxCommand,

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { answerableInput, createAnswerableSubset } from "@/server/benchmarks/answerable";
+import { generateBenchmark, generateInput } from "@/server/benchmarks/generate";
 import { importBenchmarks, listBenchmarks } from "@/server/benchmarks/import";
 import { getBenchmark, listQuestions, questionPageInput } from "@/server/benchmarks/questions";
 import { checkEndpointChoice, retrieverTarget } from "@/server/endpoints/registry";
@@ -32,4 +33,6 @@ export const benchmarksRouter = router({
   answerable: researcherProcedure
     .input(answerableInput)
     .mutation(({ ctx, input }) => createAnswerableSubset(ctx.db, retrieverFor(input.retriever), input)),
+  /** Questions from a task generator (reasoning-gym), stored as a benchmark; idempotent. */
+  generate: researcherProcedure.input(generateInput).mutation(({ ctx, input }) => generateBenchmark(ctx.db, input)),
 });

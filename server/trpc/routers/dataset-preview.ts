@@ -7,8 +7,7 @@ import { datasetRecords } from "@/server/datasets/export";
 import { formatSftRecord } from "@/server/datasets/sft-format";
 import { InputError } from "@/server/errors";
 import { checkModelRef, modelRootsEnv } from "@/server/models/model-ref";
-import { workerPython } from "@/server/worker/interpreter";
-import { startWorker } from "@/server/worker/process";
+import { runWorkerJson } from "@/server/worker/run-json";
 import { viewerProcedure, router } from "../init";
 
 export type TokenPreview = {
@@ -31,27 +30,13 @@ const MAX_CACHED = 32;
 const cache = new Map<string, Promise<TokenPreview>>();
 
 function runPreview(record: string, base: string): Promise<Omit<TokenPreview, "dataset" | "recordId">> {
-  const preview = startWorker({ module: "distillery_worker.train.preview", args: ["--base", base], env: modelRootsEnv() });
-  const deadline = preview.deadline(PREVIEW_TIMEOUT_MS, `the token preview took longer than ${PREVIEW_TIMEOUT_MS / 1000} s`);
-  let stdout = "";
-  preview.child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  preview.child.stdin.end(record);
-  return new Promise((resolve, reject) => {
-    preview.child.on("error", (err) => reject(new Error(`could not start the worker's Python (${workerPython()}): ${err.message}`)));
-    preview.child.on("close", (code) => {
-      deadline.cancel();
-      if (code === 0) {
-        try {
-          return resolve(JSON.parse(stdout));
-        } catch {
-          return reject(new Error("the token preview printed no JSON"));
-        }
-      }
-      const stderr = preview.stderr.value;
-      const errorLine = stderr.split("\n").find((l) => l.startsWith("error: "));
-      if (code === 2 && errorLine) return reject(new InputError(errorLine.slice("error: ".length)));
-      reject(new Error(`the token preview failed (exit ${code}): ${stderr.trim().split("\n").at(-1) ?? ""}`));
-    });
+  return runWorkerJson({
+    module: "distillery_worker.train.preview",
+    args: ["--base", base],
+    env: modelRootsEnv(),
+    input: record,
+    timeoutMs: PREVIEW_TIMEOUT_MS,
+    what: "the token preview",
   });
 }
 
