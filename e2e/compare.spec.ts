@@ -13,11 +13,12 @@ let stub: StubServer;
 
 /**
  * The "model": it solves the first GSM-Hard question (218983 apples × 2 people × 30 days) and gets
- * the others wrong, so each run scores 1 of 3. Plain agent → compute, then answer; SAG → four
+ * the others wrong, so each run scores 1 of 3 (the model "stub-zero" gets all three wrong). Plain agent → compute, then answer; SAG → four
  * candidates per step: two agree, one is off by one, one fails to execute.
  */
 function script(req: StubRequest): string | string[] {
-  const expr = req.messages.some((m) => m.content.includes("Marin and his neighbor")) ? "218983 * 2 * 30" : "3 + 4";
+  const solvable = req.model !== "stub-zero" && req.messages.some((m) => m.content.includes("Marin and his neighbor"));
+  const expr = solvable ? "218983 * 2 * 30" : "3 + 4";
   const answered = req.messages.some((m) => m.role === "assistant");
   if ((req.n ?? 1) > 1) {
     if (answered) return ["Thought: answer now\n```py\nfinal_answer(x)\n```"];
@@ -61,6 +62,8 @@ test.beforeAll(async () => {
     "--tags",
     "experiment:e2e-cmp",
   );
+  // An untrained student (no method tag) that scores 0 of 3.
+  await generate("--run", "cmp-Z", "--model", "stub-zero", "--role", "student");
 });
 
 test.afterAll(async () => {
@@ -104,6 +107,18 @@ test("pick two runs, see every chart, export the accuracy CSV and a PNG", async 
   expect(png.name).toBe("sag-on-vs-off.png");
   expect(png.bytes.subarray(1, 4).toString("ascii")).toBe("PNG");
   expect(png.bytes.length).toBeGreaterThan(2000);
+});
+
+test("a 0% bar keeps its Wilson whisker, and an untrained student gets a row of its own", async ({ page }) => {
+  await page.goto("/compare?runs=cmp-A,cmp-Z");
+  const accuracy = page.getByRole("region", { name: "Accuracy per benchmark" });
+  // One whisker per bar: cmp-A at 1/3 and cmp-Z at 0/3, whose interval still reaches 56%.
+  await expect(accuracy.locator(".recharts-errorBar")).toHaveCount(2);
+  const matrix = page.getByRole("table", { name: "Method matrix" });
+  const row = matrix.locator("tr", { has: page.getByRole("rowheader", { name: "Untrained student, agent prompt", exact: true }) });
+  await expect(row).toContainText("0.0%");
+  await expect(row).toContainText("n=3");
+  await expect(page.getByRole("region", { name: "Method matrix" }).locator(".recharts-errorBar")).toHaveCount(2);
 });
 
 test("scripts/compare-charts.ts saves a recipe's charts through the same export buttons", async ({ baseURL }) => {

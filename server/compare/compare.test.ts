@@ -1,5 +1,6 @@
 // Integration tests of the compare queries on a real database (PGlite, plus Postgres when
 // DISTILLERY_TEST_DATABASE_URL is set): runs and trajectories go through the real store.
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, DbHandle } from "@/db/client";
 import { jobMetrics, jobs, runs, students } from "@/db/schema";
@@ -74,7 +75,13 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
         { kind: "train", config: { dataset: "d@1", name: "student-b" }, status: "succeeded" },
       ])
       .returning({ id: jobs.id })) as [{ id: number }, { id: number }];
-    await db.insert(students).values({ name: "student-a", baseModel: "tiny", adapterPath: "/tmp/a", trainJobId: trainA });
+    const [studentA] = await db
+      .insert(students)
+      .values({ name: "student-a", baseModel: "tiny", adapterPath: "/tmp/a", trainJobId: trainA })
+      .returning({ id: students.id });
+    await db.update(runs).set({ studentId: studentA!.id }).where(eq(runs.name, "s-agent")); // as generate links a trained student's run
+    // The untrained base model as an agent: a baseline row of its own, never pooled with "agent".
+    await seed(await insertRun(db, { name: "s-base", model: "tiny" }), [true, false], () => makeEpisode({ steps: [{}] }));
     await db.insert(jobMetrics).values([
       { jobId: trainA, step: 2, name: "loss", value: 1.5 },
       { jobId: trainA, step: 1, name: "loss", value: 2.0 },
@@ -99,12 +106,13 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
   });
 
   it("fills the matrix from tags and student configs", async () => {
-    const { matrix } = await compareRuns(handle.db, { runs: ["s-cot", "s-agent", "s-sag", "t-ftp"] });
+    const { matrix } = await compareRuns(handle.db, { runs: ["s-cot", "s-agent", "s-sag", "t-ftp", "s-base"] });
     expect(matrix.benchmarks).toEqual(["toyqa"]);
     expect(matrix.unplaced).toEqual(["t-ftp"]);
     const cell = (method: string) => matrix.rows.find((r) => r.method === method)!.cells.toyqa;
     expect(cell("cot")).toMatchObject({ n: 2, correct: 1, accuracy: 0.5, runs: ["s-cot"] });
-    expect(cell("agent")).toMatchObject({ n: 4, correct: 2 });
+    expect(cell("agent")).toMatchObject({ n: 4, correct: 2, runs: ["s-agent"] });
+    expect(cell("base-agent")).toMatchObject({ n: 2, correct: 1, runs: ["s-base"] });
     expect(cell("agent-ftp-sag")).toMatchObject({ n: 4, correct: 3, accuracy: 0.75 });
     expect(cell("agent-ftp")).toMatchObject({ n: 0, accuracy: null });
   });

@@ -7,6 +7,7 @@ const student = (over: Partial<MethodSource> = {}): MethodSource => ({
   ftp: false,
   sag: 1,
   tags: [],
+  trained: true,
   ...over,
 });
 
@@ -27,6 +28,15 @@ describe("methodOfRun", () => {
     expect(methodOfRun(student({ ftp: true }))?.method).toBe("agent-ftp");
     expect(methodOfRun(student({ ftp: true, sag: 8 }))?.method).toBe("agent-ftp-sag");
     expect(methodOfRun(student({ sag: 8 }))?.method).toBe("agent-sag");
+  });
+
+  it("gives an untrained student rows of its own, never a distillation row", () => {
+    expect(methodOfRun(student({ trained: false }))?.method).toBe("base-agent");
+    expect(methodOfRun(student({ trained: false, sag: 4 }))?.method).toBe("base-agent-sag");
+    expect(methodOfRun(student({ trained: false, ftp: true, sag: 4 }))?.method).toBe("base-agent-sag");
+    expect(methodOfRun(student({ trained: false, mode: "cot" }))?.method).toBe("base-cot");
+    expect(methodOfRun(student({ trained: false, mode: "cot-rag" }))?.method).toBe("base-cot");
+    expect(methodOfRun(student({ trained: false, tags: ["method:base-agent-sag"] }))).toEqual({ method: "base-agent-sag", from: "tag" });
   });
 
   it("leaves untagged teacher runs out of the matrix", () => {

@@ -48,7 +48,7 @@ export async function loadCompareRuns(db: Db, names: string[]): Promise<{ runs: 
     const config = run.config;
     const ftp = Boolean(config.ftp);
     const sag = typeof config.sag === "number" ? config.sag : 1;
-    const placed = methodOfRun({ role: run.role, mode: run.mode, ftp, sag, tags: run.tags });
+    const placed = methodOfRun({ role: run.role, mode: run.mode, ftp, sag, tags: run.tags, trained: run.studentId !== null });
     const s = stats.get(run.id)!;
     out.push({
       id: run.id,
