@@ -162,6 +162,12 @@ def test_cli_prints_json_and_refuses_bad_specs_in_one_line() -> None:
     assert out["generator"] == {"library": "reasoning-gym", "version": "0.1.25"}
     assert [q["position"] for q in out["questions"]] == [2, 3, 4]
     assert run_cli("generate", "arith_large", "--seed", "4", "--n", "0").returncode == 0
+    fractions = json.loads(run_cli("generate", "gsm_symbolic", "--seed", "0", "--n", "600").stdout)[
+        "questions"
+    ]
+    assert any(
+        "/" in str(v) for q in fractions for v in q["meta"]["variables"].values()
+    )  # a Fraction, as text
     for args, message in [
         (("generate", "nope", "--seed", "1", "--n", "3"), "error: unknown generator 'nope'"),
         (("generate", "arith_large:x=1", "--seed", "1", "--n", "3"), "error: arith_large has no option 'x'"),

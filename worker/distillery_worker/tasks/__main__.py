@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                 "seed": args.seed,
                 "start": args.start,
                 "questions": questions,
-            }
+            },
+            default=str,  # a template's variables may hold a Fraction: kept as "1/3"
         )
     )
     return 0
