@@ -81,6 +81,29 @@ def test_a_merged_student_is_served_under_its_own_name(
     assert argv[argv.index("--served-model-name") + 1 : argv.index("--host")] == ["my-student"]
 
 
+def test_a_cpu_without_native_bf16_serves_in_float32(
+    monkeypatch: pytest.MonkeyPatch, tiny_dir: Path, tmp_path: Path
+) -> None:
+    avx2 = tmp_path / "avx2"
+    avx2.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\n")
+    avx512 = tmp_path / "avx512"
+    avx512.write_text("flags\t\t: fpu avx2 avx512f avx512_bf16 avx512_vnni\n")
+    assert not vllm.cpu_has_native_bf16(avx2) and vllm.cpu_has_native_bf16(avx512)
+    assert not vllm.cpu_has_native_bf16(tmp_path / "missing")
+
+    monkeypatch.setenv(vllm.PYTHON_ENV, sys.executable)
+    for cpu_build, native, asked, served in [
+        (True, False, "auto", "float32"),  # emulated bf16: fp32 is faster
+        (True, True, "auto", "auto"),
+        (True, False, "bfloat16", "bfloat16"),  # asked for explicitly: kept
+        (False, False, "auto", "auto"),  # a CUDA build: the GPU decides
+    ]:
+        monkeypatch.setattr(vllm, "is_cpu_build", lambda _python, cpu_build=cpu_build: cpu_build)
+        monkeypatch.setattr(vllm, "cpu_has_native_bf16", lambda native=native: native)
+        argv = vllm.plan(str(tiny_dir), {}, 8400, dtype=asked).command()
+        assert argv[argv.index("--dtype") + 1] == served, (cpu_build, native, asked)
+
+
 def test_operator_flags_come_last_so_they_win(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path) -> None:
     monkeypatch.setenv(vllm.PYTHON_ENV, sys.executable)
     monkeypatch.setenv(vllm.EXTRA_ARGS_ENV, "--max-num-seqs 32 --served-model-name 'a b'")
