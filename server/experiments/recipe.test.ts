@@ -7,7 +7,7 @@ import { loadRecipe, productName } from "./recipe";
 describe("shipped experiment recipes", () => {
   const files = fs.readdirSync("experiments").filter((f) => f.endsWith(".yaml"));
   it("ships the demo, the CPU reproduction and the paper's recipe", () => {
-    expect(files).toEqual(expect.arrayContaining(["demo.yaml", "cpu-repro.yaml", "paper.yaml"]));
+    expect(files).toEqual(expect.arrayContaining(["demo.yaml", "cpu-repro.yaml", "cpu-distill.yaml", "paper.yaml"]));
   });
   it.each(files)("%s loads and every reference names an earlier step", (file) => {
     const recipe = loadRecipe(path.join("experiments", file));
