@@ -105,6 +105,10 @@ def test_final_answer_ends_the_action(ep: Episode) -> None:
     assert numpy_answer["final_answer"] == 7
     sympy_answer = ep.exec("import sympy as sp\nfinal_answer(sp.Rational(1, 3))")
     assert sympy_answer["final_answer"] == "1/3"
+    # Beyond 2**53 a double cannot hold every digit: such integers cross as text, exactly.
+    assert ep.exec("final_answer(-205527341 * 343724116)")["final_answer"] == "-70644703599055556"
+    assert ep.exec("final_answer([2**53, 2**53 + 1])")["final_answer"] == [2**53, str(2**53 + 1)]
+    assert ep.exec("final_answer({'n': 10**20})")["final_answer"] == {"n": "100000000000000000000"}
 
 
 def test_tools_cannot_be_shadowed(ep: Episode) -> None:

@@ -52,10 +52,28 @@ def _cap(text: str, limit: int = MAX_REPR) -> str:
     return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit} more characters]"
 
 
+# The largest integer a JSON reader that holds numbers as doubles (JavaScript's) reads exactly.
+MAX_EXACT_INT = 2**53
+
+
+def _exact(value: Any) -> Any:
+    """Integers beyond MAX_EXACT_INT as their digits, at any depth: the workbench reads the answer
+    with JSON.parse, which rounded -70644703599055556 to -70644703599055550."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_EXACT_INT:
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_exact(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _exact(item) for key, item in value.items()}
+    return value
+
+
 def jsonable(value: Any) -> Any:
-    """What crosses the channel for a final answer: JSON as is, anything else as str()."""
+    """What crosses the channel for a final answer: JSON as is (integers too large for a double as
+    text), anything else as str()."""
     if hasattr(value, "item") and type(value).__module__ == "numpy":
         value = value.item()
+    value = _exact(value)
     try:
         text = json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):
