@@ -9,10 +9,11 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { benchmarks, questions } from "@/db/schema";
 import { InputError } from "@/server/errors";
-import { generatedBy, type GeneratedBy } from "./generated-by";
 import { runWorkerJson } from "@/server/worker/run-json";
+import { generatedBy, type GeneratedBy } from "./generated-by";
 
 export const MAX_GENERATED = 100_000;
+export const MAX_SEED = 2 ** 40;
 const GENERATE_TIMEOUT_MS = 600_000;
 const INSERT_BATCH = 1000;
 
@@ -25,11 +26,7 @@ export const generateInput = z.object({
     .max(64),
   split: z.enum(["train", "test"]),
   n: z.number().int().min(1).max(MAX_GENERATED),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 40),
+  seed: z.number().int().min(0).max(MAX_SEED),
 });
 export type GenerateInput = z.input<typeof generateInput>;
 
@@ -91,17 +88,7 @@ export async function generateBenchmark(db: Db, rawInput: GenerateInput): Promis
       }
     }
   }
-  if (existing && existing.kind !== "math") throw new InputError(`${input.name}/${input.split} is not a math benchmark`);
 
-  const rows = (benchmarkId: number) =>
-    made.questions.map((q) => ({
-      benchmarkId,
-      externalId: q.id,
-      position: q.position,
-      question: q.question,
-      answer: q.answer,
-      meta: q.meta,
-    }));
   const report = { name: input.name, split: input.split, ...by, added: made.questions.length, total: have + made.questions.length };
   if (made.questions.length === 0) return { ...report, created: false };
 
@@ -126,7 +113,7 @@ export async function generateBenchmark(db: Db, rawInput: GenerateInput): Promis
       benchmarkId = row!.id;
     }
     // The same questions added meanwhile by another process are skipped: ids are unique per benchmark.
-    const all = rows(benchmarkId);
+    const all = made.questions.map(({ id, ...q }) => ({ ...q, benchmarkId, externalId: id }));
     for (let i = 0; i < all.length; i += INSERT_BATCH)
       await tx
         .insert(questions)

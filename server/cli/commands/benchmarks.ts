@@ -1,4 +1,4 @@
-import { MAX_GENERATED } from "@/server/benchmarks/generate";
+import { MAX_GENERATED, MAX_SEED } from "@/server/benchmarks/generate";
 import { describeGenerated } from "@/server/benchmarks/generated-by";
 import { withApi } from "@/server/client/api";
 import { intFlag, jsonOption, stringFlag, UsageError, type Command } from "../command";
@@ -38,7 +38,7 @@ export const benchmarksCommand: Command = {
       name,
       split,
       n: intFlag(args, "n", 0, { min: 1, max: MAX_GENERATED }),
-      seed: intFlag(args, "seed", 0, { min: 0, max: 2 ** 40 }),
+      seed: intFlag(args, "seed", 0, { min: 0, max: MAX_SEED }),
     } as const;
     const report = await withApi((api) => api.benchmarks.generate.mutate(input));
     if (args.values.json) return printJson(report);
