@@ -62,30 +62,35 @@ describe.each(testDatabases())("generated benchmarks on $name", ({ open }) => {
     );
   });
 
-  it("refuses another spec or seed under a name, overlapping seed ranges, and unknown generators, writing nothing", async () => {
-    const count = async () => (await handle.db.select().from(questions)).length;
-    const n0 = await count();
-    const refusals: [Parameters<typeof generateBenchmark>[1], RegExp][] = [
-      [
-        { spec: "arith_large:max_digits=7", name: "arith", split: "train", n: 30, seed: 0 },
-        /generated from arith_large:max_digits=9.*not arith_large:max_digits=7/,
-      ],
-      [{ spec: "arith_large", name: "arith", split: "train", n: 30, seed: 5 }, /arith\/train was generated with seed 0, not 5/],
-      [{ spec: "arith_large", name: "arith", split: "test", n: 10, seed: 25 }, /seeds 25–34, which overlap train's 0–29/],
-      [{ spec: "gsm_symbolic", name: "arith", split: "test", n: 10, seed: 1000 }, /generated from arith_large.*not gsm_symbolic/],
-      [{ spec: "arith_huge", name: "other", split: "train", n: 10, seed: 0 }, /unknown generator 'arith_huge'/],
-      [{ spec: "arith_large:digits=3", name: "other", split: "train", n: 10, seed: 0 }, /arith_large has no option 'digits'/],
-    ];
-    for (const [input, message] of refusals) await expect(generateBenchmark(handle.db, input)).rejects.toThrow(message);
-    expect(await count()).toBe(n0);
-    expect(await stored("other", "train")).toBeNull();
-    expect(await stored("arith", "test")).toBeNull();
+  // Seven generator calls, each a Python start (reasoning-gym's import): slow on a loaded machine.
+  it(
+    "refuses another spec or seed under a name, overlapping seed ranges, and unknown generators, writing nothing",
+    { timeout: 300_000 },
+    async () => {
+      const count = async () => (await handle.db.select().from(questions)).length;
+      const n0 = await count();
+      const refusals: [Parameters<typeof generateBenchmark>[1], RegExp][] = [
+        [
+          { spec: "arith_large:max_digits=7", name: "arith", split: "train", n: 30, seed: 0 },
+          /generated from arith_large:max_digits=9.*not arith_large:max_digits=7/,
+        ],
+        [{ spec: "arith_large", name: "arith", split: "train", n: 30, seed: 5 }, /arith\/train was generated with seed 0, not 5/],
+        [{ spec: "arith_large", name: "arith", split: "test", n: 10, seed: 25 }, /seeds 25–34, which overlap train's 0–29/],
+        [{ spec: "gsm_symbolic", name: "arith", split: "test", n: 10, seed: 1000 }, /generated from arith_large.*not gsm_symbolic/],
+        [{ spec: "arith_huge", name: "other", split: "train", n: 10, seed: 0 }, /unknown generator 'arith_huge'/],
+        [{ spec: "arith_large:digits=3", name: "other", split: "train", n: 10, seed: 0 }, /arith_large has no option 'digits'/],
+      ];
+      for (const [input, message] of refusals) await expect(generateBenchmark(handle.db, input)).rejects.toThrow(message);
+      expect(await count()).toBe(n0);
+      expect(await stored("other", "train")).toBeNull();
+      expect(await stored("arith", "test")).toBeNull();
 
-    const test = await generateBenchmark(handle.db, { spec: "arith_large", name: "arith", split: "test", n: 10, seed: 1000 });
-    expect(test).toMatchObject({ added: 10, created: true });
-    const train = new Set((await stored("arith", "train"))!.rows.map((q) => q.question));
-    expect((await stored("arith", "test"))!.rows.some((q) => train.has(q.question))).toBe(false);
-  });
+      const test = await generateBenchmark(handle.db, { spec: "arith_large", name: "arith", split: "test", n: 10, seed: 1000 });
+      expect(test).toMatchObject({ added: 10, created: true });
+      const train = new Set((await stored("arith", "train"))!.rows.map((q) => q.question));
+      expect((await stored("arith", "test"))!.rows.some((q) => train.has(q.question))).toBe(false);
+    },
+  );
 
   it("refuses a name that belongs to an imported benchmark", async () => {
     await handle.db.insert(benchmarks).values({ name: "gsm_hard", split: "test", kind: "math", title: "GSM-Hard", sourceFile: "x.json" });
@@ -98,7 +103,8 @@ describe.each(testDatabases())("generated benchmarks on $name", ({ open }) => {
 describe("distillery benchmarks generate (CLI)", () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-generate-"));
 
-  it("creates, then reports nothing new; a bad spec or flag is one line and exit 2", async () => {
+  // Eight CLI runs, each a Node start, the embedded database and (for most) a generator call.
+  it("creates, then reports nothing new; a bad spec or flag is one line and exit 2", { timeout: 600_000 }, async () => {
     const args = ["benchmarks", "generate", "gsm_symbolic_large", "--name", "gsl", "--split", "test", "--n", "5", "--seed", "9"];
     const first = await runCli(dataDir, args);
     expect(first.status, first.stderr).toBe(0);
