@@ -118,7 +118,9 @@ test("a 0% bar keeps its Wilson whisker, and an untrained student gets a row of 
   const row = matrix.locator("tr", { has: page.getByRole("rowheader", { name: "Untrained student, agent prompt", exact: true }) });
   await expect(row).toContainText("0.0%");
   await expect(row).toContainText("n=3");
-  await expect(page.getByRole("region", { name: "Method matrix" }).locator(".recharts-errorBar")).toHaveCount(2);
+  // Two rows (Agent distill, the untrained student) × two columns (gsm_hard, Average): four bars,
+  // two of them at 0%, each with its whisker.
+  await expect(page.getByRole("region", { name: "Method matrix" }).locator(".recharts-errorBar")).toHaveCount(4);
 });
 
 test("scripts/compare-charts.ts saves a recipe's charts through the same export buttons", async ({ baseURL }) => {
