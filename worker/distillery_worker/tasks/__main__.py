@@ -12,6 +12,7 @@ import json
 import sys
 
 from .specs import SUITES, SpecError, parse_spec
+from .suites import library
 
 MAX_QUESTIONS = 100_000
 
@@ -34,7 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "list":
-        parse_spec("arith_large")  # registers the suites
         suites = {
             name: {
                 "summary": s.summary,
@@ -53,8 +53,6 @@ def main(argv: list[str] | None = None) -> int:
         spec = parse_spec(args.spec)
     except SpecError as err:
         parser.error(str(err))
-    from .suites import library
-
     questions = spec.suite.generate(spec.config, args.seed, args.start, args.n)
     print(
         json.dumps(

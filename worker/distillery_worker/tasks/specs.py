@@ -70,8 +70,6 @@ def register(suite: Suite) -> Suite:
 
 
 def parse_spec(text: str) -> TaskSpec:
-    from . import suites  # noqa: F401  (registers the suites)
-
     name, _, rest = text.strip().partition(":")
     suite = SUITES.get(name)
     if suite is None:

@@ -50,9 +50,8 @@ def generate_arith_large(config: dict[str, Any], seed: int, start: int, n: int) 
     }
     out = []
     for offset, item in enumerate(_rg_items("basic_arithmetic", rg_config, seed, start, n)):
-        meta = {"generator": "basic_arithmetic", "expression": item["metadata"]["expression"]}
-        meta["num_terms"] = item["metadata"]["num_terms"]
-        meta["num_digits"] = item["metadata"]["num_digits"]
+        meta = {"generator": "basic_arithmetic"}
+        meta.update({key: item["metadata"][key] for key in ("expression", "num_terms", "num_digits")})
         out.append(_question(start + offset, item["question"], item["answer"], meta))
     return out
 
