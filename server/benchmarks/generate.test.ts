@@ -78,6 +78,7 @@ describe.each(testDatabases())("generated benchmarks on $name", ({ open }) => {
         [{ spec: "arith_large", name: "arith", split: "test", n: 10, seed: 25 }, /seeds 25–34, which overlap train's 0–29/],
         [{ spec: "gsm_symbolic", name: "arith", split: "test", n: 10, seed: 1000 }, /generated from arith_large.*not gsm_symbolic/],
         [{ spec: "arith_huge", name: "other", split: "train", n: 10, seed: 0 }, /unknown generator 'arith_huge'/],
+        [{ spec: "--n=5", name: "other", split: "train", n: 10, seed: 0 }, /unknown generator '--n=5'/], // never read as a flag
         [{ spec: "arith_large:digits=3", name: "other", split: "train", n: 10, seed: 0 }, /arith_large has no option 'digits'/],
       ];
       for (const [input, message] of refusals) await expect(generateBenchmark(handle.db, input)).rejects.toThrow(message);

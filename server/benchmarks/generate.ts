@@ -45,7 +45,8 @@ type WorkerOutput = {
 function runGenerator(spec: string, seed: number, start: number, n: number): Promise<WorkerOutput> {
   return runWorkerJson<WorkerOutput>({
     module: "distillery_worker.tasks",
-    args: ["generate", spec, "--seed", String(seed), "--start", String(start), "--n", String(n)],
+    // "--": a spec is never read as a flag, whatever it starts with.
+    args: ["generate", "--seed", String(seed), "--start", String(start), "--n", String(n), "--", spec],
     timeoutMs: GENERATE_TIMEOUT_MS,
     what: "the task generator",
   });
