@@ -45,7 +45,7 @@ describe("distillery experiment run", () => {
     const first = await cli(dataDir, ["experiment", "run", recipe, "--json"]);
     expect(first.stderr).not.toMatch(/Traceback/);
     expect(first.status).toBe(0);
-    const report = JSON.parse(first.stdout) as { steps: { id: string; status: string; product: string }[] };
+    const report = JSON.parse(first.stdout) as { steps: { id: string; status: string; product: string; wallS: number }[] };
     expect(report.steps.map((s) => [s.id, s.status])).toEqual([
       ["teacher", "succeeded"],
       ["data", "succeeded"],
@@ -53,6 +53,7 @@ describe("distillery experiment run", () => {
       ["eval", "succeeded"],
     ]);
     expect(report.steps[1]!.product).toBe("mini:data@1");
+    for (const step of report.steps) expect(step.wallS).toBeGreaterThanOrEqual(0); // each step's wall time is reported
 
     const callsBefore = stub.requests.length;
     const again = await cli(dataDir, ["experiment", "run", recipe, "--json"]);

@@ -11,7 +11,17 @@ import { runOrFollowJob } from "@/server/client/follow-job";
 import { jobHandlers } from "@/server/wiring/job-handlers";
 import { productName, type Recipe, type RecipeStep } from "./recipe";
 
-export type StepState = { id: string; kind: string; status: string; jobId?: number; product?: string; summary?: string; error?: string };
+/** One step's state; wallS is how long this invocation spent on it (a resumed step counts only what was left). */
+export type StepState = {
+  id: string;
+  kind: string;
+  status: string;
+  jobId?: number;
+  product?: string;
+  summary?: string;
+  error?: string;
+  wallS?: number;
+};
 
 export async function runExperiment(
   conn: ApiConnection,
@@ -34,6 +44,7 @@ export async function runExperiment(
     state.status = "running";
     onStep?.(index, step, state);
     await save("running");
+    const started = Date.now();
     try {
       const outcome = await runStep(conn, recipe, step, trainIds);
       Object.assign(state, outcome);
@@ -41,6 +52,7 @@ export async function runExperiment(
       state.status = "failed";
       state.error = err instanceof Error ? err.message : String(err);
     }
+    state.wallS = Math.round((Date.now() - started) / 1000);
     onStep?.(index, step, state);
     if (step.kind === "train") trainIds.add(step.id);
     if (state.status !== "succeeded") {

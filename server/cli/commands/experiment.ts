@@ -20,12 +20,23 @@ export const experimentCommand: Command = {
       const states = await runExperiment(conn, recipe, (index, step, state) => {
         const detail = state.status === "cancelled" ? "run the same command again to resume" : (state.error ?? state.summary);
         if (!json)
-          console.error(`[${index + 1}/${recipe.steps.length}] ${step.kind} ${step.id}: ${state.status}${detail ? ` — ${detail}` : ""}`);
+          console.error(
+            `[${index + 1}/${recipe.steps.length}] ${step.kind} ${step.id}: ${state.status}${detail ? ` — ${detail}` : ""}${state.wallS === undefined ? "" : ` (${state.wallS} s)`}`,
+          );
       });
       if (json) printJson({ experiment: recipe.name, steps: states });
       else
         console.log(
-          table(states.map((s) => ({ step: s.id, kind: s.kind, status: s.status, product: s.product ?? null, job: s.jobId ?? null }))),
+          table(
+            states.map((s) => ({
+              step: s.id,
+              kind: s.kind,
+              status: s.status,
+              product: s.product ?? null,
+              job: s.jobId ?? null,
+              wallS: s.wallS ?? null,
+            })),
+          ),
         );
       return states.every((s) => s.status === "succeeded") ? 0 : 1;
     } finally {
