@@ -37,13 +37,14 @@ export function printRunSummary(runs: RunSummary[]) {
 
 export const runsCommand: Command = {
   name: "runs",
-  summary: "list runs, or show one run's numbers",
-  usage: "list | show RUN",
-  subcommands: ["list", "show"],
+  summary: "list runs, show one run's numbers, or why its wrong answers are wrong",
+  usage: "list | show RUN | failures RUN",
+  subcommands: ["list", "show", "failures"],
   options: { ...jsonOption },
   async run(args) {
     const [sub, name] = args.positionals;
-    if (sub === "show" && !name) throw new UsageError("runs show: which run? (npx distillery runs list)");
+    if ((sub === "show" || sub === "failures") && !name) throw new UsageError(`runs ${sub}: which run? (npx distillery runs list)`);
+    if (sub === "failures") return printFailures(name!, Boolean(args.values.json));
     const result = await withApi(async (api): Promise<RunSummary[] | RunSummary> =>
       sub === "list" ? await api.runs.list.query() : await api.runs.get.query({ name: name! }),
     );
@@ -57,3 +58,22 @@ export const runsCommand: Command = {
     }
   },
 };
+
+async function printFailures(name: string, json: boolean) {
+  const report = await withApi((api) => api.runs.failures.query({ name }));
+  if (json) return printJson(report);
+  console.log(`${report.run}: ${report.incorrect} of ${report.trajectories} trajectories graded wrong`);
+  if (report.incorrect === 0) return;
+  console.log(
+    table(
+      report.kinds.map((k) => ({
+        failure: k.kind,
+        count: k.count,
+        share: pct(k.count / report.incorrect),
+        examples: k.trajectories.slice(0, 3).join(" "),
+        meaning: k.description,
+      })),
+    ),
+  );
+  console.log("\nOpen one: /trajectories/ID in the workbench (examples are trajectory ids).");
+}

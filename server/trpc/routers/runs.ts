@@ -5,6 +5,7 @@ import { checkRunEndpoints } from "@/server/runs/endpoints";
 import { resolveRunConfig, runConfigInput } from "@/server/runs/config";
 import { findBenchmark } from "@/server/runs/generate";
 import { getRunByName, listRuns } from "@/server/runs/stats";
+import { runFailures } from "@/server/trajectories/failures";
 import { probeSandbox } from "@/server/tools/sandbox/probe";
 import { researcherProcedure, viewerProcedure, router } from "../init";
 
@@ -14,6 +15,12 @@ export const runsRouter = router({
     const run = await getRunByName(ctx.db, input.name);
     if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `no run named "${input.name}"` });
     return run;
+  }),
+  /** Why the run's wrong trajectories are wrong: one failure kind each (server/trajectories/failures.ts). */
+  failures: viewerProcedure.input(z.object({ name: z.string() })).query(async ({ ctx, input }) => {
+    const run = await getRunByName(ctx.db, input.name);
+    if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `no run named "${input.name}"` });
+    return { run: run.name, mode: run.mode, trajectories: run.stats.trajectories, ...(await runFailures(ctx.db, run.id)) };
   }),
   /** Queue a generation run (agent / CoT / CoT+RAG) as a job; the same name resumes a run. */
   generate: researcherProcedure.input(runConfigInput).mutation(async ({ ctx, input }) => {
