@@ -7,6 +7,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { filterToParams, type TrajectoryFilter } from "@/server/trajectories/filter-schema";
 import { FilterBar } from "./FilterBar";
+import { RunFailures } from "./RunFailures";
 import { TrajectoryTable } from "./TrajectoryTable";
 import { useTRPC } from "./trpc";
 
@@ -54,6 +55,7 @@ export function RunTrajectories({
           </Link>
         )}
       </div>
+      <RunFailures run={filter.run} />
       <FilterBar filter={filter} onChange={(next) => go({ ...next, run: filter.run })} />
       <p className="muted" aria-live="polite">
         {total.data === undefined ? "Counting…" : `${total.data} trajectories match`}

@@ -78,6 +78,9 @@ test("a run started with the sandbox opt-out is marked on its page and on its tr
   await page.goto("/runs/e2e-plain");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("e2e-plain");
   await expect(page.getByTestId("unsafe-sandbox")).toHaveCount(0);
+  // Why its answers are wrong: the stub's code computes 3 + 4 whatever the question asks.
+  await page.getByText("Why 2 of 2 answers are wrong").click();
+  await expect(page.getByRole("table", { name: "Failure kinds" }).locator("tbody tr")).toHaveText([/wrong code\s*2\s*100%/]);
 });
 
 test("open the SAG run from the home page, walk steps with j/k, open a candidate", async ({ page }) => {
