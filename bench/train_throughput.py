@@ -77,6 +77,10 @@ class Clock(TrainerCallback):
 def padding_share(trainer) -> tuple[int, int]:
     real = total = 0
     for batch in trainer.get_train_dataloader():
+        if "attention_mask" not in batch:  # padding-free: one flattened row per batch, padded by nothing
+            real += batch["input_ids"].numel()
+            total += batch["input_ids"].numel()
+            continue
         real += int(batch["attention_mask"].sum())
         total += batch["attention_mask"].numel()
     return real, total
@@ -87,7 +91,7 @@ def measure(trainer, name: str) -> dict:
     trainer.add_callback(clock)
     real, total = padding_share(trainer)
     trainer.train()
-    tokens = trainer.state.num_input_tokens_seen
+    tokens = real  # one epoch: the dataloader's non-padding tokens (the Trainer's own count takes pad-id tokens for padding)
     return {"side": name, "steps": trainer.state.global_step, "real_tokens": tokens,
             "padding_share": round(1 - real / total, 3), "wall_s": round(clock.wall, 2),
             "cpu_s": round(clock.cpu, 2), "tokens_per_s": round(tokens / clock.wall, 1),
@@ -97,7 +101,8 @@ def measure(trainer, name: str) -> dict:
 def ours(args, data: Path, out: Path) -> dict:
     config = TrainConfig(data=str(data), out=str(out), base=args.base, epochs=1, batch_size=args.batch_size,
                          grad_accum=args.grad_accum, max_length=args.max_length, save_steps=10**6,
-                         logging_steps=10**6, gradient_checkpointing=args.gradient_checkpointing)
+                         logging_steps=10**6, gradient_checkpointing=args.gradient_checkpointing,
+                         padding_free=args.padding_free)
     return measure(prepare(config).trainer, "ours")
 
 
@@ -127,6 +132,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--gradient-checkpointing", action=argparse.BooleanOptionalAction, default=True,
                         help="same on both sides (both trainers default to on)")
+    parser.add_argument("--padding-free", action=argparse.BooleanOptionalAction, default=True,
+                        help="our side flattens each batch (our default); --no-padding-free measures without it")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json")
     args = parser.parse_args()
@@ -149,7 +156,7 @@ def main() -> int:
             for side in ("ours", "plain TRL")}
     summary = {
         "base": args.base, "samples": args.samples, "batch_size": args.batch_size, "grad_accum": args.grad_accum,
-        "gradient_checkpointing": args.gradient_checkpointing, "threads": torch.get_num_threads(), "load_avg": os.getloadavg(), "runs": results, "best": best,
+        "gradient_checkpointing": args.gradient_checkpointing, "padding_free": args.padding_free, "threads": torch.get_num_threads(), "load_avg": os.getloadavg(), "runs": results, "best": best,
         "ratio_tokens_per_s": round(best["ours"]["tokens_per_s"] / best["plain TRL"]["tokens_per_s"], 2),
         "ratio_tokens_per_cpu_s": round(best["ours"]["tokens_per_cpu_s"] / best["plain TRL"]["tokens_per_cpu_s"], 2),
     }

@@ -38,6 +38,10 @@ export const trainerConfig = z
     lr_scheduler: z.string().min(1).default("linear").describe("learning-rate schedule (a transformers scheduler name)"),
     warmup_steps: z.number().int().min(0).default(0).describe("learning-rate warmup steps"),
     group_by_length: z.boolean().default(true).describe("batch samples of similar length (less padding)"),
+    padding_free: z
+      .boolean()
+      .default(true)
+      .describe("flatten each batch into one sequence with per-sample positions: no padding, attention kept within each sample"),
     gradient_checkpointing: z.boolean().default(true).describe("recompute activations in backward (TRL's default; long samples)"),
     logging_steps: z.number().int().positive().default(1).describe("emit a step event every N optimizer steps"),
     save_steps: z.number().int().positive().default(50).describe("checkpoint every N optimizer steps"),

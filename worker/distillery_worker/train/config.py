@@ -37,6 +37,7 @@ class TrainConfig:
     lr_scheduler: str = _default("lr_scheduler")
     warmup_steps: int = _default("warmup_steps")
     group_by_length: bool = _default("group_by_length")
+    padding_free: bool = _default("padding_free")
     gradient_checkpointing: bool = _default("gradient_checkpointing")
     logging_steps: int = _default("logging_steps")
     save_steps: int = _default("save_steps")

@@ -5,6 +5,7 @@ write ``adapter/``, ``merged/``, ``config.json`` and ``metrics.json`` into ``--o
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -25,6 +26,18 @@ from .events import emit, say
 from .mask import MaskReport, build_examples
 from .preflight import Checked, preflight
 from .progress import ProgressCallback
+
+
+class _SdpaPaddingFreeIsTested(logging.Filter):
+    """TRL warns that padding-free batches are only known to work with flash attention. With
+    transformers' sdpa and eager attention they do too (position_ids restart at each sample and the
+    mask follows them; tests/test_padding_free.py), so the warning would only mislead a user."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Padding-free training is enabled, but the attention")
+
+
+logging.getLogger("trl.trainer.sft_trainer").addFilter(_SdpaPaddingFreeIsTested())
 
 
 def _device() -> tuple[str, torch.dtype, bool]:
@@ -55,9 +68,13 @@ def _sft_config(config: TrainConfig, device: str, bf16: bool) -> SFTConfig:
         per_device_train_batch_size=config.batch_size,
         gradient_accumulation_steps=config.grad_accum,
         gradient_checkpointing=config.gradient_checkpointing,
-        max_length=config.max_length,
+        # Our examples are cut to --max-length when built (mask.build_examples); TRL refuses a
+        # max_length with padding-free batches, which it could not enforce.
+        max_length=None if config.padding_free else config.max_length,
         packing=False,
-        padding_free=False,
+        # Padding-free: TRL's collator concatenates the batch into one row with per-sample
+        # position_ids; transformers then masks attention to each sample (tests/test_padding_free.py).
+        padding_free=config.padding_free,
         train_sampling_strategy="group_by_length" if config.group_by_length else "random",
         include_num_input_tokens_seen="non_padding",
         logging_steps=config.logging_steps,

@@ -1,0 +1,75 @@
+"""Padding-free batches (the trainer's default): TRL's collator concatenates a batch into one row
+with per-sample position_ids and no attention mask, and transformers must then keep attention
+inside each sample. If it did not, a flattened batch would let one sample attend to the one before
+it and the loss would differ from the padded batch's; these tests fail in that case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from train_fixtures import agent_record, write_jsonl
+
+from distillery_worker.train.config import TrainConfig
+from distillery_worker.train.trainer import prepare
+from distillery_worker.weights.tiny import build_tiny_model
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    records = [agent_record(i, observation_repeat=1 + i % 5) for i in range(6)]
+    return write_jsonl(tmp_path_factory.mktemp("data") / "sft.jsonl", records)
+
+
+def _prepared(tiny: Path, data: Path, out: Path, padding_free: bool):
+    config = TrainConfig(
+        data=str(data),
+        out=str(out),
+        base=str(tiny),
+        max_steps=1,
+        lora_r=4,
+        lora_alpha=8,
+        batch_size=3,
+        grad_accum=1,
+        max_length=256,
+        padding_free=padding_free,
+    )
+    return prepare(config).trainer
+
+
+def test_batches_are_one_row_whose_positions_restart_at_each_sample(tiny, data, tmp_path):
+    trainer = _prepared(tiny, data, tmp_path / "run", padding_free=True)
+    batch = next(iter(trainer.get_train_dataloader()))
+    assert "attention_mask" not in batch
+    assert batch["input_ids"].shape[0] == 1
+    starts = (batch["position_ids"][0] == 0).nonzero().flatten().tolist()
+    assert len(starts) == 3 and starts[0] == 0  # three samples, each from position 0
+    # The first token of each sample is never a target (it would be predicted from the sample before).
+    assert all(batch["labels"][0, s] == -100 for s in starts)
+
+
+def test_flattened_loss_equals_padded_loss(tiny, data, tmp_path):
+    flat = _prepared(tiny, data, tmp_path / "flat", padding_free=True)
+    padded = _prepared(tiny, data, tmp_path / "padded", padding_free=False)
+    examples = [flat.train_dataset[i] for i in range(3)]
+    model = flat.model
+    model.eval()
+    losses = []
+    with torch.no_grad():
+        for trainer in (flat, padded):
+            batch = trainer.data_collator(examples)
+            losses.append(float(trainer.compute_loss(model, dict(batch))))
+    assert losses[0] == pytest.approx(losses[1], rel=1e-5)
+    # The same row with positions that do not restart (attention across samples) gives another loss:
+    # the check above can fail.
+    batch = flat.data_collator(examples)
+    batch["position_ids"] = torch.arange(batch["input_ids"].shape[1]).unsqueeze(0)
+    with torch.no_grad():
+        leaked = float(flat.compute_loss(model, dict(batch)))
+    assert leaked != pytest.approx(losses[0], rel=1e-3)
