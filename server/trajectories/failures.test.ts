@@ -21,6 +21,9 @@ describe("classifyFailure", () => {
     const shadow = step({ code: "def final_answer(x): return x", errorKind: "exec", errorText: "ToolShadowing: final_answer is a tool" });
     expect(classifyFailure(wrong({ steps: [shadow] }))).toBe("tool_shadowing");
     expect(classifyFailure(wrong({ finalAnswer: null, steps: [step({ errorKind: "parse" })] }))).toBe("parse_error");
+    // A CoT reply cut off before its \boxed{} answer is stored as an errored episode: still the model's failure.
+    const cutOff = step({ errorKind: "parse", errorText: "no \\boxed{} answer found in the reply" });
+    expect(classifyFailure(wrong({ status: "error", finalAnswer: null, steps: [cutOff] }))).toBe("parse_error");
     expect(classifyFailure(wrong({ finalAnswer: null, status: "max_steps", steps: [step({ code: "x = 1" })] }))).toBe("no_final_answer");
     expect(classifyFailure(wrong({ finalAnswer: "  " }))).toBe("no_final_answer");
     const printed = step({ code: "print(123456789 * 987654321)", observation: "121932631112635269\n" });

@@ -9,7 +9,7 @@ import { normalizeAnswer } from "@/server/scoring/qa";
 export const FAILURE_KINDS = {
   engine_error: "the episode stopped on an error of the engine or server, not of the model",
   tool_shadowing: "the model tried to redefine a tool (final_answer, web_search) and was refused",
-  parse_error: "no final answer, and an action could not be parsed (no code block, bad syntax)",
+  parse_error: "no final answer, and a reply could not be read (no code block, bad syntax, CoT without \\boxed{})",
   no_final_answer: "no final answer: out of steps or tokens without calling final_answer",
   right_code_wrong_answer: "an observation showed the right answer, but the final answer was another",
   wrong_code: "the code ran (or raised) and the answer it led to is wrong",
@@ -31,9 +31,11 @@ const LITERAL_ANSWER = /^final_answer\(\s*(["'][^"'()]*["']|[-+\d.,_\s]+)\s*\)\s
 const NUMBER = /[-+]?\d[\d,_]*(?:\.\d+)?(?:e[-+]?\d+)?/gi;
 
 export function classifyFailure(t: FailureInput): FailureKind {
-  if (t.status === "error") return "engine_error";
+  const unparsed = t.steps.some((s) => s.errorKind === "parse");
+  // A CoT reply without an answer is stored as an errored episode with a parse error: the model's doing.
+  if (t.status === "error" && !unparsed) return "engine_error";
   if (t.steps.some((s) => SHADOWING.test(`${s.errorText ?? ""}\n${s.observation ?? ""}`))) return "tool_shadowing";
-  if (!t.finalAnswer?.trim()) return t.steps.some((s) => s.errorKind === "parse") ? "parse_error" : "no_final_answer";
+  if (!t.finalAnswer?.trim()) return unparsed ? "parse_error" : "no_final_answer";
   if (t.steps.some((s) => showsAnswer(s.observation ?? "", t.gold))) return "right_code_wrong_answer";
   return t.steps.some((s) => computes(s.code)) ? "wrong_code" : "no_computation";
 }
