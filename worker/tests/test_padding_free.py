@@ -5,6 +5,7 @@ it and the loss would differ from the padded batch's; these tests fail in that c
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,9 @@ def test_flattened_loss_equals_padded_loss(tiny, data, tmp_path):
     with torch.no_grad():
         leaked = float(flat.compute_loss(model, dict(batch)))
     assert leaked != pytest.approx(losses[0], rel=1e-3)
+
+
+def test_no_flash_attention_warning_for_a_tested_attention(tiny, data, tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        _prepared(tiny, data, tmp_path / "run", padding_free=True)
+    assert not [r for r in caplog.records if "Padding-free training is enabled" in r.getMessage()]
