@@ -32,7 +32,7 @@ import torch
 from datasets import Dataset
 from distillery_worker.weights import resolve_model
 from distillery_worker.train.config import TrainConfig
-from distillery_worker.train.trainer import prepare
+from distillery_worker.train.trainer import _device, prepare
 from peft import LoraConfig
 from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
 from trl import SFTConfig, SFTTrainer
@@ -115,7 +115,8 @@ def plain_trl(args, records: list[dict], out: Path) -> dict:
                        gradient_accumulation_steps=args.grad_accum, max_length=args.max_length,
                        learning_rate=2e-4, use_cpu=True, report_to="none", save_strategy="no",
                        logging_steps=10**6, disable_tqdm=True, include_num_input_tokens_seen="non_padding",
-                       gradient_checkpointing=args.gradient_checkpointing, seed=42)
+                       gradient_checkpointing=args.gradient_checkpointing, seed=42,
+                       **({} if args.trl_precision == "default" else {"bf16": _device()[2]}))
     lora = LoraConfig(r=64, lora_alpha=128, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
     trainer = SFTTrainer(model=model, args=config, train_dataset=Dataset.from_list(chats),
                          processing_class=tokenizer, peft_config=lora)
@@ -134,6 +135,9 @@ def main() -> int:
                         help="same on both sides (both trainers default to on)")
     parser.add_argument("--padding-free", action=argparse.BooleanOptionalAction, default=True,
                         help="our side flattens each batch (our default); --no-padding-free measures without it")
+    parser.add_argument("--trl-precision", choices=["matched", "default"], default="matched",
+                        help="matched: TRL's side autocasts to bf16 exactly when ours does (only where the CPU has "
+                             "bf16 instructions); default: TRL's own default, bf16 autocast on any CPU")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json")
     args = parser.parse_args()
@@ -156,7 +160,7 @@ def main() -> int:
             for side in ("ours", "plain TRL")}
     summary = {
         "base": args.base, "samples": args.samples, "batch_size": args.batch_size, "grad_accum": args.grad_accum,
-        "gradient_checkpointing": args.gradient_checkpointing, "padding_free": args.padding_free, "threads": torch.get_num_threads(), "load_avg": os.getloadavg(), "runs": results, "best": best,
+        "gradient_checkpointing": args.gradient_checkpointing, "padding_free": args.padding_free, "trl_precision": args.trl_precision, "threads": torch.get_num_threads(), "load_avg": os.getloadavg(), "runs": results, "best": best,
         "ratio_tokens_per_s": round(best["ours"]["tokens_per_s"] / best["plain TRL"]["tokens_per_s"], 2),
         "ratio_tokens_per_cpu_s": round(best["ours"]["tokens_per_cpu_s"] / best["plain TRL"]["tokens_per_cpu_s"], 2),
     }

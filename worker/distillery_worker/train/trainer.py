@@ -77,7 +77,9 @@ def _sft_config(config: TrainConfig, device: str, bf16: bool) -> SFTConfig:
         # position_ids; transformers then masks attention to each sample (tests/test_padding_free.py).
         padding_free=config.padding_free,
         train_sampling_strategy="group_by_length" if config.group_by_length else "random",
-        include_num_input_tokens_seen="non_padding",
+        # "non_padding" counts tokens that differ from the pad id, and a tokenizer without a pad token
+        # pads with a real one (its EOS); a padding-free batch has no padding, so every token counts.
+        include_num_input_tokens_seen="all" if config.padding_free else "non_padding",
         logging_steps=config.logging_steps,
         save_strategy="steps",
         save_steps=config.save_steps,
