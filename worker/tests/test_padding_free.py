@@ -58,8 +58,9 @@ def test_batches_are_one_row_whose_positions_restart_at_each_sample(tiny, data, 
 def test_flattened_loss_equals_padded_loss(tiny, data, tmp_path):
     flat = _prepared(tiny, data, tmp_path / "flat", padding_free=True)
     padded = _prepared(tiny, data, tmp_path / "padded", padding_free=False)
-    examples = [flat.train_dataset[i] for i in range(3)]
-    model = flat.model
+    dataset, model = flat.train_dataset, flat.model
+    assert dataset is not None and model is not None
+    examples = [dataset[i] for i in range(3)]
     model.eval()
     losses = []
     with torch.no_grad():
