@@ -14,6 +14,7 @@ import { testDatabases } from "@/test/databases";
 import { startStubLlm, type StubServer } from "@/test/stub-llm";
 import { resolveRunConfig } from "./config";
 import { generateRun, type RunDeps } from "./generate";
+import { runJobHandler } from "./job";
 import { getRunByName, runStats } from "./stats";
 
 const fakeRetriever: Retriever = {
@@ -210,6 +211,29 @@ describe.each(testDatabases().slice(0, 1))("generate runs on $name", ({ open }) 
       await expect(generateRun(handle.db, resolveRunConfig({ ...base, maxSteps: 3 }), deps(stub))).rejects.toThrow(
         /exists with maxSteps=5/,
       );
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it("as a job, passes a finished run without building its model server or sandbox", async () => {
+    const stub = await startStubLlm("Thought: t\n```py\nfinal_answer(1)\n```");
+    try {
+      const input = { run: "job-resume", benchmark: "gsm_hard", modelUrl: stub.url, model: "stub-model", limit: 2 };
+      const makeDeps = vi.fn(async () => deps(stub));
+      const handler = runJobHandler(makeDeps);
+      const progress = vi.fn();
+      const ctx = (config: Record<string, unknown>) =>
+        ({ db: handle.db, job: { id: 0, config }, signal: new AbortController().signal, progress, log: () => {} }) as never;
+      await handler(ctx(input));
+      expect(makeDeps).toHaveBeenCalledTimes(1);
+      expect(await handler(ctx(input))).toMatchObject({ run: "job-resume", total: 2, stored: 2 });
+      expect(makeDeps).toHaveBeenCalledTimes(1); // nothing left to do: no model server started
+      expect(progress).toHaveBeenLastCalledWith(2, 2);
+      await expect(handler(ctx({ ...input, maxSteps: 3 }))).rejects.toThrow(/exists with maxSteps=5/); // still checked
+      await handler(ctx({ ...input, limit: 3 }));
+      expect(makeDeps).toHaveBeenCalledTimes(2); // one question more: the deps are built again
+      expect(stub.requests).toHaveLength(3);
     } finally {
       await stub.close();
     }

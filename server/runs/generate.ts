@@ -34,18 +34,41 @@ export type RunHooks = {
   log?: (line: string) => void;
 };
 
+/** A run of that name must have been made with the same settings: resuming it with others would mix them. */
+function checkSameRun(existing: typeof runs.$inferSelect, config: RunConfig) {
+  const stored = existing.config as Record<string, unknown>;
+  const changed = IDENTITY_KEYS.filter((k) => JSON.stringify(stored[k]) !== JSON.stringify(config[k]));
+  if (changed.length > 0) {
+    const k = changed[0]!;
+    throw new InputError(
+      `run "${config.run}" exists with ${k}=${JSON.stringify(stored[k])}, not ${JSON.stringify(config[k])}; ` +
+        "use another --run name to start a new run",
+    );
+  }
+}
+
+/** A run whose every question (and sample) is already stored: its summary, found without a model
+ * server or a sandbox, so a resumed recipe passes a finished step in seconds. Null when there is
+ * no such run or anything is left to do. */
+export async function completedRun(db: Db, config: RunConfig) {
+  const [existing] = await db.select().from(runs).where(eq(runs.name, config.run));
+  if (!existing) return null;
+  checkSameRun(existing, config);
+  const questionList = await selectQuestions(db, config);
+  const done = await doneKeys(db, existing.id);
+  const samples = Array.from({ length: config.samplesPerQuestion }, (_, i) => i);
+  if (questionList.some((q) => samples.some((i) => !done.has(`${q.id}:${i}`)))) return null;
+  const total = questionList.length * samples.length;
+  if (existing.status !== "succeeded") {
+    await db.update(runs).set({ status: "succeeded", updatedAt: new Date() }).where(eq(runs.id, existing.id));
+  }
+  return { runId: existing.id, run: config.run, total, stored: total };
+}
+
 export async function findOrCreateRun(db: Db, config: RunConfig, jobId?: number) {
   const [existing] = await db.select().from(runs).where(eq(runs.name, config.run));
   if (existing) {
-    const stored = existing.config as Record<string, unknown>;
-    const changed = IDENTITY_KEYS.filter((k) => JSON.stringify(stored[k]) !== JSON.stringify(config[k]));
-    if (changed.length > 0) {
-      const k = changed[0]!;
-      throw new InputError(
-        `run "${config.run}" exists with ${k}=${JSON.stringify(stored[k])}, not ${JSON.stringify(config[k])}; ` +
-          "use another --run name to start a new run",
-      );
-    }
+    checkSameRun(existing, config);
     await db.update(runs).set({ status: "running", jobId, config, updatedAt: new Date() }).where(eq(runs.id, existing.id));
     return existing;
   }

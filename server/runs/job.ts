@@ -6,20 +6,27 @@ import type { JobHandler } from "@/server/jobs/runner";
 import { JobFailure } from "@/server/jobs/runner";
 import { resolveRunConfig, type RunConfig, type RunConfigInput } from "./config";
 import { LlmError } from "@/server/llm";
-import { generateRun, type RunDeps } from "./generate";
+import { completedRun, generateRun, type RunDeps } from "./generate";
 
 export type DepsFactory = (config: RunConfig, db: Db, log?: (line: string) => void) => Promise<RunDeps>;
 
 export function runJobHandler(makeDeps: DepsFactory): JobHandler {
   return async ({ db, job, signal, progress, log }) => {
     const config = resolveRunConfig(job.config as RunConfigInput);
-    const deps = await makeDeps(config, db, log);
-    try {
-      return await generateRun(db, config, deps, { signal, progress, log }, job.id);
-    } catch (err) {
-      // Expected failures end the job with their message alone, no stack trace.
-      if (err instanceof LlmError || err instanceof InputError) throw new JobFailure(err.message);
-      throw err;
+    // A finished run (a resumed recipe's earlier step) needs no model server: answer from the database.
+    const complete = await completedRun(db, config).catch(expectedFailure);
+    if (complete) {
+      log(`run "${config.run}": all ${complete.total} trajectories already stored; nothing to do`);
+      progress(complete.total, complete.total);
+      return complete;
     }
+    const deps = await makeDeps(config, db, log);
+    return await generateRun(db, config, deps, { signal, progress, log }, job.id).catch(expectedFailure);
   };
+}
+
+/** Expected failures end the job with their message alone, no stack trace. */
+function expectedFailure(err: unknown): never {
+  if (err instanceof LlmError || err instanceof InputError) throw new JobFailure(err.message);
+  throw err;
 }
