@@ -56,13 +56,18 @@ export async function completedRun(db: Db, config: RunConfig) {
   checkSameRun(existing, config);
   const questionList = await selectQuestions(db, config);
   const done = await doneKeys(db, existing.id);
-  const samples = Array.from({ length: config.samplesPerQuestion }, (_, i) => i);
-  if (questionList.some((q) => samples.some((i) => !done.has(`${q.id}:${i}`)))) return null;
-  const total = questionList.length * samples.length;
+  const { total, todo } = workLeft(questionList, config.samplesPerQuestion, done);
+  if (todo.length > 0) return null;
   if (existing.status !== "succeeded") {
     await db.update(runs).set({ status: "succeeded", updatedAt: new Date() }).where(eq(runs.id, existing.id));
   }
   return { runId: existing.id, run: config.run, total, stored: total };
+}
+
+/** Every (question, sample) of a run, and those not yet stored (`done`: "questionId:sampleIdx" keys). */
+function workLeft(questionList: Question[], samplesPerQuestion: number, done: Set<string>) {
+  const work = questionList.flatMap((q) => Array.from({ length: samplesPerQuestion }, (_, sampleIdx) => ({ q, sampleIdx })));
+  return { total: work.length, todo: work.filter(({ q, sampleIdx }) => !done.has(`${q.id}:${sampleIdx}`)) };
 }
 
 export async function findOrCreateRun(db: Db, config: RunConfig, jobId?: number) {
@@ -140,9 +145,7 @@ async function answerQuestions(db: Db, config: RunConfig, deps: RunDeps, hooks: 
   }
   const run = await findOrCreateRun(db, config, jobId);
   const done = await doneKeys(db, run.id);
-  const work = questionList.flatMap((q) => Array.from({ length: config.samplesPerQuestion }, (_, sampleIdx) => ({ q, sampleIdx })));
-  const total = work.length;
-  const todo = work.filter(({ q, sampleIdx }) => !done.has(`${q.id}:${sampleIdx}`));
+  const { total, todo } = workLeft(questionList, config.samplesPerQuestion, done);
   let finished = total - todo.length;
   if (finished > 0) hooks.log?.(`resuming run "${config.run}": ${finished} of ${total} trajectories already stored`);
   hooks.progress?.(finished, total);
