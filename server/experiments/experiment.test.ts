@@ -27,7 +27,7 @@ describe("distillery experiment run", () => {
       recipe,
       [
         "name: mini",
-        `defaults: { modelUrl: "${stub.url}" }`,
+        `defaults: { modelUrl: "${stub.url}", concurrency: 3 }`,
         "steps:",
         "  - { id: teacher, kind: generate, with: { benchmark: gsm_hard, limit: 4, model: m } }",
         "  - { id: data, kind: dataset, with: { run: [teacher], finishedOnly: true } }",
@@ -60,8 +60,11 @@ describe("distillery experiment run", () => {
     expect(again.status).toBe(0);
     expect(stub.requests.length).toBe(callsBefore); // the teacher run was complete: no new calls
     const jobs = await cli(dataDir, ["jobs", "list", "--json"]);
-    const trainJobs = (JSON.parse(jobs.stdout) as { kind: string }[]).filter((j) => j.kind === "train");
-    expect(trainJobs).toHaveLength(1); // the registered student was not trained again
+    const jobList = JSON.parse(jobs.stdout) as { kind: string; config: { run?: string; concurrency?: number } }[];
+    expect(jobList.filter((j) => j.kind === "train")).toHaveLength(1); // the registered student was not trained again
+    // The recipe's default concurrency reaches a step without its own; a step's own wins.
+    const concurrency = (run: string) => jobList.find((j) => j.config.run === run)?.config.concurrency;
+    expect([concurrency("mini:teacher"), concurrency("mini:eval")]).toEqual([3, 2]);
 
     const runs = await cli(dataDir, ["runs", "show", "mini:eval", "--json"]);
     expect((JSON.parse(runs.stdout) as { stats: { trajectories: number } }).stats.trajectories).toBe(2);

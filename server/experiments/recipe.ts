@@ -18,7 +18,12 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits
 
 const step = z.discriminatedUnion("kind", [
   // `run` names the run explicitly, e.g. to adopt one started by hand with the same settings.
-  z.object({ kind: z.literal("generate"), id, with: runConfigInput.partial({ modelUrl: true }) }),
+  // Without its own concurrency a step takes the recipe's default (runConfigInput's would hide it).
+  z.object({
+    kind: z.literal("generate"),
+    id,
+    with: runConfigInput.partial({ modelUrl: true }).extend({ concurrency: runConfigInput.shape.concurrency.removeDefault().optional() }),
+  }),
   z.object({ kind: z.literal("annotate"), id, with: ruleAnnotationInput }),
   // A QA benchmark's answerable subset, for later generate steps to name as their benchmark.
   z.object({ kind: z.literal("answerable"), id, with: answerableInput }),
