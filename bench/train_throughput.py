@@ -32,7 +32,7 @@ import torch
 from datasets import Dataset
 from distillery_worker.weights import resolve_model
 from distillery_worker.train.config import TrainConfig
-from distillery_worker.train.trainer import _device, prepare
+from distillery_worker.train.trainer import device_and_dtype, prepare
 from peft import LoraConfig
 from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
 from trl import SFTConfig, SFTTrainer
@@ -116,7 +116,7 @@ def plain_trl(args, records: list[dict], out: Path) -> dict:
                        learning_rate=2e-4, use_cpu=True, report_to="none", save_strategy="no",
                        logging_steps=10**6, disable_tqdm=True, include_num_input_tokens_seen="non_padding",
                        gradient_checkpointing=args.gradient_checkpointing, seed=42,
-                       **({} if args.trl_precision == "default" else {"bf16": _device()[2]}))
+                       **({} if args.trl_precision == "default" else {"bf16": device_and_dtype()[2]}))
     lora = LoraConfig(r=64, lora_alpha=128, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
     trainer = SFTTrainer(model=model, args=config, train_dataset=Dataset.from_list(chats),
                          processing_class=tokenizer, peft_config=lora)

@@ -41,7 +41,7 @@ class _SdpaPaddingFreeIsTested(logging.Filter):
 logging.getLogger("trl.trainer.sft_trainer").addFilter(_SdpaPaddingFreeIsTested())
 
 
-def _device() -> tuple[str, torch.dtype, bool]:
+def device_and_dtype() -> tuple[str, torch.dtype, bool]:
     """Device, weight dtype and whether to autocast to bf16. CUDA: bf16 weights where supported.
     CPU: fp32 weights with bf16 autocast where the CPU has bf16 instructions (as TRL defaults to;
     about 1.3x the tokens/s of fp32 on an AVX512-BF16 CPU, see bench/README.md)."""
@@ -51,7 +51,7 @@ def _device() -> tuple[str, torch.dtype, bool]:
     return "cpu", torch.float32, bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
-def _write_json(path: Path, value: Any) -> None:
+def write_json(path: Path, value: Any) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(value, indent=2) + "\n")
     os.replace(tmp, path)
@@ -128,7 +128,7 @@ def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
         )
     say(f"{report.samples} samples, {report.tokens} tokens, {report.trainable_fraction:.1%} trainable")
 
-    device, dtype, bf16 = _device()
+    device, dtype, bf16 = device_and_dtype()
     say(f"base {base.id} on {device} ({dtype}); output in {out}")
     model = AutoModelForCausalLM.from_pretrained(base.path, dtype=dtype, **gguf)
     lora = LoraConfig(
@@ -161,11 +161,11 @@ def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
             "bf16_autocast": bf16,
             "effective_batch": config.batch_size * config.grad_accum,
         }
-        _write_json(out / "config.json", resolved)
-    return Prepared(trainer, tokenizer, report, out, resume_from, _stored_dtype(base.path))
+        write_json(out / "config.json", resolved)
+    return Prepared(trainer, tokenizer, report, out, resume_from, stored_dtype(base.path))
 
 
-def _stored_dtype(model_dir: Path) -> torch.dtype | None:
+def stored_dtype(model_dir: Path) -> torch.dtype | None:
     config = model_dir / "config.json"
     if not config.is_file():
         return None
@@ -175,7 +175,7 @@ def _stored_dtype(model_dir: Path) -> torch.dtype | None:
     return value if isinstance(value, torch.dtype) else None
 
 
-def _save_merged(model: Any, tokenizer: Any, dest: Path, dtype: torch.dtype | None) -> None:
+def save_merged(model: Any, tokenizer: Any, dest: Path, dtype: torch.dtype | None) -> None:
     """The adapter folded into the base weights, a plain model directory in the base's own dtype:
     how the embedded server (vLLM) serves a student. Measured on vLLM's CPU build, SmolLM2-135M with
     a rank-64 adapter, 16 agent episodes: 14 tokens/s with the adapter by name, 212 merged."""
@@ -210,7 +210,7 @@ def train(config: TrainConfig, checked: Checked | None = None) -> dict[str, Any]
         run.tokenizer.save_pretrained(str(staging))
         shutil.rmtree(adapter, ignore_errors=True)
         os.replace(staging, adapter)
-        _save_merged(trainer.model, run.tokenizer, out / "merged", run.stored_dtype)
-        _write_json(out / "metrics.json", metrics)
+        save_merged(trainer.model, run.tokenizer, out / "merged", run.stored_dtype)
+        write_json(out / "metrics.json", metrics)
         emit("done", adapter=str(adapter), config=str(out / "config.json"), metrics=metrics)
     return metrics

@@ -1,0 +1,69 @@
+"""The on-policy distillation loss: per-token reverse KL from the student to the teacher, on the
+tokens the student sampled, where the teacher gives only the log-probability of each sampled token
+(the model server's scoring primitive returns that, not whole distributions).
+
+The divergence is TRL's: its server-teacher path compares the two models on a two-bucket support
+per position, {the sampled token, everything else} (``_add_tail_bucket``), with ``_jsd_divergence``
+at beta = 1 (reverse KL). For a sampled token with student probability s and teacher probability t
+that is ``s log(s/t) + (1-s) log((1-s)/(1-t))``: zero exactly where the models agree, with zero
+gradient there, and pulling s towards t elsewhere. TRL 1.13 keeps these two functions in
+``trl.experimental.server_distillation`` (pinned in worker/requirements.txt); its trainer around them
+generates with its own loop and talks to TRL's vLLM server protocol, so it cannot drive the CodeAct
+loop and the sandbox, and the trainer here is ours (distill/round.py)."""
+
+from __future__ import annotations
+
+import os
+
+import torch
+import torch.nn.functional as F
+
+os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")  # the pin above is how we live with "experimental"
+from trl.experimental.server_distillation.server_distillation_trainer import (  # noqa: E402
+    _add_tail_bucket,
+    _jsd_divergence,
+)
+
+IGNORE = -100
+REVERSE_KL = 1.0  # TRL's beta: 0 forward KL, 1 reverse KL
+
+
+def token_reverse_kl(
+    student_logits: torch.Tensor, tokens: torch.Tensor, teacher_logprobs: torch.Tensor
+) -> torch.Tensor:
+    """Reverse KL per token, shape (N,): ``student_logits`` (N, V) are the logits that predicted
+    ``tokens`` (N,), and ``teacher_logprobs`` (N,) the teacher's log-probabilities of those tokens."""
+    student = F.log_softmax(student_logits.float(), dim=-1).gather(-1, tokens.unsqueeze(-1))  # (N, 1)
+    teacher = teacher_logprobs.to(student.dtype).unsqueeze(-1)
+    support = torch.ones_like(student, dtype=torch.bool)
+    student_two, mask = _add_tail_bucket(student, support)
+    teacher_two, _ = _add_tail_bucket(teacher, support)
+    return _jsd_divergence(student_two, teacher_two, REVERSE_KL, mask).sum(-1)
+
+
+def shifted_targets(
+    logits: torch.Tensor, labels: torch.Tensor, teacher_logprobs: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The trainable positions of a batch, flattened: (logits (N, V), tokens (N,), teacher (N,)).
+    ``labels`` (B, T) hold the token at each trainable position and IGNORE elsewhere (prompts, tool
+    observations, padding); ``teacher_logprobs`` (B, T) is aligned with ``labels``. The logits at
+    position i predict the token at i + 1."""
+    targets = labels[:, 1:]
+    keep = targets != IGNORE
+    return logits[:, :-1][keep], targets[keep], teacher_logprobs[:, 1:][keep]
+
+
+def distill_loss(logits: torch.Tensor, labels: torch.Tensor, teacher_logprobs: torch.Tensor) -> torch.Tensor:
+    """Mean reverse KL over the batch's trainable tokens (0 with a gradient path when there are none)."""
+    student_logits, tokens, teacher = shifted_targets(logits, labels, teacher_logprobs)
+    per_token = token_reverse_kl(student_logits, tokens, teacher)
+    return per_token.sum() / max(per_token.numel(), 1)
+
+
+def sampled_reverse_kl(student_logprobs: torch.Tensor, teacher_logprobs: torch.Tensor) -> float:
+    """The round's reported ``reverseKl``: the mean of log s(x) - log t(x) over the tokens x the
+    student sampled, which estimates KL(student || teacher) per token without the vocabulary
+    (Thinking Machines, "On-Policy Distillation", 2025). Zero when the models agree."""
+    if student_logprobs.numel() == 0:
+        return 0.0
+    return float((student_logprobs.double() - teacher_logprobs.double()).mean())

@@ -1,0 +1,115 @@
+"""The on-policy distillation loss (distill/loss.py) on a tiny random Llama built in code: it is the
+reverse KL it claims to be, it falls when the student is trained on a fixed batch, masked tokens
+(prompts, tool observations) carry no gradient, and a student that already is the teacher gets
+neither loss nor gradient."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from transformers import AutoModelForCausalLM
+
+from distillery_worker.distill.loss import (
+    IGNORE,
+    distill_loss,
+    sampled_reverse_kl,
+    shifted_targets,
+    token_reverse_kl,
+)
+from distillery_worker.weights.tiny import build_tiny_model
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("distill-loss")
+    return build_tiny_model(root / "student", seed=1, hidden_size=32), build_tiny_model(
+        root / "teacher", seed=2, hidden_size=32
+    )
+
+
+def batch(student: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two rows, on-policy as in a round: a 5-token prompt (IGNORE, like a chat's system and user
+    turns), then 7 tokens the student samples; the second row's last 3 stand for a tool
+    observation (IGNORE too)."""
+    torch.manual_seed(0)
+    prompt = torch.randint(3, student.config.vocab_size, (2, 5), generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        ids = student.generate(
+            prompt, attention_mask=torch.ones_like(prompt), do_sample=True, max_new_tokens=7, min_new_tokens=7
+        )
+    labels = ids.clone()
+    labels[:, :5] = IGNORE
+    labels[1, 9:] = IGNORE
+    return ids, labels
+
+
+def teacher_logprobs(teacher: torch.nn.Module, ids: torch.Tensor) -> torch.Tensor:
+    """What the model server's scoring gives: the teacher's logprob of each given token (aligned
+    with ``ids``; position 0 has none)."""
+    with torch.no_grad():
+        logprobs = torch.log_softmax(teacher(input_ids=ids).logits.float(), dim=-1)
+    row = torch.zeros(ids.shape)
+    row[:, 1:] = logprobs[:, :-1].gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+    return row
+
+
+def test_it_is_the_reverse_kl_on_the_sampled_token_and_the_rest() -> None:
+    generator = torch.Generator().manual_seed(3)
+    logits = torch.randn(6, 50, generator=generator)
+    tokens = torch.randint(0, 50, (6,), generator=generator)
+    teacher = torch.log(torch.rand(6, generator=generator) * 0.9 + 0.05)
+    s = torch.softmax(logits.double(), -1).gather(-1, tokens.unsqueeze(-1)).squeeze(-1)
+    t = teacher.double().exp()
+    closed_form = s * torch.log(s / t) + (1 - s) * torch.log((1 - s) / (1 - t))
+    assert torch.allclose(token_reverse_kl(logits, tokens, teacher).double(), closed_form, atol=1e-5)
+
+
+def test_the_loss_falls_on_a_fixed_batch(models: tuple[Path, Path]) -> None:
+    student = AutoModelForCausalLM.from_pretrained(models[0])
+    teacher = AutoModelForCausalLM.from_pretrained(models[1])
+    ids, labels = batch(student)
+    target = teacher_logprobs(teacher, ids)
+    optimizer = torch.optim.Adam(student.parameters(), lr=3e-3)
+    losses = []
+    for _ in range(30):
+        loss = distill_loss(student(input_ids=ids).logits, labels, target)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    assert losses[0] > 0.1, losses[0]  # two random models disagree
+    assert losses[-1] < 0.25 * losses[0], losses
+
+
+def test_masked_tokens_carry_no_gradient(models: tuple[Path, Path]) -> None:
+    student = AutoModelForCausalLM.from_pretrained(models[0])
+    ids, labels = batch(student)
+    target = torch.full(ids.shape, math.log(0.5))
+    logits = student(input_ids=ids).logits.detach().requires_grad_(True)
+    distill_loss(logits, labels, target).backward()
+    assert logits.grad is not None
+    predicts_masked = labels[:, 1:] == IGNORE  # logits at i predict the token at i + 1
+    assert torch.all(logits.grad[:, :-1][predicts_masked] == 0)
+    assert torch.all(logits.grad[:, -1] == 0)  # the last position predicts nothing
+    assert torch.all(logits.grad[:, :-1][~predicts_masked].abs().sum(-1) > 0)
+    # The teacher's scores of masked tokens do not enter the loss at all.
+    moved = target.clone()
+    moved[labels == IGNORE] = -20.0
+    assert distill_loss(logits, labels, moved).item() == distill_loss(logits, labels, target).item()
+
+
+def test_a_student_that_is_the_teacher_gets_no_loss_and_no_gradient(models: tuple[Path, Path]) -> None:
+    student = AutoModelForCausalLM.from_pretrained(models[0])
+    ids, labels = batch(student)
+    own = teacher_logprobs(student, ids)
+    loss = distill_loss(student(input_ids=ids).logits, labels, own)
+    loss.backward()
+    assert loss.item() == pytest.approx(0.0, abs=1e-6)
+    assert max(p.grad.abs().max().item() for p in student.parameters() if p.grad is not None) < 1e-5
+    logits, tokens, teacher = shifted_targets(student(input_ids=ids).logits.detach(), labels, own)
+    student_logprobs = torch.log_softmax(logits, -1).gather(-1, tokens.unsqueeze(-1)).squeeze(-1)
+    assert sampled_reverse_kl(student_logprobs, teacher) == pytest.approx(0.0, abs=1e-6)
