@@ -18,13 +18,14 @@ import os
 import torch
 import torch.nn.functional as F
 
+from ..train.mask import IGNORE
+
 os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")  # the pin above is how we live with "experimental"
 from trl.experimental.server_distillation.server_distillation_trainer import (  # noqa: E402
     _add_tail_bucket,
     _jsd_divergence,
 )
 
-IGNORE = -100
 REVERSE_KL = 1.0  # TRL's beta: 0 forward KL, 1 reverse KL
 
 
