@@ -5,14 +5,26 @@ import type { ChatModel, EpisodeResult } from "./types";
 
 export type CotConfig = { temperature: number; topP: number; maxTokens: number; seed: number };
 
-/** The first paragraph of a CoT answer: text up to the first blank line (the FTP). */
-export function firstParagraph(text: string): string {
-  const trimmed = text
+/**
+ * The first thought of a CoT answer (the FTP): its first paragraph (text up to the first blank
+ * line), cut before the line that states the answer. A CoT without blank lines, one line per step as
+ * small models write it, is all one "paragraph": its first line is the thought. The agent must
+ * receive a plan, not the solution: given the whole CoT down to `\boxed{…}` the teacher has nothing
+ * left to do, writes no code and fails on parse errors. An empty result means no prefix.
+ */
+export function firstThought(text: string): string {
+  const body = text
     .replace(/\r\n/g, "\n")
     .trim()
     .replace(/^Thought:\s*/i, "");
-  return trimmed.split(/\n\s*\n/)[0]!.trim();
+  const paragraph = body.split(/\n\s*\n/)[0]!.trim();
+  const lines = paragraph.split("\n");
+  const thought = paragraph === body && lines.length > 1 ? lines.slice(0, 1) : lines;
+  const answerAt = thought.findIndex((line) => STATES_ANSWER.test(line));
+  return (answerAt < 0 ? thought : thought.slice(0, answerAt)).join("\n").trim();
 }
+
+const STATES_ANSWER = /\\boxed\{|final answer/i;
 
 /** The answer of a CoT text: the last \boxed{…} (nested braces allowed), else an "answer is" line. */
 export function extractCotAnswer(text: string): string | null {
@@ -57,7 +69,7 @@ export async function askCot(model: ChatModel, question: string, config: CotConf
 
 export async function firstThoughtPrefix(model: ChatModel, question: string, config: CotConfig, signal?: AbortSignal) {
   const cot = await askCot(model, question, config, undefined, signal);
-  return { prefix: firstParagraph(cot.text) || null, usage: cot.usage };
+  return { prefix: firstThought(cot.text) || null, usage: cot.usage };
 }
 
 /** A CoT answer as a one-step trajectory (no code), so CoT runs are browsed and exported alike. */
