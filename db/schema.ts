@@ -242,7 +242,7 @@ export const jobs = pgTable(
   "jobs",
   {
     id: serial("id").primaryKey(),
-    kind: text("kind", { enum: ["generate", "train", "eval", "serve"] }).notNull(),
+    kind: text("kind", { enum: ["generate", "train", "eval", "serve", "distill"] }).notNull(),
     backend: text("backend", { enum: ["local", "ray"] })
       .notNull()
       .default("local"),

@@ -30,13 +30,24 @@ export type StubScript = (
 export type StubServer = {
   url: string;
   requests: StubRequest[];
+  /** The token ids of every scoring request (POST /completions with prompt_logprobs), in arrival order. */
+  scored: number[][];
   /** The Authorization header of every request (chat and /models), in arrival order. */
   authorizations: (string | undefined)[];
   close: () => Promise<void>;
 };
 
-export async function startStubLlm(script: StubScript | string, opts: { latencyMs?: number; model?: string } = {}): Promise<StubServer> {
+export type StubOptions = {
+  latencyMs?: number;
+  model?: string;
+  /** Answer the teacher-scoring primitive (POST /completions, prompt = token ids, prompt_logprobs)
+   *  with this logprob for the token at each position, as vLLM does; absent: 404. */
+  scorePrompt?: (ids: number[], position: number) => number;
+};
+
+export async function startStubLlm(script: StubScript | string, opts: StubOptions = {}): Promise<StubServer> {
   const requests: StubRequest[] = [];
+  const scored: number[][] = [];
   const authorizations: (string | undefined)[] = [];
   const model = opts.model ?? "stub-model";
   const server = http.createServer((req, res) => {
@@ -47,6 +58,18 @@ export async function startStubLlm(script: StubScript | string, opts: { latencyM
     authorizations.push(req.headers.authorization);
     if (req.method === "GET" && req.url?.endsWith("/models")) {
       return send(200, { object: "list", data: [{ id: model, object: "model" }] });
+    }
+    if (req.method === "POST" && req.url?.endsWith("/v1/completions") && opts.scorePrompt) {
+      const score = opts.scorePrompt;
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        const ids = (JSON.parse(body) as { prompt: number[] }).prompt;
+        scored.push(ids);
+        const promptLogprobs = ids.map((id, p) => (p === 0 ? null : { [String(id)]: { logprob: score(ids, p), rank: 1 } }));
+        send(200, { object: "text_completion", choices: [{ index: 0, text: "", prompt_logprobs: promptLogprobs }] });
+      });
+      return;
     }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) return send(404, { error: { message: "not found" } });
     let body = "";
@@ -96,6 +119,7 @@ export async function startStubLlm(script: StubScript | string, opts: { latencyM
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    scored,
     authorizations,
     close: () =>
       new Promise<void>((resolve) => {

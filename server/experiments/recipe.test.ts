@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadRecipe, productName } from "./recipe";
+import { loadRecipe, productName, studentName } from "./recipe";
 
 describe("shipped experiment recipes", () => {
   const files = fs.readdirSync("experiments").filter((f) => f.endsWith(".yaml"));
@@ -45,5 +45,21 @@ describe("shipped experiment recipes", () => {
     );
     const recipe = loadRecipe(file);
     expect(["teacher", "other", "data"].map((id) => productName(recipe, id))).toEqual(["measured-by-hand", "exp:other", "exp:data"]);
+  });
+  it("a distill step leaves its last round's student, which later steps evaluate by the step's id", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "distillery-recipe-")), "distill.yaml");
+    fs.writeFileSync(
+      file,
+      [
+        "name: exp",
+        "steps:",
+        "  - { id: teacher, kind: generate, with: { benchmark: gsm_hard, model: m } }",
+        "  - { id: data, kind: dataset, with: { run: [teacher] } }",
+        "  - { id: sft, kind: train, with: { dataset: data } }",
+        "  - { id: opd, kind: distill, with: { student: sft, benchmark: math_hard, rounds: 4 } }",
+      ].join("\n"),
+    );
+    const recipe = loadRecipe(file);
+    expect(recipe.steps.map((s) => studentName(recipe, s))).toEqual([null, null, "exp:sft", "exp:opd-r4"]);
   });
 });

@@ -9,6 +9,7 @@ import { ruleAnnotationInput } from "@/server/annotations/rule";
 import { answerableBenchmarkName, answerableInput } from "@/server/benchmarks/answerable";
 import { generateInput } from "@/server/benchmarks/generate";
 import { datasetFields } from "@/server/datasets/spec";
+import { distillConfigInput, studentOf } from "@/server/distill/config";
 import { InputError } from "@/server/errors";
 import { nameSchema } from "@/server/names";
 import { runConfigInput } from "@/server/runs/config";
@@ -31,6 +32,9 @@ const step = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("benchmark"), id, with: generateInput }),
   z.object({ kind: z.literal("dataset"), id, with: datasetFields.omit({ name: true }) }),
   z.object({ kind: z.literal("train"), id, with: trainConfigInput.omit({ name: true }) }),
+  // On-policy distillation; its student may be an earlier train step's, and later steps that name
+  // this step as their model get its last round's student.
+  z.object({ kind: z.literal("distill"), id, with: distillConfigInput.omit({ name: true }) }),
 ]);
 export type RecipeStep = z.infer<typeof step>;
 
@@ -73,6 +77,13 @@ export function productName(recipe: Recipe, stepId: string): string {
   if (step?.kind === "answerable") return `${answerableBenchmarkName(step.with)}/${step.with.split ?? "test"}`;
   if (step?.kind === "benchmark") return `${step.with.name}/${step.with.split}`;
   return `${recipe.name}:${stepId}`;
+}
+
+/** The student a train or distill step leaves (what a later step naming it as its model evaluates). */
+export function studentName(recipe: Recipe, step: RecipeStep): string | null {
+  if (step.kind === "train") return productName(recipe, step.id);
+  if (step.kind === "distill") return studentOf(productName(recipe, step.id), step.with.rounds);
+  return null;
 }
 
 /** Steps may only refer to steps before them, of the right kind. */

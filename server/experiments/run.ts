@@ -9,7 +9,7 @@ import { describeGenerated } from "@/server/benchmarks/generated-by";
 import type { ApiConnection } from "@/server/client/api";
 import { runOrFollowJob } from "@/server/client/follow-job";
 import { jobHandlers } from "@/server/wiring/job-handlers";
-import { productName, type Recipe, type RecipeStep } from "./recipe";
+import { productName, studentName, type Recipe, type RecipeStep } from "./recipe";
 
 /** One step's state; wallS is how long this invocation spent on it (a resumed step counts only what was left). */
 export type StepState = {
@@ -36,8 +36,8 @@ export async function runExperiment(
   });
   const save = (status: "running" | "succeeded" | "failed") =>
     conn.api.experiments.update.mutate({ id: experiment.id, status, steps: states });
-  // A generate step's model may name a train step that came before it (evaluating that student).
-  const trainIds = new Set<string>();
+  // A generate or distill step's model may name a train or distill step before it: that step's student.
+  const studentOfStep = new Map<string, string>();
 
   for (const [index, step] of recipe.steps.entries()) {
     const state = states[index]!;
@@ -46,7 +46,7 @@ export async function runExperiment(
     await save("running");
     const started = Date.now();
     try {
-      const outcome = await runStep(conn, recipe, step, trainIds);
+      const outcome = await runStep(conn, recipe, step, studentOfStep);
       Object.assign(state, outcome);
     } catch (err) {
       state.status = "failed";
@@ -54,7 +54,8 @@ export async function runExperiment(
     }
     state.wallS = Math.round((Date.now() - started) / 1000);
     onStep?.(index, step, state);
-    if (step.kind === "train") trainIds.add(step.id);
+    const student = studentName(recipe, step);
+    if (student) studentOfStep.set(step.id, student);
     if (state.status !== "succeeded") {
       await save("failed");
       return states;
@@ -69,7 +70,12 @@ function stepProduct(recipe: Recipe, step: RecipeStep): string {
   return step.kind === "annotate" ? step.with.annotator : productName(recipe, step.id);
 }
 
-async function runStep(conn: ApiConnection, recipe: Recipe, step: RecipeStep, trainIds: Set<string>): Promise<Partial<StepState>> {
+async function runStep(
+  conn: ApiConnection,
+  recipe: Recipe,
+  step: RecipeStep,
+  studentOfStep: Map<string, string>,
+): Promise<Partial<StepState>> {
   const name = productName(recipe, step.id);
   if (step.kind === "annotate") {
     const outcome = await conn.api.annotations.applyRule.mutate({ ...step.with, run: step.with.run.map((id) => productName(recipe, id)) });
@@ -98,8 +104,17 @@ async function runStep(conn: ApiConnection, recipe: Recipe, step: RecipeStep, tr
     const job = await runOrFollowJob(conn, jobId, `${step.id} (train)`, jobHandlers().train!);
     return { status: job.status, jobId, error: job.error ?? undefined };
   }
+  if (step.kind === "distill") {
+    const last = studentName(recipe, step)!;
+    const made = (await conn.api.training.students.query()).find((m) => m.name === last);
+    if (made) return { status: "succeeded", jobId: made.trainJobId ?? undefined, product: last };
+    const student = studentOfStep.get(step.with.student) ?? step.with.student;
+    const { jobId } = await conn.api.training.distill.mutate({ ...step.with, student, name });
+    const job = await runOrFollowJob(conn, jobId, `${step.id} (distill)`, jobHandlers().distill!);
+    return { status: job.status, jobId, product: last, error: job.error ?? undefined };
+  }
   // A generate step: a teacher run, or an evaluation of a student trained earlier in the recipe.
-  const model = trainIds.has(step.with.model) ? productName(recipe, step.with.model) : step.with.model;
+  const model = studentOfStep.get(step.with.model) ?? step.with.model;
   const { jobId, kind } = await conn.api.runs.generate.mutate({
     ...step.with,
     modelUrl: step.with.modelUrl ?? recipe.defaults.modelUrl ?? "embedded",

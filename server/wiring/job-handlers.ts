@@ -6,8 +6,9 @@ import type { JobHandler } from "@/server/jobs/runner";
 import { defaultRunDeps } from "@/server/runs/deps";
 import { runJobHandler } from "@/server/runs/job";
 import { trainJobHandler } from "@/server/training/job";
+import { distillJobHandler } from "@/server/distill/job";
 
 export function jobHandlers(): Partial<Record<JobKind, JobHandler>> {
   const runs = runJobHandler(defaultRunDeps);
-  return { generate: runs, eval: runs, train: trainJobHandler };
+  return { generate: runs, eval: runs, train: trainJobHandler, distill: distillJobHandler(defaultRunDeps) };
 }

@@ -2,6 +2,7 @@
 import type { Command } from "../command";
 import { benchmarksCommand } from "./benchmarks";
 import { compareCommand } from "./compare";
+import { distillCommand } from "./distill";
 import { datasetCommand, exportSftCommand, importCommand } from "./datasets";
 import { experimentCommand } from "./experiment";
 import { generateCommand } from "./generate";
@@ -28,6 +29,7 @@ export const commands: Command[] = [
   exportSftCommand,
   importCommand,
   trainCommand,
+  distillCommand,
   jobsCommand,
   experimentCommand,
   compareCommand,

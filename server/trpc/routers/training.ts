@@ -7,6 +7,7 @@ import { findBenchmark } from "@/server/runs/generate";
 import { checkEndpointChoice } from "@/server/endpoints/registry";
 import { checkModelRef } from "@/server/models/model-ref";
 import { checkRunEndpoints } from "@/server/runs/endpoints";
+import { distillConfigInput, resolveDistillConfig } from "@/server/distill/config";
 import { evaluateInput, resolveTrainConfig, storedTrainConfig, trainConfigInput } from "@/server/training/config";
 import { researcherProcedure, viewerProcedure, router } from "../init";
 
@@ -21,6 +22,17 @@ export const trainingRouter = router({
     await findDataset(ctx.db, config.dataset);
     const job = await enqueueJob(ctx.db, { kind: "train", backend: config.backend, config: storedTrainConfig(input) });
     return { jobId: job.id, model: config.name };
+  }),
+  /** Queue an on-policy distillation job; each finished round registers its student (NAME-rK). */
+  distill: researcherProcedure.input(distillConfigInput).mutation(async ({ ctx, input }) => {
+    const config = resolveDistillConfig(input);
+    checkModelRef(config.teacher, "teacher");
+    checkEndpointChoice(config.studentUrl, "model", "studentUrl");
+    checkEndpointChoice(config.teacherUrl, "model", "teacherUrl");
+    await findBenchmark(ctx.db, config);
+    if (config.evalLimit) await findBenchmark(ctx.db, { benchmark: config.evalBenchmark ?? config.benchmark, split: "test" });
+    const job = await enqueueJob(ctx.db, { kind: "distill", config: { ...input, name: config.name } });
+    return { jobId: job.id, name: config.name };
   }),
   students: viewerProcedure.query(({ ctx }) => ctx.db.select().from(students).orderBy(desc(students.id))),
   /** Queue an evaluation run of a student, with SAG on (sag > 1) or off. */

@@ -7,6 +7,7 @@ two must share a tokenizer (``same_tokenizer``). Standard library only."""
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -30,9 +31,10 @@ class TokenScore:
 
 def score_tokens(base_url: str, model: str, ids: list[int], positions: list[int]) -> list[TokenScore]:
     """The teacher's scores of ``ids[p]`` for each ``p`` in ``positions`` (each > 0: nothing predicts
-    the first token), given everything before it."""
+    the first token), given everything before it. ``base_url`` may end in ``/v1`` or not."""
+    base = base_url.rstrip("/").removesuffix("/v1")
     body = _post(
-        f"{base_url.rstrip('/')}/v1/completions",
+        f"{base}/v1/completions",
         {"model": model, "prompt": ids, "max_tokens": 1, "temperature": 0, "prompt_logprobs": 1},
     )
     try:
@@ -52,7 +54,11 @@ def _token_score(entry: Any, token: int, position: int) -> TokenScore:
 
 
 def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(url, json.dumps(body).encode(), {"content-type": "application/json"})
+    headers = {"content-type": "application/json"}
+    key = os.environ.get("DISTILLERY_TEACHER_API_KEY")  # from the workbench's environment, never a flag
+    if key:
+        headers["authorization"] = f"Bearer {key}"
+    request = urllib.request.Request(url, json.dumps(body).encode(), headers)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
             return json.loads(response.read())

@@ -1,0 +1,129 @@
+// The on-policy distillation job end to end through the CLI: the student acts through the real
+// agent loop and sandbox, but its replies come from a scripted OpenAI-compatible stub server (a
+// test double on loopback), which also answers the teacher-scoring primitive with fixed logprobs;
+// the update is the real worker round on a tiny random model built in code. Checks that every
+// round's episodes are stored as a tagged run, the worker trains on them and the round's student is
+// registered, and that a job SIGKILLed in round 2 resumes without redoing round 1 or duplicating
+// trajectories.
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDb } from "@/db/client";
+import { jobMetrics, runs, students, trajectories } from "@/db/schema";
+import { workerPython } from "@/server/worker/interpreter";
+import { runCli } from "@/test/cli";
+import { startStubLlm, type StubServer } from "@/test/stub-llm";
+
+const TEACHER_LOGPROB = -0.25;
+
+describe("distillery distill (CLI)", () => {
+  let dataDir: string;
+  let tiny: string;
+  let stub: StubServer;
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-distill-"));
+    tiny = path.join(dataDir, "models", "tiny-base"); // model directories load only from model roots
+    execFileSync(workerPython(), ["-m", "distillery_worker.weights", "tiny", tiny]);
+    stub = await startStubLlm("Thought: compute it.\n```py\nprint(6 * 7)\nfinal_answer(42)\n```", {
+      scorePrompt: () => TEACHER_LOGPROB,
+    });
+    const imported = await runCli(dataDir, ["import-benchmarks"]);
+    expect(imported.status).toBe(0);
+  }, 300_000);
+  afterAll(async () => {
+    await stub?.close();
+  });
+
+  const args = (name: string) => [
+    "distill",
+    ...["--student", tiny, "--teacher", tiny, "--benchmark", "math_hard", "--name", name],
+    ...["--rounds", "2", "--episodes-per-round", "2", "--eval-benchmark", "gsm_hard", "--eval-limit", "2"],
+    ...["--student-url", stub.url, "--teacher-url", stub.url, "--max-steps", "2", "--concurrency", "2"],
+    ...["--lora-r", "4", "--lora-alpha", "8", "--grad-accum", "1", "--max-length", "1024"],
+  ];
+
+  it("runs rounds of act → score → update, and resumes after a SIGKILL in round 2", { timeout: 900_000 }, async () => {
+    // Killed once round 2's episodes are stored (its directory appears), before its update.
+    const child = spawn("node", ["bin/distillery.mjs", ...args("od"), "--json"], {
+      env: { ...process.env, DISTILLERY_DATA_DIR: dataDir, DATABASE_URL: "" },
+      stdio: "ignore",
+    });
+    const round2 = path.join(dataDir, "models", "od-r2");
+    const killed = await new Promise<boolean>((resolve) => {
+      const timer = setInterval(() => {
+        if (fs.existsSync(round2)) {
+          child.kill("SIGKILL");
+          clearInterval(timer);
+          resolve(true);
+        }
+      }, 100);
+      child.on("exit", () => {
+        clearInterval(timer);
+        resolve(false);
+      });
+    });
+    expect(killed).toBe(true);
+    const firstAdapter = path.join(dataDir, "models", "od-r1", "adapter", "adapter_model.safetensors");
+    const trainedAt = fs.statSync(firstAdapter).mtimeMs;
+    const scoredBefore = stub.scored.length;
+
+    const res = await runCli(dataDir, [...args("od"), "--json"]);
+    expect(res.stderr).not.toMatch(/Traceback/);
+    expect(res.status).toBe(0);
+    const job = JSON.parse(res.stdout) as {
+      id: number;
+      status: string;
+      result: {
+        student: string;
+        baselineAccuracy: number;
+        rounds: { round: number; student: string; episodes: number; reverseKl: number; heldoutAccuracy: number }[];
+      };
+    };
+    expect(job.status).toBe("succeeded");
+    expect(job.result.student).toBe("od-r2");
+    expect(job.result.rounds.map((r) => [r.round, r.student, r.episodes])).toEqual([
+      [1, "od-r1", 2],
+      [2, "od-r2", 2],
+    ]);
+    for (const r of job.result.rounds) {
+      expect(Number.isFinite(r.reverseKl)).toBe(true);
+    }
+    expect(fs.statSync(firstAdapter).mtimeMs).toBe(trainedAt); // round 1 was not trained again
+    expect(stub.scored.length - scoredBefore).toBe(2); // only round 2's episodes were scored after the kill
+
+    const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
+    try {
+      const db = handle.db;
+      expect((await db.select().from(students)).map((s) => s.name).sort()).toEqual(["od-r1", "od-r2"]);
+      const runRows = await db.select().from(runs);
+      const byName = new Map(runRows.map((r) => [r.name, r]));
+      expect([...byName.keys()].sort()).toEqual(["od:eval-0", "od:eval-1", "od:eval-2", "od:round-1", "od:round-2"]);
+      expect(byName.get("od:round-2")!.modelName).toBe("od-r1"); // round 2's episodes are round 1's student's
+      expect(byName.get("od:round-1")!.tags).toContain("round:1");
+      const trajectoryRows = await db.select().from(trajectories);
+      expect(trajectoryRows.filter((t) => t.runId === byName.get("od:round-2")!.id)).toHaveLength(2); // no duplicates
+      for (const r of job.result.rounds) {
+        // Held-out accuracy is the stored evaluation's: its graded trajectories, n = --eval-limit.
+        const graded = trajectoryRows.filter((t) => t.runId === byName.get(`od:eval-${r.round}`)!.id);
+        expect(graded).toHaveLength(2);
+        expect(r.heldoutAccuracy).toBe(graded.filter((t) => t.correct).length / 2);
+      }
+      const kl = (await db.select().from(jobMetrics)).filter((m) => m.jobId === job.id && m.name === "reverse_kl");
+      expect(kl.map((m) => m.step).sort()).toEqual([1, 2]);
+    } finally {
+      await handle.close();
+    }
+    // The per-token scores the trace viewer colours by: both models' logprobs for every student token.
+    const scores = fs
+      .readFileSync(path.join(dataDir, "models", "od-r2", "scores.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(scores).toHaveLength(2);
+    const first = JSON.parse(scores[0]!) as { teacher: number[]; student: number[] };
+    expect(first.teacher.length).toBeGreaterThan(10);
+    expect(new Set(first.teacher)).toEqual(new Set([TEACHER_LOGPROB]));
+    expect(first.student).toHaveLength(first.teacher.length);
+  });
+});

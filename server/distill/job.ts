@@ -1,0 +1,247 @@
+// The on-policy distillation job (docs/ARCHITECTURE.md §6.4a). Each round: the current student
+// acts on the round's questions through the normal agent loop and the real sandbox (an ordinary
+// run, NAME:round-K); its episodes are written as an SFT export; the worker
+// (python -m distillery_worker.distill) has the teacher score every student token and moves the
+// student by per-token reverse KL; the result is registered as student NAME-rK, which acts in the
+// next round. Resumable: a round whose student is registered (and whose metrics.json exists) is
+// not run again, and runs resume by name without duplicating trajectories.
+import fs from "node:fs";
+import path from "node:path";
+import { asc, count, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { questions, students, trajectories } from "@/db/schema";
+import { parseTrainerEvent } from "@/server/contracts/trainer-events";
+import { formatSftRecord, trajectoryToSftRecord } from "@/server/datasets/sft-format";
+import { resolveEndpoint } from "@/server/endpoints/registry";
+import { InputError } from "@/server/errors";
+import { jobBackend } from "@/server/jobs/backends";
+import { JobFailure, type JobContext, type JobHandler } from "@/server/jobs/runner";
+import { acquireEmbeddedServer, EMBEDDED } from "@/server/models/embedded";
+import { checkModelRef, modelRootsEnv } from "@/server/models/model-ref";
+import { resolveRunConfig, type RunConfigInput } from "@/server/runs/config";
+import type { DepsFactory } from "@/server/runs/job";
+import { completedRun, findBenchmark, generateRun } from "@/server/runs/generate";
+import { runStats } from "@/server/runs/stats";
+import { modelDir } from "@/server/training/job";
+import { workerPython } from "@/server/worker/interpreter";
+import { repoRoot } from "@/server/worker/root";
+import {
+  evalRunConfig,
+  resolveDistillConfig,
+  roundRunConfig,
+  studentOf,
+  workerFlags,
+  type DistillConfig,
+  type DistillConfigInput,
+} from "./config";
+
+/** What a round reports (the job's result and `distill --json`). */
+export type RoundResult = {
+  round: number;
+  student: string;
+  run: string;
+  episodes: number;
+  episodeAccuracy: number | null;
+  reverseKl: number;
+  scoredTokens: number;
+  evalRun?: string;
+  heldoutAccuracy?: number | null;
+};
+
+/** The worker's metrics.json of a round. */
+type RoundMetrics = { reverse_kl: number; episodes: number; scored_tokens: number; train_loss?: number | null };
+
+/** Where a student starts: the base model the worker loads, and the adapter it continues (an SFT student's). */
+type StudentStart = { base: string; adapter: string | null };
+
+export function distillJobHandler(makeDeps: DepsFactory): JobHandler {
+  return async (ctx) => {
+    const config = resolveDistillConfig(ctx.job.config as DistillConfigInput);
+    const start = await studentStart(ctx.db, config.student);
+    checkModelRef(config.teacher, "teacher");
+    const poolSize = await questionPool(ctx.db, config);
+    const rounds: RoundResult[] = [];
+    let baseline: number | null | undefined;
+    if (config.evalLimit) baseline = (await evaluate(ctx, makeDeps, config, 0, config.student)).accuracy;
+
+    let student = config.student;
+    let adapter = start.adapter;
+    for (let round = 1; round <= config.rounds; round++) {
+      ctx.signal.throwIfAborted();
+      ctx.progress(round - 1, config.rounds, `round ${round}/${config.rounds}`);
+      const result = await runRound(ctx, makeDeps, config, { round, student, base: start.base, adapter, poolSize });
+      if (config.evalLimit) {
+        const evaluation = await evaluate(ctx, makeDeps, config, round, result.student);
+        Object.assign(result, { evalRun: evaluation.run, heldoutAccuracy: evaluation.accuracy });
+      }
+      await ctx.metrics(round, {
+        reverse_kl: result.reverseKl,
+        scored_tokens: result.scoredTokens,
+        ...(result.episodeAccuracy === null ? {} : { episode_accuracy: result.episodeAccuracy }),
+        ...(typeof result.heldoutAccuracy === "number" ? { heldout_accuracy: result.heldoutAccuracy } : {}),
+      });
+      ctx.log(
+        `round ${round}: reverse KL ${result.reverseKl.toFixed(4)} per token over ${result.episodes} episodes` +
+          (result.heldoutAccuracy === undefined ? "" : `; held-out accuracy ${formatAccuracy(result.heldoutAccuracy)}`),
+      );
+      rounds.push(result);
+      student = result.student;
+      adapter = path.join(modelDir(student), "adapter");
+    }
+    ctx.progress(config.rounds, config.rounds);
+    return {
+      name: config.name,
+      student,
+      teacher: config.teacher,
+      ...(baseline === undefined ? {} : { baselineAccuracy: baseline }),
+      rounds,
+    };
+  };
+}
+
+const formatAccuracy = (a: number | null) => (a === null ? "n/a" : `${(a * 100).toFixed(1)}%`);
+
+/** A registered student starts from its base and its adapter; anything else is a base model. */
+async function studentStart(db: Db, student: string): Promise<StudentStart> {
+  const [row] = await db.select().from(students).where(eq(students.name, student));
+  if (row?.adapterPath) return { base: checkModelRef(row.baseModel, "student"), adapter: row.adapterPath };
+  return { base: checkModelRef(student, "student"), adapter: null };
+}
+
+/** How many questions the rounds draw from: the split's from `offset`, capped by `limit`. */
+async function questionPool(db: Db, config: DistillConfig): Promise<number> {
+  const bench = await findBenchmark(db, config);
+  const [row] = await db.select({ n: count() }).from(questions).where(eq(questions.benchmarkId, bench.id));
+  const pool = Math.min((row?.n ?? 0) - config.offset, config.limit ?? Infinity);
+  if (pool < 1) throw new InputError(`benchmark ${config.benchmark} (${config.split}) has no questions from offset ${config.offset}`);
+  return pool;
+}
+
+type RoundInput = { round: number; student: string; base: string; adapter: string | null; poolSize: number };
+
+async function runRound(ctx: JobContext, makeDeps: DepsFactory, config: DistillConfig, input: RoundInput): Promise<RoundResult> {
+  const { round } = input;
+  const name = studentOf(config.name, round);
+  const out = modelDir(name);
+  const runConfig = resolveRunConfig(roundRunConfig(config, round, input.student, input.poolSize));
+  const episodes = await runEpisodes(ctx, makeDeps, runConfig);
+  const accuracy = (await runStats(ctx.db, [episodes.runId])).get(episodes.runId)?.accuracy ?? null;
+  const finished = await finishedRound(ctx.db, name, out);
+  if (finished) {
+    ctx.log(`round ${round}: student ${name} is already trained; not again`);
+    return roundResult(round, name, runConfig.run, finished, accuracy);
+  }
+  const episodeFile = path.join(out, "episodes.jsonl");
+  const written = await writeEpisodes(ctx.db, episodes.runId, episodeFile);
+  ctx.log(`round ${round}: ${written} student episodes → ${episodeFile}`);
+  const metrics = await scoreAndUpdate(ctx, config, { ...input, out, episodeFile });
+  await ctx.db
+    .insert(students)
+    .values({ name, baseModel: input.base, adapterPath: path.join(out, "adapter"), trainJobId: ctx.job.id })
+    .onConflictDoUpdate({
+      target: students.name,
+      set: { baseModel: input.base, adapterPath: path.join(out, "adapter"), trainJobId: ctx.job.id, createdAt: sql`now()` },
+    });
+  return roundResult(round, name, runConfig.run, metrics, accuracy);
+}
+
+function roundResult(round: number, student: string, run: string, metrics: RoundMetrics, accuracy: number | null): RoundResult {
+  return {
+    round,
+    student,
+    run,
+    episodes: metrics.episodes,
+    episodeAccuracy: accuracy,
+    reverseKl: metrics.reverse_kl,
+    scoredTokens: metrics.scored_tokens,
+  };
+}
+
+/** A round is done once its student is registered and its metrics written (in that order of checks). */
+async function finishedRound(db: Db, name: string, out: string): Promise<RoundMetrics | null> {
+  const [row] = await db.select({ id: students.id }).from(students).where(eq(students.name, name));
+  const file = path.join(out, "metrics.json");
+  if (!row || !fs.existsSync(file)) return null;
+  return JSON.parse(fs.readFileSync(file, "utf8")) as RoundMetrics;
+}
+
+/** Run (or resume, or find finished) a run of the job: the round's episodes or an evaluation. */
+async function runEpisodes(ctx: JobContext, makeDeps: DepsFactory, config: ReturnType<typeof resolveRunConfig>) {
+  const complete = await completedRun(ctx.db, config);
+  if (complete) return complete;
+  const deps = await makeDeps(config, ctx.db, ctx.log);
+  ctx.log(`run ${config.run}: ${config.model} answers ${config.limit} questions`);
+  return generateRun(ctx.db, config, deps, { signal: ctx.signal, log: ctx.log }, ctx.job.id);
+}
+
+async function evaluate(ctx: JobContext, makeDeps: DepsFactory, config: DistillConfig, round: number, model: string) {
+  const runConfig = resolveRunConfig(evalRunConfig(config, round, model, config.evalLimit!) satisfies RunConfigInput);
+  const done = await runEpisodes(ctx, makeDeps, runConfig);
+  const accuracy = (await runStats(ctx.db, [done.runId])).get(done.runId)?.accuracy ?? null;
+  ctx.log(`${runConfig.run}: held-out accuracy of ${model} ${formatAccuracy(accuracy)} (n=${done.total})`);
+  return { run: runConfig.run, accuracy };
+}
+
+/** The round's stored episodes as SFT records (the student's own turns trainable), written atomically. */
+async function writeEpisodes(db: Db, runId: number, file: string): Promise<number> {
+  const rows = await db
+    .select({ id: trajectories.id, messages: trajectories.messages })
+    .from(trajectories)
+    .where(eq(trajectories.runId, runId))
+    .orderBy(asc(trajectories.id));
+  const lines: string[] = [];
+  for (const row of rows) {
+    const messages = row.messages as { role: string }[];
+    if (!messages.some((m) => m.role === "assistant")) continue; // an episode that failed before the student spoke
+    lines.push(formatSftRecord(trajectoryToSftRecord(messages, { id: `trajectory-${row.id}` })));
+  }
+  if (lines.length === 0) throw new JobFailure("the round has no student episode with an assistant turn to score");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.partial`, lines.join("\n") + "\n");
+  fs.renameSync(`${file}.partial`, file);
+  return lines.length;
+}
+
+/** The teacher's model server: leased from the embedded pool, or a configured endpoint / URL. */
+async function teacherEndpoint(ctx: JobContext, config: DistillConfig): Promise<{ url: string; apiKey?: string; release: () => void }> {
+  if (config.teacherUrl !== EMBEDDED) return { ...resolveEndpoint(config.teacherUrl, "model"), release: () => {} };
+  return acquireEmbeddedServer({ model: config.teacher }, ctx.log);
+}
+
+async function scoreAndUpdate(
+  ctx: JobContext,
+  config: DistillConfig,
+  input: RoundInput & { out: string; episodeFile: string },
+): Promise<RoundMetrics> {
+  const teacher = await teacherEndpoint(ctx, config);
+  try {
+    const metricsFile = path.join(input.out, "metrics.json");
+    fs.rmSync(metricsFile, { force: true }); // an earlier, interrupted attempt's
+    const argv = [workerPython(), "-m", "distillery_worker.distill", "--episodes", input.episodeFile, "--out", input.out];
+    argv.push("--student", input.base, "--teacher", config.teacher, "--teacher-url", teacher.url);
+    if (input.adapter) argv.push("--adapter", input.adapter);
+    argv.push(...workerFlags(config));
+    // The key travels in the environment, never on the command line (visible in ps) or in the job record.
+    const env = { ...modelRootsEnv(), ...(teacher.apiKey ? { DISTILLERY_TEACHER_API_KEY: teacher.apiKey } : {}) };
+    const backend = jobBackend({ backend: "local" });
+    const handle = await backend.submit({ entrypoint: argv, cwd: repoRoot(), name: studentOf(config.name, input.round), env });
+    const onAbort = () => void backend.stop(handle).catch(() => {});
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    let failure: string | null = null;
+    const state = await backend.follow(handle, (line) => {
+      const event = parseTrainerEvent(line);
+      if (event?.event === "error") failure = event.message;
+      else if (event?.event === "step")
+        ctx.progress(input.round - 1, config.rounds, `round ${input.round}: update step ${event.step}/${event.max_steps}`);
+      else if (!event) ctx.log(line);
+    });
+    ctx.signal.removeEventListener("abort", onAbort);
+    if (ctx.signal.aborted) throw new JobFailure("cancelled");
+    if (state.status !== "succeeded" || !fs.existsSync(metricsFile)) {
+      throw new JobFailure(failure ?? state.message ?? `the distillation round ended with status ${state.status}`);
+    }
+    return JSON.parse(fs.readFileSync(metricsFile, "utf8")) as RoundMetrics;
+  } finally {
+    teacher.release();
+  }
+}
