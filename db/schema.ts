@@ -281,3 +281,32 @@ export const jobMetrics = pgTable(
   },
   (t) => [uniqueIndex("job_metrics_job_name_step_key").on(t.jobId, t.name, t.step)],
 );
+
+/**
+ * Per-token scores of an on-policy distillation round's student episode (server/distill/scores.ts):
+ * for every token the student wrote, its assistant turn (the step), its character span within that
+ * turn's text, both models' logprobs and the teacher's own first choice — as parallel arrays, one
+ * row per trajectory, so a 500-token episode is one small row.
+ */
+export const tokenScores = pgTable("token_scores", {
+  trajectoryId: integer("trajectory_id")
+    .primaryKey()
+    .references(() => trajectories.id, { onDelete: "cascade" }),
+  /** The student that wrote the episode and the teacher that scored it. */
+  student: text("student").notNull(),
+  teacher: text("teacher").notNull(),
+  scores: jsonb("scores")
+    .$type<{
+      turn: number[];
+      start: number[];
+      end: number[];
+      student: number[];
+      teacher: number[];
+      teacherTop: string[];
+      teacherTopLogprob: number[];
+    }>()
+    .notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true })
+    .notNull()
+    .default(sql`now()`),
+});

@@ -11,7 +11,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
-import { jobMetrics, runs, students, trajectories } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { jobMetrics, runs, steps, students, trajectories } from "@/db/schema";
+import { stepTokenScores } from "@/server/distill/scores";
 import { workerPython } from "@/server/worker/interpreter";
 import { runCli } from "@/test/cli";
 import { startStubLlm, type StubServer } from "@/test/stub-llm";
@@ -109,6 +111,20 @@ describe("distillery distill (CLI)", () => {
         const graded = trajectoryRows.filter((t) => t.runId === byName.get(`od:eval-${r.round}`)!.id);
         expect(graded).toHaveLength(2);
         expect(r.heldoutAccuracy).toBe(graded.filter((t) => t.correct).length / 2);
+      }
+      // The per-token scores are stored and placed in each step's code for the trace viewer.
+      const episode = trajectoryRows.find((t) => t.runId === byName.get("od:round-2")!.id)!;
+      const scored = (await stepTokenScores(db, episode.id))!;
+      expect(scored.student).toBe("od-r1");
+      const [step] = scored.steps;
+      const [code] = await db.select({ code: steps.code }).from(steps).where(eq(steps.trajectoryId, episode.id));
+      expect(step!.code.length).toBeGreaterThan(3);
+      const covered = step!.code.reduce((n, t) => n + t.end - t.start, 0);
+      expect(covered).toBeGreaterThan(0.8 * code!.code!.length); // tokens straddling the fence are left out
+      for (const t of step!.code) {
+        expect(t.teacher).toBe(TEACHER_LOGPROB);
+        expect(t.disagreement).toBeCloseTo(t.student - TEACHER_LOGPROB, 6);
+        expect(t.end).toBeLessThanOrEqual(code!.code!.length);
       }
       const kl = (await db.select().from(jobMetrics)).filter((m) => m.jobId === job.id && m.name === "reverse_kl");
       expect(kl.map((m) => m.step).sort()).toEqual([1, 2]);

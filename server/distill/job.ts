@@ -25,6 +25,7 @@ import { runStats } from "@/server/runs/stats";
 import { modelDir } from "@/server/training/job";
 import { workerPython } from "@/server/worker/interpreter";
 import { repoRoot } from "@/server/worker/root";
+import { importTokenScores } from "./scores";
 import {
   evalRunConfig,
   resolveDistillConfig,
@@ -135,6 +136,8 @@ async function runRound(ctx: JobContext, makeDeps: DepsFactory, config: DistillC
   const written = await writeEpisodes(ctx.db, episodes.runId, episodeFile);
   ctx.log(`round ${round}: ${written} student episodes → ${episodeFile}`);
   const metrics = await scoreAndUpdate(ctx, config, { ...input, out, episodeFile });
+  const scored = await importTokenScores(ctx.db, path.join(out, "scores.jsonl"), { student: input.student, teacher: config.teacher });
+  ctx.log(`round ${round}: per-token scores of ${scored} episodes stored for the trace viewer`);
   await ctx.db
     .insert(students)
     .values({ name, baseModel: input.base, adapterPath: path.join(out, "adapter"), trainJobId: ctx.job.id })

@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { stepTokenScores } from "@/server/distill/scores";
 import { z } from "zod";
 import { getCandidate, getStepText, getTrajectory } from "@/server/trajectories/detail";
 import { trajectoryFilter } from "@/server/trajectories/filters";
@@ -28,6 +29,8 @@ export const trajectoriesRouter = router({
   candidate: viewerProcedure
     .input(z.object({ candidateId: id }))
     .query(async ({ ctx, input }) => orNotFound(await getCandidate(ctx.db, input.candidateId), `candidate ${input.candidateId}`)),
+  /** Per-token teacher/student logprobs by step, for a distillation round's episode; null when never scored. */
+  tokenScores: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => stepTokenScores(ctx.db, input.id)),
   neighbours: viewerProcedure
     .input(z.object({ id, filter: trajectoryFilter }))
     .query(({ ctx, input }) => neighbours(ctx.db, input.filter, input.id)),
