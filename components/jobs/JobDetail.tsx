@@ -27,17 +27,18 @@ export function JobDetail({ id }: { id: number }) {
   });
   const running = job.data ? isActive(job.data.status) : true;
   const isTrain = job.data?.kind === "train";
+  const hasCurves = isTrain || job.data?.kind === "distill";
   const metrics = useQuery({
     ...trpc.jobs.metrics.queryOptions({ id }),
-    enabled: isTrain,
+    enabled: hasCurves,
     refetchInterval: running ? POLL_MS : false,
   });
   // One last fetch once the job has ended picks up the steps logged after the previous poll.
   const status = job.data?.status;
   const { refetch: refetchMetrics } = metrics;
   useEffect(() => {
-    if (isTrain && status && !isActive(status)) void refetchMetrics();
-  }, [isTrain, status, refetchMetrics]);
+    if (hasCurves && status && !isActive(status)) void refetchMetrics();
+  }, [hasCurves, status, refetchMetrics]);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.jobs.pathKey() });
   const cancel = useMutation(trpc.jobs.cancel.mutationOptions({ onSuccess: refresh }));
   const retry = useMutation(
@@ -123,13 +124,13 @@ export function JobDetail({ id }: { id: number }) {
         </dd>
       </dl>
 
-      {isTrain && (
-        <section aria-label="Training curves" className="section-gap">
-          <h2>Training curves</h2>
+      {hasCurves && (
+        <section aria-label={isTrain ? "Training curves" : "Distillation rounds"} className="section-gap">
+          <h2>{isTrain ? "Training curves" : "Distillation rounds"}</h2>
           {metrics.error ? (
             <p className="error">Could not load metrics: {metrics.error.message}</p>
           ) : (
-            <MetricCharts points={metricSeries(metrics.data ?? [])} />
+            <MetricCharts points={metricSeries(metrics.data ?? [])} curves={isTrain ? "train" : "distill"} />
           )}
         </section>
       )}

@@ -21,11 +21,13 @@ export function metricSeries(rows: MetricRow[]): MetricPoint[] {
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 
-/** What a job works on, from its stored config: the dataset → student of a train job, the run of
- *  a generate or eval job. */
+/** What a job works on, from its stored config: the dataset → student of a train job, the student,
+ *  teacher and benchmark of a distillation, the run of a generate or eval job. */
 export function jobSubject(kind: string, config: Record<string, unknown>): string {
   const str = (key: string) => (typeof config[key] === "string" ? (config[key] as string) : undefined);
   if (kind === "train") return `${str("dataset") ?? "?"} → ${studentName(config) ?? "?"}`;
+  if (kind === "distill")
+    return `${str("student") ?? "?"} ⇐ ${str("teacher") ?? "teacher"} on ${str("benchmark") ?? "?"} (${str("name") ?? "?"})`;
   return str("run") ?? str("model") ?? "";
 }
 

@@ -1,12 +1,16 @@
 "use client";
 // The one Monaco editor of the trace viewer (read-only, Python). It shows the focused step's
-// code, or a diff of a candidate against the chosen candidate. Monaco is loaded lazily in the
+// code (shaded by the teacher's per-token disagreement when a distillation round scored it), or a
+// diff of a candidate against the chosen candidate. Monaco is loaded lazily in the
 // browser only, from the bundle; switching steps swaps the model instead of making an editor.
 import { useEffect, useRef, useState } from "react";
 import type * as Monaco from "monaco-editor/editor/editor.api";
+import type { ScoredToken } from "@/server/distill/scores";
+import { describeToken, shade } from "./disagreement";
 
 export type MonacoContent =
-  { kind: "code"; value: string; label: string } | { kind: "diff"; original: string; modified: string; label: string };
+  | { kind: "code"; value: string; label: string; tokens?: ScoredToken[] }
+  | { kind: "diff"; original: string; modified: string; label: string };
 
 type MonacoApi = typeof Monaco;
 let loading: Promise<MonacoApi> | null = null;
@@ -61,6 +65,7 @@ export function MonacoPane({ content }: { content: MonacoContent }) {
     const old = editor.current?.models ?? [];
     if (content.kind === "code") {
       const model = monaco.editor.createModel(content.value, "python");
+      if (content.tokens?.length) model.deltaDecorations([], disagreementDecorations(model, content.tokens));
       if (!editor.current) {
         const instance = monaco.editor.create(host.current, { ...OPTIONS, model, ariaLabel: content.label });
         editor.current = { kind: "code", instance, models: [model] };
@@ -96,6 +101,22 @@ export function MonacoPane({ content }: { content: MonacoContent }) {
       <div ref={host} className="monaco-host" />
     </div>
   );
+}
+
+/** Every scored token hovers with the teacher's view of it; those the teacher disputes are shaded. */
+function disagreementDecorations(model: Monaco.editor.ITextModel, tokens: ScoredToken[]): Monaco.editor.IModelDeltaDecoration[] {
+  return tokens.map((token) => {
+    const from = model.getPositionAt(token.start);
+    const to = model.getPositionAt(token.end);
+    const level = shade(token.disagreement);
+    return {
+      range: { startLineNumber: from.lineNumber, startColumn: from.column, endLineNumber: to.lineNumber, endColumn: to.column },
+      options: {
+        ...(level ? { inlineClassName: `kl-${level}` } : {}),
+        hoverMessage: { value: describeToken(token).replace("\n", "\n\n") },
+      },
+    };
+  });
 }
 
 function disposeEditor(e: { instance: Monaco.editor.IEditor; models: Monaco.editor.ITextModel[] }) {

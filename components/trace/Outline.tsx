@@ -1,6 +1,7 @@
 "use client";
 // The outline sidebar: one line per step (first words of the thought), error and SAG markers;
-// clicking jumps to the step.
+// the steps where the teacher disagreed most with a distilled student; clicking jumps to the step.
+import type { StepScores } from "@/server/distill/scores";
 import type { StepDetail } from "@/server/trajectories/detail";
 
 /** The first line of the thought, without Markdown marks. */
@@ -14,7 +15,16 @@ function outlineText(s: StepDetail): string {
   );
 }
 
-export function Outline({ steps, focused, onJump }: { steps: StepDetail[]; focused: number; onJump: (idx: number) => void }) {
+type Props = {
+  steps: StepDetail[];
+  focused: number;
+  onJump: (idx: number) => void;
+  /** Steps to mark as the most disputed by the teacher, and every step's scores (for the mark's title). */
+  disputed?: Set<number>;
+  scores?: Map<number, StepScores>;
+};
+
+export function Outline({ steps, focused, onJump, disputed, scores }: Props) {
   return (
     <nav aria-label="Outline" className="outline">
       <div className="part-label">Outline · j/k</div>
@@ -34,6 +44,12 @@ export function Outline({ steps, focused, onJump }: { steps: StepDetail[]; focus
               <span className="outline-text">{outlineText(s)}</span>
               {s.errorKind && <span className={`dot err-${s.errorKind}`} title={s.errorKind} />}
               {s.candidates.length > 0 && <span className="dot sag" title="SAG" />}
+              {disputed?.has(s.idx) && (
+                <span
+                  className="dot disputed"
+                  title={`teacher disagreement ${scores?.get(s.idx)?.meanDisagreement.toFixed(2)} nats/token (among the largest)`}
+                />
+              )}
             </a>
           </li>
         ))}

@@ -1,21 +1,25 @@
 "use client";
 // One Thought → Code → Observation step of the transcript, with its badges and deep link.
 import { memo } from "react";
+import type { StepScores } from "@/server/distill/scores";
 import type { StepDetail } from "@/server/trajectories/detail";
 import { CodeView } from "./CodeView";
 import { ERROR_LABELS, formatMs } from "./format";
 import { Markdown } from "./Markdown";
 import { ObservationView } from "./ObservationView";
+import { ScoredText } from "./ScoredText";
 
 type Props = {
   step: StepDetail;
   focused: boolean;
   expandAll: boolean;
   ftpPrefix?: string | null;
+  /** The teacher's per-token scores of this step (a distillation round's episode). */
+  scores?: StepScores;
   onFocus: (idx: number) => void;
 };
 
-export const StepCard = memo(function StepCard({ step, focused, expandAll, ftpPrefix, onFocus }: Props) {
+export const StepCard = memo(function StepCard({ step, focused, expandAll, ftpPrefix, scores, onFocus }: Props) {
   const votes = step.candidates.filter((c) => c.execOk).length;
   return (
     <article
@@ -52,8 +56,23 @@ export const StepCard = memo(function StepCard({ step, focused, expandAll, ftpPr
       )}
       {step.thought && (
         <section className="step-part">
-          <div className="part-label">Thought</div>
-          <Markdown source={step.thought} />
+          <div className="part-label">
+            Thought
+            {scores && scores.tokens > 0 && (
+              <span className="chip" title="mean of student − teacher logprob over the step's tokens">
+                teacher Δ {scores.meanDisagreement.toFixed(2)} nats/token
+              </span>
+            )}
+          </div>
+          {scores?.thought.length ? (
+            <ScoredText
+              text={step.thought}
+              tokens={scores.thought}
+              label={`Thought of step ${step.idx + 1}, shaded by teacher disagreement`}
+            />
+          ) : (
+            <Markdown source={step.thought} />
+          )}
         </section>
       )}
       <section className="step-part">

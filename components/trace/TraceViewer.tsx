@@ -9,6 +9,7 @@ import { QueryFallback } from "@/components/QueryFallback";
 import { useTRPC } from "@/components/trpc";
 import { filterToParams, type TrajectoryFilter } from "@/server/trajectories/filter-schema";
 import { CandidateVotes } from "./CandidateVotes";
+import { mostDisputed, SHADES } from "./disagreement";
 import { FtpCompare } from "./FtpCompare";
 import { MonacoPane, type MonacoContent } from "./MonacoPane";
 import { Outline } from "./Outline";
@@ -48,6 +49,10 @@ export function TraceViewer({
   const trpc = useTRPC();
   const trajectory = useQuery(trpc.trajectories.get.queryOptions({ id, full }));
   const partners = useQuery(trpc.trajectories.ftpPartners.queryOptions({ id }));
+  // A distillation round's episode: the teacher's per-token scores of what the student wrote.
+  const scores = useQuery(trpc.trajectories.tokenScores.queryOptions({ id }));
+  const scoresByStep = useMemo(() => new Map((scores.data?.steps ?? []).map((s) => [s.idx, s])), [scores.data]);
+  const disputed = useMemo(() => mostDisputed(scores.data?.steps ?? []), [scores.data]);
   // The focused step starts from the deep link (#step-N), if any.
   const [focusState, setFocused] = useState(() => (typeof window === "undefined" ? 0 : (stepFromHash() ?? 0)));
   const [selected, setSelected] = useState<number | null>(null);
@@ -107,8 +112,9 @@ export function TraceViewer({
         label: `Candidate ${picked.idx + 1} against the chosen candidate`,
       };
     }
-    return { kind: "code", value: step?.code ?? "# no code in this step", label: `Code of step ${focused + 1}` };
-  }, [selected, selectedCandidate.data, chosenCandidate.data, step, focused]);
+    const tokens = step?.code ? scoresByStep.get(step.idx)?.code : undefined;
+    return { kind: "code", value: step?.code ?? "# no code in this step", label: `Code of step ${focused + 1}`, tokens };
+  }, [selected, selectedCandidate.data, chosenCandidate.data, step, focused, scoresByStep]);
 
   if (!trajectory.isSuccess) return <QueryFallback query={trajectory} noun="trajectory" />;
   const t = trajectory.data;
@@ -135,7 +141,7 @@ export function TraceViewer({
         <FtpCompare ids={pair} />
       ) : (
         <div className="trace-grid">
-          <Outline steps={steps} focused={focused} onJump={(idx) => focus(idx)} />
+          <Outline steps={steps} focused={focused} onJump={(idx) => focus(idx)} disputed={disputed} scores={scoresByStep} />
           <section role="region" aria-label="Transcript" className="transcript">
             <TraceHeader trajectory={t} />
             {children}
@@ -147,6 +153,7 @@ export function TraceViewer({
                 focused={s.idx === focused}
                 expandAll={full}
                 ftpPrefix={t.ftpPrefix}
+                scores={scoresByStep.get(s.idx)}
                 onFocus={(idx) => idx !== focused && focus(idx, false)}
               />
             ))}
@@ -160,6 +167,13 @@ export function TraceViewer({
                 </button>
               )}
             </div>
+            {scores.data && (
+              <p className="muted kl-legend">
+                Shaded where the teacher ({scores.data.teacher}) found the student&apos;s token less likely:{" "}
+                <span className="kl-1">Δ ≥ {SHADES[0]}</span> <span className="kl-2">≥ {SHADES[1]}</span>{" "}
+                <span className="kl-3">≥ {SHADES[2]}</span> nats; hover a token for both logprobs and the teacher&apos;s first choice.
+              </p>
+            )}
             <MonacoPane content={content} />
             {step && step.candidates.length > 0 && <CandidateVotes step={step} selectedId={selected} onSelect={setSelected} />}
           </aside>
