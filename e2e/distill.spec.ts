@@ -86,3 +86,11 @@ test("a round's trajectory is shaded where the teacher disagrees, with its logpr
   await expect(editor.locator(".kl-3").first()).toBeVisible();
   await expect(page.locator(".kl-legend")).toContainText("Shaded where the teacher");
 });
+
+test("the Jobs page's distillation form checks its fields with the API's schema", async ({ page }) => {
+  await page.goto("/jobs");
+  const form = page.getByRole("form", { name: "Distil a student on-policy" });
+  await form.getByRole("button", { name: "Distil" }).click();
+  await expect(form.locator(".field .error")).toHaveCount(2); // the student and the benchmark
+  await expect(form.getByRole("combobox").first()).toContainText("math_hard");
+});

@@ -1,4 +1,5 @@
 import { JobTable } from "@/components/jobs/JobTable";
+import { DistillForm } from "@/components/jobs/DistillForm";
 import { TrainForm } from "@/components/jobs/TrainForm";
 import { initialTrainForm } from "@/components/jobs/train-form";
 import { EFFECTIVE_BATCH } from "@/server/contracts/train-config";
@@ -19,6 +20,15 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         effective batch {EFFECTIVE_BATCH}).
       </p>
       <TrainForm initialDataset={typeof dataset === "string" ? dataset : ""} />
+      <h2 id="distill" className="section-gap">
+        Distil a student on-policy
+      </h2>
+      <p className="subtitle">
+        Each round the student answers training questions through the agent loop and sandbox, the teacher scores every token it wrote, and
+        the student is updated on per-token reverse KL; each round&apos;s student is registered (NAME-r1, NAME-r2, …). Teacher and student
+        must share a tokenizer.
+      </p>
+      <DistillForm />
     </>
   );
 }
