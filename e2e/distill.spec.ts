@@ -2,7 +2,7 @@
 // real API and run by its job loop — the student acts through the agent loop and sandbox, the
 // worker's real round updates a tiny random model built in code — while a scripted
 // OpenAI-compatible stub on loopback (a test double) plays the student's replies and the teacher's
-// scores: every other token gets a logprob of −20, so the teacher visibly disputes it. The job page
+// scores: two tokens in three get a logprob of −60 (the tiny random student gives its own tokens −15 to −40), so the teacher visibly disputes them. The job page
 // charts the round; the round's trajectory is shaded token by token.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -30,7 +30,7 @@ test.beforeAll(async ({ request }) => {
   const tiny = path.join(e2eDataDir, "models", "tiny-base"); // model directories load only from model roots
   execFileSync(workerPython(), ["-m", "distillery_worker.weights", "tiny", tiny]);
   stub = await startStubLlm("Thought: multiply the numbers.\n```py\nprint(6 * 7)\nfinal_answer(42)\n```", {
-    scorePrompt: (_ids, position) => (position % 2 ? -20 : -0.01),
+    scorePrompt: (_ids, position) => (position % 3 ? -60 : -0.01),
   });
   const queued = (await trpc(
     request,
@@ -78,7 +78,7 @@ test("a round's trajectory is shaded where the teacher disagrees, with its logpr
   const thought = transcript.getByLabel("Thought of step 1, shaded by teacher disagreement");
   await expect(thought).toContainText("multiply the numbers.");
   const disputed = thought.locator(".kl-3").first();
-  await expect(disputed).toHaveAttribute("title", /teacher logprob -20\.00 .*\nteacher's first choice/);
+  await expect(disputed).toHaveAttribute("title", /teacher logprob -60\.00 .*\nteacher's first choice/);
   await expect(page.getByRole("navigation", { name: "Outline" }).locator(".dot.disputed")).toHaveCount(1);
   // The focused step's code in the editor carries the same shading as Monaco decorations.
   const editor = page.locator(".monaco-pane");
@@ -92,5 +92,5 @@ test("the Jobs page's distillation form checks its fields with the API's schema"
   const form = page.getByRole("form", { name: "Distil a student on-policy" });
   await form.getByRole("button", { name: "Distil" }).click();
   await expect(form.locator(".field .error")).toHaveCount(2); // the student and the benchmark
-  await expect(form.getByRole("combobox").first()).toContainText("math_hard");
+  await expect(form.getByRole("combobox", { name: "Benchmark (train split)" })).toContainText("math_hard");
 });
