@@ -170,6 +170,9 @@ export const steps = pgTable(
     toolCalls: jsonb("tool_calls").$type<unknown[]>().notNull().default([]),
     /** True when this step is the forced final-answer call after max steps. */
     forcedFinal: boolean("forced_final").notNull().default(false),
+    /** True when the step is a teacher's, replayed before the model acted (on-policy distillation's
+     *  teacher-prefix replay): its code ran in the sandbox, but the model did not write it. */
+    replayed: boolean("replayed").notNull().default(false),
     tokensIn: integer("tokens_in").notNull().default(0),
     tokensOut: integer("tokens_out").notNull().default(0),
     latencyMs: integer("latency_ms").notNull().default(0),

@@ -35,6 +35,11 @@ export const StepCard = memo(function StepCard({ step, focused, expandAll, ftpPr
         </a>
         {step.errorKind && <span className={`badge err-${step.errorKind}`}>{ERROR_LABELS[step.errorKind]}</span>}
         {step.forcedFinal && <span className="badge">forced final answer</span>}
+        {step.replayed && (
+          <span className="badge" title="a teacher's step, replayed before the student acted: not the student's, not trained on">
+            teacher replay
+          </span>
+        )}
         {step.candidates.length > 0 && (
           <span className="badge sag" title="SAG candidates that executed / sampled">
             SAG {votes}/{step.candidates.length}

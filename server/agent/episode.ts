@@ -4,7 +4,7 @@
 import type { ToolHandler } from "@/server/tools/sandbox/session";
 import { prompt } from "./prompts";
 import { runStep } from "./step";
-import type { ChatMessage, ChatModel, CodeSession, EpisodeResult, StepRecord } from "./types";
+import type { ChatChoice, ChatMessage, ChatModel, CodeSession, EpisodeResult, StepRecord } from "./types";
 
 export const STOP_SEQUENCES = ["<end_code>", "Observation:", "Calling tools:"];
 
@@ -27,6 +27,10 @@ export type EpisodeInput = {
   config: EpisodeConfig;
   /** First-thought prefix: the first assistant turn starts with "Thought: <prefix>". */
   ftpPrefix?: string | null;
+  /** Assistant turns of a teacher's trajectory to replay before the model acts: each runs in the
+   *  sandbox as if the model had written it and is recorded as a replayed step (on-policy
+   *  distillation starts the student from states the teacher reached). */
+  replay?: string[];
   signal?: AbortSignal;
 };
 
@@ -44,20 +48,24 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     input.signal?.throwIfAborted();
     const forcedFinal = idx === config.maxSteps;
     if (forcedFinal) appendToLastUser(messages, prompt("force-final", { max_steps: config.maxSteps }));
-    const prefix = idx === 0 && input.ftpPrefix ? `Thought: ${input.ftpPrefix}` : "";
+    const replayed = input.replay?.[idx];
+    const prefix = idx === 0 && input.ftpPrefix && replayed === undefined ? `Thought: ${input.ftpPrefix}` : "";
     const requestStarted = Date.now();
-    const response = await input.model.chat({
-      messages: prefix ? [...messages, { role: "assistant", content: prefix }] : messages,
-      continueFinalMessage: Boolean(prefix),
-      n: forcedFinal ? 1 : config.candidates,
-      temperature: config.temperature,
-      topP: config.topP,
-      maxTokens: config.maxTokens,
-      stop: STOP_SEQUENCES,
-      seed: config.seed + idx,
-      logprobs: config.candidates > 1,
-      signal: input.signal,
-    });
+    const response =
+      replayed !== undefined
+        ? replayResponse(replayed)
+        : await input.model.chat({
+            messages: prefix ? [...messages, { role: "assistant", content: prefix }] : messages,
+            continueFinalMessage: Boolean(prefix),
+            n: forcedFinal ? 1 : config.candidates,
+            temperature: config.temperature,
+            topP: config.topP,
+            maxTokens: config.maxTokens,
+            stop: STOP_SEQUENCES,
+            seed: config.seed + idx,
+            logprobs: config.candidates > 1,
+            signal: input.signal,
+          });
     const { step, assistantText } = await runStep({
       idx,
       choices: response.choices,
@@ -72,6 +80,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
       step.errorKind = "max_steps";
       step.errorText = `no final_answer after ${config.maxSteps} steps and the forced final call`;
     }
+    if (replayed !== undefined) step.replayed = true;
     steps.push(step);
     messages.push({ role: "assistant", content: assistantText });
     if (step.finalAnswer !== null) {
@@ -97,6 +106,12 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     ),
     error: null,
   };
+}
+
+/** A teacher's turn, answered as if the model had written it: no tokens, no latency of its own. */
+function replayResponse(text: string): { choices: ChatChoice[]; usage: { promptTokens: number; completionTokens: number } } {
+  const choice = { index: 0, text, finishReason: "stop", stopReason: null, meanLogprob: null, tokenLogprobs: null };
+  return { choices: [choice], usage: { promptTokens: 0, completionTokens: 0 } };
 }
 
 function appendToLastUser(messages: ChatMessage[], text: string) {

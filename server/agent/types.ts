@@ -39,6 +39,8 @@ export type StepRecord = {
   errorText: string | null;
   toolCalls: ToolCallRecord[];
   forcedFinal: boolean;
+  /** A teacher's step replayed before the model acted (EpisodeInput.replay). */
+  replayed?: boolean;
   tokensIn: number;
   tokensOut: number;
   latencyMs: number;

@@ -28,6 +28,10 @@ export const distillConfigInput = z.object({
   evalBenchmark: z.string().min(1).optional().describe("the held-out evaluation's benchmark, test split (default: --benchmark)"),
   studentUrl: endpoint.default("embedded").describe("where the student acts: embedded | a configured endpoint | an http(s) URL"),
   teacherUrl: endpoint.default("embedded").describe("where the teacher scores: embedded | a configured endpoint | an http(s) URL (vLLM)"),
+  replayTeacherPrefix: z
+    .boolean()
+    .default(false)
+    .describe("start each episode from a prefix of an accepted teacher trajectory, shorter each round: (R − K + 1) / (R + 1) of its turns"),
   temperature: z.number().min(0).max(2).default(1).describe("the student's sampling temperature while it acts"),
   maxSteps: count.max(30).default(5).describe("agent steps per episode"),
   maxTokens: z.number().int().min(16).max(32_768).default(512).describe("tokens per student action"),
@@ -102,8 +106,14 @@ export function roundRunConfig(config: DistillConfig, round: number, model: stri
     maxTokens: config.maxTokens,
     concurrency: config.concurrency,
     seed: config.seed + round,
-    tags: ["distill", `distill:${config.name}`, `round:${round}`],
+    ...(config.replayTeacherPrefix ? { replayTeacher: replayFraction(config, round) } : {}),
+    tags: ["distill", `distill:${config.name}`, `round:${round}`, ...(config.replayTeacherPrefix ? ["replay"] : [])],
   };
+}
+
+/** The share of a teacher trajectory's turns replayed in round K of R: (R − K + 1) / (R + 1), shrinking each round. */
+export function replayFraction(config: DistillConfig, round: number): number {
+  return (config.rounds - round + 1) / (config.rounds + 1);
 }
 
 /** The held-out evaluation of the student after round K (round 0: the starting student), greedy. */

@@ -142,4 +142,87 @@ describe("distillery distill (CLI)", () => {
     expect(new Set(first.teacher)).toEqual(new Set([TEACHER_LOGPROB]));
     expect(first.student).toHaveLength(first.teacher.length);
   });
+
+  it("replays a prefix of an accepted teacher trajectory, and trains only on the student's own turns", { timeout: 600_000 }, async () => {
+    // The scripted model: the first turn computes x, any later turn answers with it. Played by the
+    // teacher, that is a two-turn trajectory; the student, after the teacher's first turn is
+    // replayed, is asked only for the second.
+    const twoTurns = await startStubLlm(
+      (req) =>
+        req.messages.some((m) => m.role === "assistant")
+          ? "Thought: done.\n```py\nfinal_answer(x)\n```"
+          : "Thought: compute x.\n```py\nx = 6 * 7\nprint(x)\n```",
+      { scorePrompt: () => TEACHER_LOGPROB },
+    );
+    try {
+      const teacher = ["generate", "--benchmark", "math_hard", "--split", "train", "--limit", "2", "--model-url", twoTurns.url];
+      const taught = await runCli(dataDir, [...teacher, "--model", "t", "--role", "teacher", "--run", "teach"]);
+      expect(taught.status).toBe(0);
+      // Fixture: the teacher's answers count as correct (the scripted 42 is not math_hard's gold).
+      const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
+      try {
+        const [teach] = await handle.db.select().from(runs).where(eq(runs.name, "teach"));
+        await handle.db.update(trajectories).set({ correct: true }).where(eq(trajectories.runId, teach!.id));
+      } finally {
+        await handle.close();
+      }
+      const flags = ["--rounds", "1", "--episodes-per-round", "2", "--replay-teacher-prefix", "--max-steps", "2"];
+      const res = await runCli(dataDir, [
+        "distill",
+        ...["--student", tiny, "--teacher", tiny, "--benchmark", "math_hard", "--name", "rp", ...flags],
+        ...[
+          "--student-url",
+          twoTurns.url,
+          "--teacher-url",
+          twoTurns.url,
+          "--lora-r",
+          "4",
+          "--lora-alpha",
+          "8",
+          "--max-length",
+          "1024",
+          "--json",
+        ],
+      ]);
+      expect(res.stderr).not.toMatch(/Traceback/);
+      expect(res.status).toBe(0);
+      const handle2 = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
+      try {
+        const db = handle2.db;
+        const [round] = await db.select().from(runs).where(eq(runs.name, "rp:round-1"));
+        expect(round!.tags).toContain("replay");
+        const episodes = await db.select().from(trajectories).where(eq(trajectories.runId, round!.id));
+        expect(episodes).toHaveLength(2);
+        for (const episode of episodes) {
+          const stepRows = (await db.select().from(steps).where(eq(steps.trajectoryId, episode.id))).sort((a, b) => a.idx - b.idx);
+          expect(stepRows.map((r) => [r.replayed, r.code])).toEqual([
+            [true, "x = 6 * 7\nprint(x)"], // the teacher's turn, run in the sandbox ...
+            [false, "final_answer(x)"], // ... so the student's answer finds x
+          ]);
+          expect(episode.finalAnswer).toBe("42");
+        }
+      } finally {
+        await handle2.close();
+      }
+      // Half the teacher's turns before its last (1 of 2 rounds + 1 → ceil(0.5 × 1) = 1) were replayed;
+      // the student was asked once per episode, and trained only on its own turn.
+      const exported = fs
+        .readFileSync(path.join(dataDir, "models", "rp-r1", "episodes.jsonl"), "utf8")
+        .trim()
+        .split("\n");
+      for (const line of exported) {
+        const turns = (JSON.parse(line) as { messages: { role: string; trainable: boolean }[] }).messages.filter(
+          (m) => m.role === "assistant",
+        );
+        expect(turns.map((m) => m.trainable)).toEqual([false, true]);
+      }
+      const scores = fs
+        .readFileSync(path.join(dataDir, "models", "rp-r1", "scores.jsonl"), "utf8")
+        .trim()
+        .split("\n");
+      for (const line of scores) expect(new Set((JSON.parse(line) as { turn: number[] }).turn)).toEqual(new Set([1]));
+    } finally {
+      await twoTurns.close();
+    }
+  });
 });

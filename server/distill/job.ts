@@ -7,9 +7,9 @@
 // not run again, and runs resume by name without duplicating trajectories.
 import fs from "node:fs";
 import path from "node:path";
-import { asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { questions, students, trajectories } from "@/db/schema";
+import { questions, steps, students, trajectories } from "@/db/schema";
 import { parseTrainerEvent } from "@/server/contracts/trainer-events";
 import { formatSftRecord, trajectoryToSftRecord } from "@/server/datasets/sft-format";
 import { resolveEndpoint } from "@/server/endpoints/registry";
@@ -185,18 +185,28 @@ async function evaluate(ctx: JobContext, makeDeps: DepsFactory, config: DistillC
   return { run: runConfig.run, accuracy };
 }
 
-/** The round's stored episodes as SFT records (the student's own turns trainable), written atomically. */
+/** The round's stored episodes as SFT records, written atomically: the student's own turns are
+ *  trainable; replayed teacher turns, prompts and observations are not. */
 async function writeEpisodes(db: Db, runId: number, file: string): Promise<number> {
   const rows = await db
     .select({ id: trajectories.id, messages: trajectories.messages })
     .from(trajectories)
     .where(eq(trajectories.runId, runId))
     .orderBy(asc(trajectories.id));
+  const replayedRows = await db
+    .select({ trajectoryId: steps.trajectoryId, idx: steps.idx })
+    .from(steps)
+    .innerJoin(trajectories, eq(trajectories.id, steps.trajectoryId))
+    .where(and(eq(trajectories.runId, runId), eq(steps.replayed, true)));
+  const replayed = new Set(replayedRows.map((r) => `${r.trajectoryId}:${r.idx}`));
   const lines: string[] = [];
   for (const row of rows) {
     const messages = row.messages as { role: string }[];
     if (!messages.some((m) => m.role === "assistant")) continue; // an episode that failed before the student spoke
-    lines.push(formatSftRecord(trajectoryToSftRecord(messages, { id: `trajectory-${row.id}` })));
+    const record = trajectoryToSftRecord(messages, { id: `trajectory-${row.id}` });
+    let turn = 0;
+    for (const m of record.messages) if (m.role === "assistant" && replayed.has(`${row.id}:${turn++}`)) m.trainable = false;
+    if (record.messages.some((m) => m.trainable)) lines.push(formatSftRecord(record)); // else the teacher's replay answered it
   }
   if (lines.length === 0) throw new JobFailure("the round has no student episode with an assistant turn to score");
   fs.mkdirSync(path.dirname(file), { recursive: true });

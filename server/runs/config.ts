@@ -27,6 +27,9 @@ export const runConfigInput = z.object({
   concurrency: z.number().int().min(1).max(256).default(8),
   retriever: z.string().min(1).default("bm25"),
   seed: z.number().int().default(42),
+  /** Replay this fraction of an accepted teacher trajectory's turns (before its last) before the
+   *  model acts on each question (server/runs/replay.ts); on-policy distillation sets it per round. */
+  replayTeacher: z.number().gt(0).max(1).optional(),
   tags: z.array(z.string()).default([]),
   /** Run model code even where the sandbox lacks required isolation layers (recorded on the run). */
   unsafeNoSandbox: z.boolean().default(false),
@@ -50,6 +53,7 @@ export type RunConfig = Omit<z.output<typeof runConfigInput>, "run" | "temperatu
 export function resolveRunConfig(input: RunConfigInput): RunConfig {
   const parsed = runConfigInput.parse(input);
   if (parsed.ftp && parsed.mode !== "agent") throw new z.ZodError([issue("ftp", "FTP applies to agent mode only")]);
+  if (parsed.replayTeacher && parsed.mode !== "agent") throw new z.ZodError([issue("replayTeacher", "replay applies to agent mode only")]);
   if (parsed.sag > 1 && parsed.mode !== "agent") throw new z.ZodError([issue("sag", "SAG applies to agent mode only")]);
   if (parsed.sag > 1 && parsed.temperature === 0) {
     // Greedy candidates are all the same, and vLLM refuses n > 1 at temperature 0.
@@ -98,4 +102,5 @@ export const IDENTITY_KEYS = [
   "maxTokens",
   "retriever",
   "seed",
+  "replayTeacher",
 ] as const;

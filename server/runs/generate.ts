@@ -12,6 +12,7 @@ import { LlmHttpError, LlmUnreachableError } from "@/server/llm";
 import { RetrievalConfigError, webSearch, type Retriever } from "@/server/tools/retrieval";
 import type { ToolHandler } from "@/server/tools/sandbox/session";
 import { IDENTITY_KEYS, type RunConfig } from "./config";
+import { teacherPrefixes } from "./replay";
 import { doneKeys, saveTrajectory, type Score } from "./store";
 
 export type Question = { id: number; question: string; answer: string; kind: "qa" | "math" };
@@ -155,6 +156,9 @@ async function answerQuestions(db: Db, config: RunConfig, deps: RunDeps, hooks: 
     name: "lazy",
     searchMany: (queries, k) => deps.retriever().searchMany(queries, k),
   };
+  const replays = config.replayTeacher ? await teacherPrefixes(db, [...new Set(todo.map((w) => w.q.id))], config.replayTeacher) : new Map();
+  if (config.replayTeacher)
+    hooks.log?.(`teacher-prefix replay: ${replays.size} of the questions left start from an accepted teacher trajectory`);
   let next = 0;
   let failure: unknown = null;
   const worker = async () => {
@@ -164,7 +168,7 @@ async function answerQuestions(db: Db, config: RunConfig, deps: RunDeps, hooks: 
       try {
         let episode: EpisodeResult;
         try {
-          episode = await runOne(item.q, item.sampleIdx, config, deps, retriever, hooks.signal);
+          episode = await runOne(item.q, item.sampleIdx, config, deps, retriever, hooks.signal, replays.get(item.q.id));
         } catch (err) {
           // A fatal problem (endpoint down, bad config) stops the run; anything else the model
           // or a tool did wrong to this one question is stored as an "error" trajectory.
@@ -224,6 +228,7 @@ async function runOne(
   deps: RunDeps,
   retriever: Retriever,
   signal?: AbortSignal,
+  replay?: string[],
 ): Promise<EpisodeResult> {
   const seed = config.seed + sampleIdx * 1000;
   const sampling = { temperature: config.temperature, topP: config.topP, maxTokens: config.maxTokens, seed };
@@ -245,6 +250,7 @@ async function runOne(
       session,
       tools,
       ftpPrefix: ftp?.prefix ?? null,
+      replay,
       signal,
       config: {
         role: config.role,

@@ -55,6 +55,7 @@ export async function getTrajectory(db: Db, id: number, opts: { full?: boolean }
       errorTextBytes: sql<number>`coalesce(octet_length(${steps.errorText}), 0)::int`,
       toolCalls: steps.toolCalls,
       forcedFinal: steps.forcedFinal,
+      replayed: steps.replayed,
       tokensIn: steps.tokensIn,
       tokensOut: steps.tokensOut,
       latencyMs: steps.latencyMs,

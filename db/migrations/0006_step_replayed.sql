@@ -1,0 +1,1 @@
+ALTER TABLE "steps" ADD COLUMN "replayed" boolean DEFAULT false NOT NULL;
