@@ -1,7 +1,7 @@
 // The rows of the paper's results matrix (Kang et al., NeurIPS 2025, Table 1; docs/ARCHITECTURE.md §2) and
 // how a run is placed in one. The tag vocabulary: a run tagged `method:<id>` (ids below:
 // method:cot, method:cot-rag, method:agent, method:agent-ftp, method:agent-ftp-sag, and the
-// non-paper method:agent-sag, and the untrained baselines method:base-cot, method:base-agent,
+// non-paper method:agent-sag, method:agent-opd and method:base-opd (on-policy distillation), and the untrained baselines method:base-cot, method:base-agent,
 // method:base-agent-sag) joins that row, whatever its role.
 //
 // Tags win. A *student* run without a method tag is placed from its config: an untrained student
@@ -35,6 +35,18 @@ export const METHODS = [
     label: "Agent distill + SAG",
     paper: false,
     meaning: "not a paper row: SAG without FTP data; shown only when present",
+  },
+  {
+    id: "agent-opd",
+    label: "Agent distill + on-policy",
+    paper: false,
+    meaning: "not a paper row: the agent-distilled student, then on-policy rounds (the teacher scores the student's own episodes)",
+  },
+  {
+    id: "base-opd",
+    label: "On-policy distill only",
+    paper: false,
+    meaning: "not a paper row: on-policy rounds from the untrained student, no SFT",
   },
 ] as const;
 
