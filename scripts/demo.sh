@@ -19,6 +19,12 @@ for _ in $(seq 1 120); do
 done
 say "workbench: http://$HOST:$PORT — the demo pipeline now runs in it (Jobs and Runs pages show progress)"
 # Through the running workbench's API: the jobs run inside it and appear live in the browser.
-node bin/distillery.mjs experiment run experiments/demo.yaml || say "the demo pipeline stopped early; see the Jobs page"
-say "demo pipeline finished; the workbench keeps serving on http://$HOST:$PORT (Ctrl-C to stop)"
+started=$SECONDS
+if node bin/distillery.mjs experiment run experiments/demo.yaml; then
+  say "demo pipeline finished in $(( (SECONDS - started) / 60 )) min; the untrained and the distilled student side by side:"
+  say "  http://$HOST:$PORT/compare?runs=demo:student-base,demo:distilled-eval"
+else
+  say "the demo pipeline stopped early; see the Jobs page"
+fi
+say "the workbench keeps serving on http://$HOST:$PORT (Ctrl-C to stop)"
 wait $server
