@@ -6,23 +6,15 @@
 // charts the round; the round's trajectory is shaded token by token.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { e2eDataDir } from "../playwright.config";
 import { workerPython } from "../server/worker/interpreter";
 import { startStubLlm, type StubServer } from "../test/stub-llm";
 import { distillery } from "./cli";
+import { trpc } from "./trpc";
 
 let stub: StubServer;
 let jobId: number;
-
-async function trpc(request: APIRequestContext, route: string, input: unknown, method: "GET" | "POST" = "GET") {
-  const res =
-    method === "POST"
-      ? await request.post(`/api/trpc/${route}`, { data: { json: input } })
-      : await request.get(`/api/trpc/${route}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.ok(), `${route}: ${await res.text()}`).toBeTruthy();
-  return ((await res.json()) as { result: { data: { json: unknown } } }).result.data.json;
-}
 
 test.beforeAll(async ({ request }) => {
   test.setTimeout(480_000);

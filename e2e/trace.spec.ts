@@ -4,6 +4,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { startStubLlm, type StubRequest, type StubServer } from "../test/stub-llm";
 import { distillery } from "./cli";
+import { trpc } from "./trpc";
 
 let stub: StubServer;
 
@@ -33,15 +34,6 @@ function script(req: StubRequest): string | string[] {
     return `${ftp ? " So I add them." : "Thought: add them up."}\n\`\`\`py\ntotal = 3 + 4\nprint(total)\n\`\`\``;
   }
   return "Thought: done\n```py\nfinal_answer(total)\n```";
-}
-
-async function trpc(request: APIRequestContext, path: string, input: unknown, method: "GET" | "POST" = "GET") {
-  const res =
-    method === "POST"
-      ? await request.post(`/api/trpc/${path}`, { data: { json: input } })
-      : await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.ok(), `${path}: ${await res.text()}`).toBeTruthy();
-  return ((await res.json()) as { result: { data: { json: unknown } } }).result.data.json;
 }
 
 async function generate(request: APIRequestContext, config: Record<string, unknown>) {

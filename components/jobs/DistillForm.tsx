@@ -4,8 +4,9 @@
 // benchmark's train split; held-out evaluation uses a test split.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { fieldErrors, type FieldErrors } from "@/components/forms/field-errors";
+import { Labelled } from "@/components/forms/Labelled";
 import { useTRPC } from "@/components/trpc";
 import { distillConfigInput } from "@/server/distill/config";
 import { initialDistillForm, toDistillInput, type DistillFormValues } from "./distill-form";
@@ -21,16 +22,6 @@ const NUMBERS: { field: TextField; label: string; placeholder?: string }[] = [
   { field: "epochs", label: "Epochs per round", placeholder: "1" },
   { field: "loraR", label: "LoRA r (new adapter)", placeholder: "64" },
 ];
-
-function Labelled({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
-  return (
-    <label className="field">
-      <span>{label}</span>
-      {children}
-      {error && <small className="error">{error}</small>}
-    </label>
-  );
-}
 
 export function DistillForm() {
   const trpc = useTRPC();

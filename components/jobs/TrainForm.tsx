@@ -3,8 +3,9 @@
 // with the API's own schema (`trainConfigInput`); blank fields keep the paper's defaults.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState, type FormEvent } from "react";
 import { fieldErrors, type FieldErrors } from "@/components/forms/field-errors";
+import { Labelled } from "@/components/forms/Labelled";
 import { useTRPC } from "@/components/trpc";
 import { trainConfigInput } from "@/server/training/config";
 import { crossFieldErrors, initialTrainForm, toTrainInput, type TrainFormValues } from "./train-form";
@@ -22,16 +23,6 @@ const NUMBERS: { field: Field; label: string; placeholder?: string }[] = [
   { field: "gradAccum", label: "Grad accumulation", placeholder: "effective batch 8" },
   { field: "maxLength", label: "Max length", placeholder: "10240 agent / 4096 CoT" },
 ];
-
-function Labelled({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
-  return (
-    <label className="field">
-      <span>{label}</span>
-      {children}
-      {error && <small className="error">{error}</small>}
-    </label>
-  );
-}
 
 export function TrainForm({ initialDataset = "" }: { initialDataset?: string }) {
   const trpc = useTRPC();

@@ -19,7 +19,7 @@ import { JobFailure, type JobContext, type JobHandler } from "@/server/jobs/runn
 import { acquireEmbeddedServer, EMBEDDED } from "@/server/models/embedded";
 import { checkModelRef, modelRootsEnv } from "@/server/models/model-ref";
 import { resolveRunConfig, type RunConfigInput } from "@/server/runs/config";
-import type { DepsFactory } from "@/server/runs/job";
+import { expectedFailure, type DepsFactory } from "@/server/runs/job";
 import { completedRun, findBenchmark, generateRun } from "@/server/runs/generate";
 import { runStats } from "@/server/runs/stats";
 import { modelDir } from "@/server/training/job";
@@ -56,47 +56,49 @@ type RoundMetrics = { reverse_kl: number; episodes: number; scored_tokens: numbe
 type StudentStart = { base: string; adapter: string | null };
 
 export function distillJobHandler(makeDeps: DepsFactory): JobHandler {
-  return async (ctx) => {
-    const config = resolveDistillConfig(ctx.job.config as DistillConfigInput);
-    const start = await studentStart(ctx.db, config.student);
-    checkModelRef(config.teacher, "teacher");
-    const poolSize = await questionPool(ctx.db, config);
-    const rounds: RoundResult[] = [];
-    let baseline: number | null | undefined;
-    if (config.evalLimit) baseline = (await evaluate(ctx, makeDeps, config, 0, config.student)).accuracy;
+  return (ctx) => distill(ctx, makeDeps).catch(expectedFailure);
+}
 
-    let student = config.student;
-    let adapter = start.adapter;
-    for (let round = 1; round <= config.rounds; round++) {
-      ctx.signal.throwIfAborted();
-      ctx.progress(round - 1, config.rounds, `round ${round}/${config.rounds}`);
-      const result = await runRound(ctx, makeDeps, config, { round, student, base: start.base, adapter, poolSize });
-      if (config.evalLimit) {
-        const evaluation = await evaluate(ctx, makeDeps, config, round, result.student);
-        Object.assign(result, { evalRun: evaluation.run, heldoutAccuracy: evaluation.accuracy });
-      }
-      await ctx.metrics(round, {
-        reverse_kl: result.reverseKl,
-        scored_tokens: result.scoredTokens,
-        ...(result.episodeAccuracy === null ? {} : { episode_accuracy: result.episodeAccuracy }),
-        ...(typeof result.heldoutAccuracy === "number" ? { heldout_accuracy: result.heldoutAccuracy } : {}),
-      });
-      ctx.log(
-        `round ${round}: reverse KL ${result.reverseKl.toFixed(4)} per token over ${result.episodes} episodes` +
-          (result.heldoutAccuracy === undefined ? "" : `; held-out accuracy ${formatAccuracy(result.heldoutAccuracy)}`),
-      );
-      rounds.push(result);
-      student = result.student;
-      adapter = path.join(modelDir(student), "adapter");
+async function distill(ctx: JobContext, makeDeps: DepsFactory) {
+  const config = resolveDistillConfig(ctx.job.config as DistillConfigInput);
+  const start = await studentStart(ctx.db, config.student);
+  checkModelRef(config.teacher, "teacher");
+  const poolSize = await questionPool(ctx.db, config);
+  const rounds: RoundResult[] = [];
+  let baseline: number | null | undefined;
+  if (config.evalLimit) baseline = (await evaluate(ctx, makeDeps, config, 0, config.student)).accuracy;
+
+  let student = config.student;
+  let adapter = start.adapter;
+  for (let round = 1; round <= config.rounds; round++) {
+    ctx.signal.throwIfAborted();
+    ctx.progress(round - 1, config.rounds, `round ${round}/${config.rounds}`);
+    const result = await runRound(ctx, makeDeps, config, { round, student, base: start.base, adapter, poolSize });
+    if (config.evalLimit) {
+      const evaluation = await evaluate(ctx, makeDeps, config, round, result.student);
+      Object.assign(result, { evalRun: evaluation.run, heldoutAccuracy: evaluation.accuracy });
     }
-    ctx.progress(config.rounds, config.rounds);
-    return {
-      name: config.name,
-      student,
-      teacher: config.teacher,
-      ...(baseline === undefined ? {} : { baselineAccuracy: baseline }),
-      rounds,
-    };
+    await ctx.metrics(round, {
+      reverse_kl: result.reverseKl,
+      scored_tokens: result.scoredTokens,
+      ...(result.episodeAccuracy === null ? {} : { episode_accuracy: result.episodeAccuracy }),
+      ...(typeof result.heldoutAccuracy === "number" ? { heldout_accuracy: result.heldoutAccuracy } : {}),
+    });
+    ctx.log(
+      `round ${round}: reverse KL ${result.reverseKl.toFixed(4)} per token over ${result.episodes} episodes` +
+        (result.heldoutAccuracy === undefined ? "" : `; held-out accuracy ${formatAccuracy(result.heldoutAccuracy)}`),
+    );
+    rounds.push(result);
+    student = result.student;
+    adapter = path.join(modelDir(student), "adapter");
+  }
+  ctx.progress(config.rounds, config.rounds);
+  return {
+    name: config.name,
+    student,
+    teacher: config.teacher,
+    ...(baseline === undefined ? {} : { baselineAccuracy: baseline }),
+    rounds,
   };
 }
 

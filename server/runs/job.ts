@@ -26,7 +26,7 @@ export function runJobHandler(makeDeps: DepsFactory): JobHandler {
 }
 
 /** Expected failures end the job with their message alone, no stack trace. */
-function expectedFailure(err: unknown): never {
+export function expectedFailure(err: unknown): never {
   if (err instanceof LlmError || err instanceof InputError) throw new JobFailure(err.message);
   throw err;
 }
