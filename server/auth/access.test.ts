@@ -35,6 +35,7 @@ const LEAST_ROLE: Record<string, Role> = {
   "jobs.cancel": "researcher",
   "runs.generate": "researcher",
   "training.train": "researcher",
+  "training.distill": "researcher",
   "training.evaluate": "researcher",
   "users.list": "admin",
   "users.add": "admin",
