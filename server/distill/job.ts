@@ -203,7 +203,7 @@ async function writeEpisodes(db: Db, runId: number, file: string): Promise<numbe
   const replayed = new Set(replayedRows.map((r) => `${r.trajectoryId}:${r.idx}`));
   const lines: string[] = [];
   for (const row of rows) {
-    const messages = row.messages as { role: string }[];
+    const messages = (row.messages ?? []) as { role: string }[];
     if (!messages.some((m) => m.role === "assistant")) continue; // an episode that failed before the student spoke
     const record = trajectoryToSftRecord(messages, { id: `trajectory-${row.id}` });
     let turn = 0;
