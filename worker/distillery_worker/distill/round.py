@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,12 @@ from datasets import Dataset
 from peft import LoraConfig, PeftModel, get_peft_model
 from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback, Trainer, TrainingArguments
 
+from ..train.artifacts import save_adapter, save_merged, write_json
 from ..train.data import DataError, read_samples
 from ..train.events import emit, say
 from ..train.mask import IGNORE, Encoded, encode, verify
 from ..train.progress import ProgressCallback
-from ..train.trainer import device_and_dtype, save_merged, stored_dtype, write_json
+from ..train.trainer import device_and_dtype
 from ..weights import ModelNotFound, resolve_model
 from .config import RoundConfig
 from .loss import distill_loss, sampled_reverse_kl
@@ -191,11 +191,6 @@ def collate(rows: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
     }
 
 
-def _replace_dir(staging: Path, dest: Path) -> None:
-    shutil.rmtree(dest, ignore_errors=True)
-    os.replace(staging, dest)
-
-
 def run_round(config: RoundConfig) -> dict[str, Any]:
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -256,12 +251,8 @@ def run_round(config: RoundConfig) -> dict[str, Any]:
     trainer.remove_callback(PrinterCallback)
     result = trainer.train()
 
-    staging = out / "adapter.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    model.save_pretrained(str(staging))
-    tokenizer.save_pretrained(str(staging))
-    _replace_dir(staging, out / "adapter")
-    save_merged(model, tokenizer, out / "merged", stored_dtype(_resolve("--student", config.student)))
+    save_adapter(model.save_pretrained, tokenizer, out / "adapter")
+    save_merged(_resolve("--student", config.student), out / "adapter", tokenizer, out / "merged")
     metrics = {
         "reverse_kl": reverse_kl,
         "episodes": len(episodes),

@@ -4,10 +4,7 @@ write ``adapter/``, ``merged/``, ``config.json`` and ``metrics.json`` into ``--o
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,8 @@ from peft import LoraConfig
 from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback
 from trl import SFTConfig  # pyright: ignore[reportPrivateImportUsage] (trl exports lazily)
 
+from ..weights import ResolvedModel
+from .artifacts import save_adapter, save_merged, write_json
 from .batching import GroupedSFTTrainer
 from .config import TrainConfig
 from .data import DataError
@@ -49,12 +48,6 @@ def device_and_dtype() -> tuple[str, torch.dtype, bool]:
         bf16 = torch.cuda.is_bf16_supported()
         return "cuda", torch.bfloat16 if bf16 else torch.float32, bf16
     return "cpu", torch.float32, bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-
-
-def write_json(path: Path, value: Any) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(value, indent=2) + "\n")
-    os.replace(tmp, path)
 
 
 def _sft_config(config: TrainConfig, device: str, bf16: bool) -> SFTConfig:
@@ -100,7 +93,7 @@ class Prepared:
     report: MaskReport
     out: Path
     resume_from: Path | None
-    stored_dtype: torch.dtype | None = None  # the base's weights on disk (the merged student keeps it)
+    base: ResolvedModel
 
 
 def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
@@ -162,32 +155,7 @@ def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
             "effective_batch": config.batch_size * config.grad_accum,
         }
         write_json(out / "config.json", resolved)
-    return Prepared(trainer, tokenizer, report, out, resume_from, stored_dtype(base.path))
-
-
-def stored_dtype(model_dir: Path) -> torch.dtype | None:
-    config = model_dir / "config.json"
-    if not config.is_file():
-        return None
-    fields = json.loads(config.read_text())
-    name = fields.get("dtype") or fields.get("torch_dtype")
-    value = getattr(torch, str(name), None) if name else None
-    return value if isinstance(value, torch.dtype) else None
-
-
-def save_merged(model: Any, tokenizer: Any, dest: Path, dtype: torch.dtype | None) -> None:
-    """The adapter folded into the base weights, a plain model directory in the base's own dtype:
-    how the embedded server (vLLM) serves a student. Measured on vLLM's CPU build, SmolLM2-135M with
-    a rank-64 adapter, 16 agent episodes: 14 tokens/s with the adapter by name, 212 merged."""
-    staging = dest.with_name(dest.name + ".partial")
-    shutil.rmtree(staging, ignore_errors=True)
-    merged = model.merge_and_unload()  # the end of training: the trainer's model is not used again
-    if dtype is not None:
-        merged = merged.to(dtype)
-    merged.save_pretrained(str(staging))
-    tokenizer.save_pretrained(str(staging))
-    shutil.rmtree(dest, ignore_errors=True)
-    os.replace(staging, dest)
+    return Prepared(trainer, tokenizer, report, out, resume_from, base)
 
 
 def train(config: TrainConfig, checked: Checked | None = None) -> dict[str, Any]:
@@ -204,13 +172,8 @@ def train(config: TrainConfig, checked: Checked | None = None) -> dict[str, Any]
     }
     adapter = out / "adapter"
     if trainer.is_world_process_zero():
-        staging = out / "adapter.partial"
-        shutil.rmtree(staging, ignore_errors=True)
-        trainer.save_model(str(staging))
-        run.tokenizer.save_pretrained(str(staging))
-        shutil.rmtree(adapter, ignore_errors=True)
-        os.replace(staging, adapter)
-        save_merged(trainer.model, run.tokenizer, out / "merged", run.stored_dtype)
+        save_adapter(trainer.save_model, run.tokenizer, adapter)
+        save_merged(run.base.path, adapter, run.tokenizer, out / "merged", run.base.gguf_file)
         write_json(out / "metrics.json", metrics)
         emit("done", adapter=str(adapter), config=str(out / "config.json"), metrics=metrics)
     return metrics
