@@ -219,9 +219,77 @@ export const annotations = pgTable(
       enum: ["wrong_answer", "hallucinated_retrieval", "lucky_guess", "bad_code", "other"],
     }),
     note: text("note"),
+    /** "final": an adjudicator's ruling, which wins over every ordinary verdict on the trajectory. */
+    kind: text("kind", { enum: ["verdict", "final"] })
+      .notNull()
+      .default("verdict"),
+    /** The bulk action this verdict was given by (undone as a whole); null for a single verdict. */
+    batchId: integer("batch_id").references(() => verdictBatches.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
-  (t) => [index("annotations_trajectory_idx").on(t.trajectoryId, t.createdAt)],
+  (t) => [index("annotations_trajectory_idx").on(t.trajectoryId, t.createdAt), index("annotations_batch_idx").on(t.batchId)],
+);
+
+/** One bulk verdict: every trajectory of a filtered set accepted or rejected by one action. */
+export const verdictBatches = pgTable("verdict_batches", {
+  id: serial("id").primaryKey(),
+  userName: text("user_name").notNull(),
+  userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+  verdict: text("verdict", { enum: ["accept", "reject"] }).notNull(),
+  reason: text("reason", {
+    enum: ["wrong_answer", "hallucinated_retrieval", "lucky_guess", "bad_code", "other"],
+  }),
+  note: text("note"),
+  filter: jsonb("filter").$type<Record<string, unknown>>().notNull(),
+  count: integer("count").notNull(),
+  undoneAt: timestamp("undone_at", { withTimezone: true }),
+  undoneBy: text("undone_by"),
+  createdAt: createdAt(),
+});
+
+/**
+ * The audit log of verdicts: one row per change of a trajectory's verdicts (a verdict given, undone,
+ * ruled final, given or undone in bulk), with who, when, and the trajectory's effective verdict
+ * before and after. Append-only; nothing deletes from it but the trajectory's own deletion.
+ */
+export const verdictEvents = pgTable(
+  "verdict_events",
+  {
+    id: serial("id").primaryKey(),
+    trajectoryId: integer("trajectory_id")
+      .notNull()
+      .references(() => trajectories.id, { onDelete: "cascade" }),
+    userName: text("user_name").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action", { enum: ["add", "undo", "final", "bulk", "bulk_undo"] }).notNull(),
+    /** The verdict the action gave or took away, with its reason. */
+    verdict: text("verdict", { enum: ["accept", "reject"] }).notNull(),
+    reason: text("reason"),
+    before: text("before", { enum: ["accept", "reject"] }),
+    after: text("after", { enum: ["accept", "reject"] }),
+    batchId: integer("batch_id").references(() => verdictBatches.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("verdict_events_trajectory_idx").on(t.trajectoryId, t.createdAt), index("verdict_events_time_idx").on(t.createdAt)],
+);
+
+/** A review queue: a frozen list of trajectories (from a filter) that each need N annotators. */
+export const reviewQueues = pgTable(
+  "review_queues",
+  {
+    id: serial("id").primaryKey(),
+    name: text("name").notNull(),
+    filter: jsonb("filter").$type<Record<string, unknown>>().notNull(),
+    trajectoryIds: jsonb("trajectory_ids").$type<number[]>().notNull(),
+    annotatorsPerItem: integer("annotators_per_item").notNull().default(1),
+    /** Earlier verdicts stay hidden from an annotator until they have given their own. */
+    blind: boolean("blind").notNull(),
+    /** Who may take items (user names); null: any annotator. */
+    allowed: jsonb("allowed").$type<string[]>(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("review_queues_name_key").on(t.name)],
 );
 
 export const datasets = pgTable(

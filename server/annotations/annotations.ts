@@ -1,15 +1,16 @@
-// Verdicts on trajectories: an append-only log per trajectory where the newest record wins.
-// Undo deletes the newest record *of the same user* on that trajectory, so the verdict falls
-// back to whatever was there before (another user's, or none) and nobody can undo someone else.
-// In team mode "the same user" is the same account (its id, from the session); in single-user
-// mode it is the same display name among verdicts that belong to no account.
+// Verdicts on trajectories: an append-only log per trajectory where the newest record wins, unless
+// an adjudicator ruled (a "final" verdict wins over ordinary ones). Undo deletes the newest record
+// *of the same user* on that trajectory, so the verdict falls back to whatever was there before
+// (another user's, or none) and nobody can undo someone else. In team mode "the same user" is the
+// same account (its id, from the session); in single-user mode it is the same display name among
+// verdicts that belong to no account. Every change is audited (verdicts.ts).
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { annotations } from "@/db/schema";
+import { annotations, verdictEvents } from "@/db/schema";
 import { InputError } from "@/server/errors";
 import { REJECT_REASONS, VERDICTS } from "./reasons";
-import { lockTrajectory, refreshLatestVerdict } from "./verdicts";
+import { lockTrajectory, recordChanges, refreshLatestVerdict, type VerdictEvent, type Who } from "./verdicts";
 
 export const annotationInput = z
   .object({
@@ -23,15 +24,17 @@ export type AnnotationInput = z.infer<typeof annotationInput>;
 
 export type Annotation = typeof annotations.$inferSelect;
 /** Who gives a verdict: a bare name (single-user mode, rules) or a team-mode account. */
-export type Annotator = string | { name: string; userId: string | null };
+export type Annotator = string | Who;
 
-const annotatorOf = (who: Annotator) => (typeof who === "string" ? { name: who, userId: null } : who);
+export const annotatorOf = (who: Annotator): Who => (typeof who === "string" ? { name: who, userId: null } : who);
 
-export async function addAnnotation(db: Db, who: Annotator, input: AnnotationInput): Promise<Annotation> {
+/** A verdict by `who`; `final` records an adjudicator's ruling, which wins over ordinary verdicts. */
+export async function addAnnotation(db: Db, who: Annotator, input: AnnotationInput, opts: { final?: boolean } = {}): Promise<Annotation> {
   const parsed = annotationInput.parse(input);
   const annotator = annotatorOf(who);
   return db.transaction(async (tx) => {
-    if (!(await lockTrajectory(tx, parsed.trajectoryId))) throw new InputError(`no trajectory ${parsed.trajectoryId}`);
+    const locked = await lockTrajectory(tx, parsed.trajectoryId);
+    if (!locked) throw new InputError(`no trajectory ${parsed.trajectoryId}`);
     const [row] = await tx
       .insert(annotations)
       .values({
@@ -42,9 +45,14 @@ export async function addAnnotation(db: Db, who: Annotator, input: AnnotationInp
         // A reason only makes sense for a rejection; an accept never carries a stale one.
         reason: parsed.verdict === "reject" ? parsed.reason : null,
         note: parsed.note?.trim() || null,
+        kind: opts.final ? "final" : "verdict",
       })
       .returning();
-    await refreshLatestVerdict(tx, parsed.trajectoryId);
+    const after = await refreshLatestVerdict(tx, parsed.trajectoryId);
+    const action = opts.final ? "final" : "add";
+    await recordChanges(tx, annotator, [
+      { trajectoryId: row!.trajectoryId, action, verdict: row!.verdict, reason: row!.reason, before: locked.verdict, after },
+    ]);
     return row!;
   });
 }
@@ -56,7 +64,8 @@ export async function undoAnnotation(db: Db, who: Annotator, trajectoryId: numbe
     ? eq(annotations.userId, annotator.userId)
     : and(eq(annotations.userName, annotator.name), isNull(annotations.userId));
   return db.transaction(async (tx) => {
-    if (!(await lockTrajectory(tx, trajectoryId))) return null;
+    const locked = await lockTrajectory(tx, trajectoryId);
+    if (!locked) return null;
     const [latest] = await tx
       .select()
       .from(annotations)
@@ -65,16 +74,36 @@ export async function undoAnnotation(db: Db, who: Annotator, trajectoryId: numbe
       .limit(1);
     if (!latest) return null;
     await tx.delete(annotations).where(eq(annotations.id, latest.id));
-    await refreshLatestVerdict(tx, trajectoryId);
+    const after = await refreshLatestVerdict(tx, trajectoryId);
+    await recordChanges(tx, annotator, [
+      {
+        trajectoryId,
+        action: "undo",
+        verdict: latest.verdict,
+        reason: latest.reason,
+        before: locked.verdict,
+        after,
+        batchId: latest.batchId,
+      },
+    ]);
     return latest;
   });
 }
 
-/** Every annotation of a trajectory, newest first (the first one is the verdict). */
+/** Every annotation of a trajectory, newest first. */
 export async function annotationHistory(db: Db, trajectoryId: number): Promise<Annotation[]> {
   return db
     .select()
     .from(annotations)
     .where(eq(annotations.trajectoryId, trajectoryId))
     .orderBy(desc(annotations.createdAt), desc(annotations.id));
+}
+
+/** The audit of a trajectory's verdicts: every change, newest first. */
+export async function verdictAudit(db: Db, trajectoryId: number): Promise<VerdictEvent[]> {
+  return db
+    .select()
+    .from(verdictEvents)
+    .where(eq(verdictEvents.trajectoryId, trajectoryId))
+    .orderBy(desc(verdictEvents.createdAt), desc(verdictEvents.id));
 }

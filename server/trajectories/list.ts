@@ -5,6 +5,7 @@ import { and, asc, count, desc, eq, gt, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { benchmarks, questions, runs, trajectories } from "@/db/schema";
 import { latestVerdictSql } from "@/server/annotations/verdicts";
+import { InputError } from "@/server/errors";
 import { filterConditions, whereWithCursor, type TrajectoryFilter } from "./filters";
 
 export type Cursor = { after?: number; before?: number };
@@ -135,4 +136,14 @@ export async function queueProgress(db: Db, filter: TrajectoryFilter, id?: numbe
     position = Number(row?.n ?? 0);
   }
   return { total: Number(totals?.total ?? 0), annotated: Number(totals?.annotated ?? 0), position };
+}
+
+/** The ids of every trajectory under a filter, ascending; refused past `limit` (a set acted on at once). */
+export async function matchingIds(db: Db, filter: TrajectoryFilter, limit: number): Promise<number[]> {
+  const rows = (await baseQuery(db, { id: trajectories.id })
+    .where(whereWithCursor(filter))
+    .orderBy(asc(trajectories.id))
+    .limit(limit + 1)) as unknown as { id: number }[];
+  if (rows.length > limit) throw new InputError(`the filter matches more than ${limit} trajectories; narrow it`);
+  return rows.map((r) => r.id);
 }

@@ -7,6 +7,7 @@ import { datasetPreviewRouter } from "./routers/dataset-preview";
 import { datasetsRouter } from "./routers/datasets";
 import { experimentsRouter } from "./routers/experiments";
 import { jobsRouter } from "./routers/jobs";
+import { reviewRouter } from "./routers/review";
 import { runsRouter } from "./routers/runs";
 import { systemRouter } from "./routers/system";
 import { trainingRouter } from "./routers/training";
@@ -20,6 +21,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   trajectories: trajectoriesRouter,
   annotations: annotationsRouter,
+  review: reviewRouter,
   datasets: datasetsRouter,
   datasetPreview: datasetPreviewRouter,
   training: trainingRouter,

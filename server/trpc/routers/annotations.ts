@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { addAnnotation, annotationHistory, annotationInput, undoAnnotation, type Annotator } from "@/server/annotations/annotations";
+import {
+  addAnnotation,
+  annotationHistory,
+  annotationInput,
+  undoAnnotation,
+  verdictAudit,
+  type Annotator,
+} from "@/server/annotations/annotations";
+import { bulkInput, bulkVerdict, recentBatches, undoBatch } from "@/server/annotations/bulk";
+import { trajectoryFilter } from "@/server/trajectories/filter-schema";
+import { countTrajectories } from "@/server/trajectories/list";
 import { annotateByRule, ruleAnnotationInput } from "@/server/annotations/rule";
 import { annotatorProcedure, researcherProcedure, router, viewerProcedure, type Context } from "../init";
 
@@ -16,5 +26,18 @@ export const annotationsRouter = router({
     .mutation(async ({ ctx, input }) => ({ removed: await undoAnnotation(ctx.db, annotatorOf(ctx), input.trajectoryId) })),
   /** Accept or reject every trajectory of the runs by a named rule; a person's verdict is never overridden. */
   applyRule: researcherProcedure.input(ruleAnnotationInput).mutation(({ ctx, input }) => annotateByRule(ctx.db, input)),
+  /** How many trajectories a bulk verdict on this filter would touch. */
+  bulkPreview: researcherProcedure
+    .input(z.object({ filter: trajectoryFilter }))
+    .query(async ({ ctx, input }) => ({ count: await countTrajectories(ctx.db, input.filter) })),
+  /** Accept or reject every trajectory of a filtered set: one audited batch. */
+  bulk: researcherProcedure.input(bulkInput).mutation(({ ctx, input }) => bulkVerdict(ctx.db, annotatorOf(ctx), input)),
+  /** Undo a whole batch. */
+  undoBulk: researcherProcedure
+    .input(z.object({ batchId: z.number().int().positive() }))
+    .mutation(({ ctx, input }) => undoBatch(ctx.db, annotatorOf(ctx), input.batchId)),
+  batches: viewerProcedure.query(({ ctx }) => recentBatches(ctx.db)),
+  /** Every change of a trajectory's verdicts: who, when, before and after. */
+  audit: viewerProcedure.input(z.object({ trajectoryId })).query(({ ctx, input }) => verdictAudit(ctx.db, input.trajectoryId)),
   history: viewerProcedure.input(z.object({ trajectoryId })).query(({ ctx, input }) => annotationHistory(ctx.db, input.trajectoryId)),
 });
