@@ -63,6 +63,19 @@ def test_untrainable_assistant_turn_is_masked(family):
     assert "final_answer(3)" in trainable_text(encoded)
 
 
+def test_a_character_split_over_several_tokens_counts_once(family):
+    # A byte-level tokenizer splits an emoji over tokens that each carry the whole character's span,
+    # so the spans overlap; a student's episode that wrote "done. 👍👍" was refused as "not fully
+    # trainable" until the check read each character once.
+    _, tokenizer = family
+    record = agent_record(1)
+    record["messages"][2]["content"] = "Thought: done. 👍👍\n```py\nprint(1 + 1)\n```<end_code>"
+    encoded = encode(tokenizer, sample_of(record), max_length=4096)
+    offsets = encoded.offsets
+    assert any(a[1] > b[0] for a, b in zip(offsets, offsets[1:], strict=False))  # the premise: overlap
+    verify(encoded)
+
+
 def test_a_trainable_observation_token_is_an_error(family):
     _, tokenizer = family
     encoded = encode(tokenizer, sample_of(agent_record(5), line=7), max_length=4096)

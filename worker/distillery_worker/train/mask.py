@@ -97,6 +97,19 @@ def encode(tokenizer: Any, sample: Sample, max_length: int) -> Encoded:
     )
 
 
+def _covered_text(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text under the spans, each character once: a byte-level tokenizer that splits one
+    character (an emoji) over two tokens gives both that character's span, so the spans overlap."""
+    parts: list[str] = []
+    reached = 0
+    for start, end in sorted(spans):
+        start = max(start, reached)
+        if end > start:
+            parts.append(text[start:end])
+        reached = max(reached, end)
+    return "".join(parts)
+
+
 def verify(encoded: Encoded) -> None:
     """Raise DataError naming the sample when the mask is wrong (see module docstring)."""
     name = encoded.sample.name
@@ -118,12 +131,12 @@ def verify(encoded: Encoded) -> None:
         content = region.message.content.strip()
         if content not in encoded.text[region.train_start : region.end]:
             raise DataError(f"{name}: the chat template does not render assistant message {index} verbatim")
-        covered = "".join(
-            encoded.text[s:e]
+        spans = [
+            (s, e)
             for (s, e), label in zip(encoded.offsets, encoded.labels, strict=True)
             if label != IGNORE and region.train_start <= s < region.end
-        )
-        if content not in covered:
+        ]
+        if content not in _covered_text(encoded.text, spans):
             raise DataError(f"{name}: assistant message {index} is not fully trainable")
 
 
