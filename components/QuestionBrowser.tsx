@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { generatedBy, type GeneratedBy } from "@/server/benchmarks/generated-by";
+import { MathText } from "./MathText";
 import { useTRPC } from "./trpc";
 
 const PAGE_SIZE = 50;
@@ -76,8 +77,12 @@ export function QuestionBrowser({ benchmarkId, page, search }: { benchmarkId: nu
           {questions.data?.rows.map((q) => (
             <tr key={q.id}>
               <td className="num muted">{q.position + 1}</td>
-              <td className="question-text">{q.question}</td>
-              <td className="answer">{q.answer}</td>
+              <td className="question-text">
+                <MathText text={q.question} />
+              </td>
+              <td className="answer">
+                <MathText text={q.answer} />
+              </td>
             </tr>
           ))}
         </tbody>

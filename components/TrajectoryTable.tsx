@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type { TrajectoryRow } from "@/server/trajectories/list";
+import { MathText } from "./MathText";
 import { VerdictBadge } from "./trace/TraceHeader";
 import { outcomeLabel, STATUS_LABELS } from "./trace/format";
 
@@ -31,10 +32,10 @@ export function TrajectoryTable({ rows, linkQuery }: { rows: TrajectoryRow[]; li
             </td>
             <td className="question-text">
               <Link href={href(r.id)} className="row-title" onClick={(e) => e.stopPropagation()}>
-                {r.question}
+                <MathText text={r.question} />
               </Link>
             </td>
-            <td className="answer">{r.finalAnswer ?? "—"}</td>
+            <td className="answer">{r.finalAnswer === null ? "—" : <MathText text={r.finalAnswer} />}</td>
             <td>
               <span className={`outcome-badge ${outcomeLabel(r.correct)}`}>{outcomeLabel(r.correct)}</span>
             </td>

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { REASON_LABELS } from "@/server/annotations/reasons";
 import type { TrajectoryDetail } from "@/server/trajectories/detail";
+import { MathText } from "../MathText";
 import { formatMs, outcomeLabel, STATUS_LABELS } from "./format";
 import { UnsafeSandboxWarning } from "./UnsafeSandboxWarning";
 
@@ -35,12 +36,16 @@ export function TraceHeader({ trajectory: t }: { trajectory: TrajectoryDetail })
       </div>
       <dl className="qa-grid">
         <dt>Question</dt>
-        <dd className="question-text">{t.question.text}</dd>
+        <dd className="question-text">
+          <MathText text={t.question.text} />
+        </dd>
         <dt>Gold answer</dt>
-        <dd className="answer">{t.question.answer}</dd>
+        <dd className="answer">
+          <MathText text={t.question.answer} />
+        </dd>
         <dt>Final answer</dt>
         <dd>
-          <span className="answer">{t.finalAnswer ?? "—"}</span>{" "}
+          <span className="answer">{t.finalAnswer === null ? "—" : <MathText text={t.finalAnswer} />}</span>{" "}
           <span className={`outcome-badge ${outcomeLabel(t.correct)}`}>{outcomeLabel(t.correct)}</span>{" "}
           <span className={`status-badge ${t.status}`}>{STATUS_LABELS[t.status]}</span>
           {t.error && <span className="error"> {t.error}</span>}

@@ -1,27 +1,11 @@
-// Unit tests of the trace viewer's pure pieces: Markdown blocks, vote groups, FTP divergence,
-// the URL filter round trip.
+// Unit tests of the trace viewer's pure pieces: vote groups, the URL filter
+// round trip (the pair view's alignment is tested in server/trajectories/pair.test.ts).
 import { describe, expect, it } from "vitest";
 import { filterFromParams, filterToParams } from "@/server/trajectories/filter-schema";
-import type { CandidateSummary, StepDetail } from "@/server/trajectories/detail";
+import type { CandidateSummary } from "@/server/trajectories/detail";
 import type { ScoredToken } from "@/server/distill/scores";
 import { groupCandidates } from "./CandidateVotes";
 import { mostDisputed, scoredRuns, shade } from "./disagreement";
-import { firstDivergence } from "./FtpCompare";
-import { parseBlocks } from "./Markdown";
-
-describe("parseBlocks", () => {
-  it("splits paragraphs, lists, headings and fenced code; HTML stays text", () => {
-    const blocks = parseBlocks("# Plan\nFirst <b>line</b>\nsecond\n\n- a\n- b\n1. one\n```py\nprint(1)\n```\nend");
-    expect(blocks).toEqual([
-      { kind: "h", level: 1, text: "Plan" },
-      { kind: "p", text: "First <b>line</b>\nsecond" },
-      { kind: "ul", items: ["a", "b"] },
-      { kind: "ol", items: ["one"] },
-      { kind: "code", lang: "py", text: "print(1)" },
-      { kind: "p", text: "end" },
-    ]);
-  });
-});
 
 const candidate = (idx: number, fields: Partial<CandidateSummary>): CandidateSummary => ({
   id: idx + 1,
@@ -55,16 +39,6 @@ describe("groupCandidates", () => {
       ["11", 1, [0]],
       ["Failed", 0, [2, 4]],
     ]);
-  });
-});
-
-const step = (idx: number, thought: string, code = "x"): StepDetail => ({ idx, thought, code }) as StepDetail;
-
-describe("firstDivergence", () => {
-  it("finds the first step whose thought or code differs, or a missing step", () => {
-    expect(firstDivergence([step(0, "a"), step(1, "b")], [step(0, "a "), step(1, "c")])).toBe(1);
-    expect(firstDivergence([step(0, "a")], [step(0, "a"), step(1, "b")])).toBe(1);
-    expect(firstDivergence([step(0, "a")], [step(0, "a")])).toBeNull();
   });
 });
 
