@@ -17,12 +17,15 @@ export async function seedBenchmark(db: Db, name: string, texts: { question: str
   return { benchmarkId: bench!.id, questionIds: rows.map((r) => r.id) };
 }
 
-export async function seedRun(db: Db, opts: { name: string; benchmark: string; model?: string; ftp?: boolean; sag?: number }) {
+export async function seedRun(
+  db: Db,
+  opts: { name: string; benchmark: string; model?: string; role?: "teacher" | "student"; ftp?: boolean; sag?: number },
+) {
   const [run] = await db
     .insert(runs)
     .values({
       name: opts.name,
-      role: "teacher",
+      role: opts.role ?? "teacher",
       mode: "agent",
       modelEndpoint: "http://127.0.0.1:1/v1",
       modelName: opts.model ?? "teacher-model",

@@ -10,9 +10,10 @@ import { useTRPC } from "@/components/trpc";
 import { filterToParams, type TrajectoryFilter } from "@/server/trajectories/filter-schema";
 import { CandidateVotes } from "./CandidateVotes";
 import { mostDisputed, SHADES } from "./disagreement";
-import { FtpCompare } from "./FtpCompare";
+import { CompareWith } from "./CompareWith";
 import { MonacoPane, type MonacoContent } from "./MonacoPane";
 import { Outline } from "./Outline";
+import { PairCompare } from "./PairCompare";
 import { StepCard } from "./StepCard";
 import { TraceHeader } from "./TraceHeader";
 import { useShortcuts } from "./useShortcuts";
@@ -136,9 +137,10 @@ export function TraceViewer({
             </Link>
           </>
         )}
+        <CompareWith id={id} />
       </div>
       {comparing && pair ? (
-        <FtpCompare ids={pair} />
+        <PairCompare a={pair.plain} b={pair.ftp} />
       ) : (
         <div className="trace-grid">
           <Outline steps={steps} focused={focused} onJump={(idx) => focus(idx)} disputed={disputed} scores={scoresByStep} />

@@ -6,7 +6,8 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { questions, runs, trajectories } from "@/db/schema";
 
-const ftpOf = (table: typeof runs) => sql<boolean>`coalesce((${table.config}->>'ftp')::boolean, false)`;
+/** A run's FTP setting, in SQL (false when its config never said). */
+export const ftpOf = (table: typeof runs) => sql<boolean>`coalesce((${table.config}->>'ftp')::boolean, false)`;
 
 /** Trajectories of the same question by the same model with the opposite FTP setting. */
 export async function ftpPartners(db: Db, trajectoryId: number) {

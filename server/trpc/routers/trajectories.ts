@@ -5,6 +5,7 @@ import { getCandidate, getStepText, getTrajectory } from "@/server/trajectories/
 import { trajectoryFilter } from "@/server/trajectories/filters";
 import { ftpOutcomeChanges, ftpPartners } from "@/server/trajectories/ftp";
 import { countTrajectories, listTrajectories, neighbours, queueProgress } from "@/server/trajectories/list";
+import { comparableTrajectories, pairTrajectories } from "@/server/trajectories/pair";
 import { viewerProcedure, router } from "../init";
 
 const id = z.number().int().positive();
@@ -42,6 +43,10 @@ export const trajectoriesRouter = router({
     const page = await listTrajectories(ctx.db, input.filter, { limit: 1 });
     return page.rows[0]?.id ?? null;
   }),
+  /** Two trajectories side by side: steps aligned, the first divergence, whether the answers differ. */
+  pair: viewerProcedure.input(z.object({ a: id, b: id })).query(({ ctx, input }) => pairTrajectories(ctx.db, input.a, input.b)),
+  /** The other trajectories of the same question (any run, any sample), newest runs first. */
+  comparable: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => comparableTrajectories(ctx.db, input.id)),
   ftpPartners: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ftpPartners(ctx.db, input.id)),
   ftpChanges: viewerProcedure
     .input(z.object({ run: z.string().min(1), partner: z.string().optional() }))
