@@ -1,14 +1,16 @@
 "use client";
-// One dataset version: its spec, hash and size, the first example as exported (messages with
-// their trainability) and that example's tokens under a base model's chat template.
+// One dataset version: its spec, hash and size, what changed against another version, the first
+// example as exported (messages with their trainability) and that example's tokens under a base
+// model's chat template.
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { QueryFallback } from "@/components/QueryFallback";
 import { useTRPC } from "@/components/trpc";
 import { filterSummary } from "./dataset-form";
 import { TokenPreview } from "./TokenPreview";
+import { VersionDiff } from "./VersionDiff";
 
-export function DatasetDetail({ datasetRef }: { datasetRef: string }) {
+export function DatasetDetail({ datasetRef, compareWith }: { datasetRef: string; compareWith: string | null }) {
   const trpc = useTRPC();
   const dataset = useQuery(trpc.datasets.get.queryOptions({ ref: datasetRef }));
   const example = useQuery(trpc.datasets.preview.queryOptions({ ref: datasetRef }));
@@ -58,6 +60,8 @@ export function DatasetDetail({ datasetRef }: { datasetRef: string }) {
       <p>
         <Link href={`/jobs?dataset=${encodeURIComponent(ref)}#train`}>Train a student on this dataset →</Link>
       </p>
+
+      <VersionDiff name={d.name} version={d.version} compareWith={compareWith} />
 
       <h2 className="section-gap">First example</h2>
       <p className="subtitle">As exported for SFT: every message with its trainability (only assistant turns train).</p>

@@ -3,6 +3,8 @@ import path from "node:path";
 import { withApi, type Api } from "@/server/client/api";
 import { IMPORT_MAX_CHARS } from "@/server/runs/import-trajectories";
 import { datasetSpec } from "@/server/datasets/create";
+import type { DiffEntry } from "@/server/datasets/diff";
+import { diffNotes, diffSummary } from "@/server/datasets/diff-format";
 import { jsonOption, stringFlag, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
 import { inputFromFlags, optionsFromSchema } from "../schema-flags";
@@ -23,12 +25,13 @@ const datasetFlags = optionsFromSchema(
 
 export const datasetCommand: Command = {
   name: "dataset",
-  summary: "freeze filtered trajectories into a versioned SFT dataset, or list datasets",
-  usage: "create NAME --run RUN [--run RUN…] [filters] | list",
-  subcommands: ["create", "list"],
+  summary: "freeze filtered trajectories into a versioned SFT dataset, list datasets, or diff two versions",
+  usage: "create NAME --run RUN [--run RUN…] [filters] | list | diff NAME@V NAME@V",
+  subcommands: ["create", "list", "diff"],
   options: { ...datasetFlags, ...jsonOption },
   async run(args) {
     const [sub, name] = args.positionals;
+    if (sub === "diff") return diffVersions(args.positionals.slice(1), args.values.json === true);
     if (sub === "list") {
       const rows = await withApi((api) => api.datasets.list.query());
       if (args.values.json) return printJson(rows);
@@ -57,6 +60,25 @@ export const datasetCommand: Command = {
     );
   },
 };
+
+async function diffVersions(refs: string[], json: boolean) {
+  if (refs.length !== 2) throw new UsageError("dataset diff: give two versions, e.g. dataset diff ds@1 ds@2");
+  const [a, b] = refs as [string, string];
+  const diff = await withApi((api) => api.datasets.diff.query({ a, b }));
+  if (json) return printJson(diff);
+  console.log([diffSummary(diff), ...diffNotes(diff).map((n) => `(${n})`)].join("\n"));
+  for (const [title, entries] of Object.entries({ Added: diff.added, Removed: diff.removed })) {
+    if (entries.length > 0) console.log(`\n${title} (${entries.length})\n${table(entries.map(entryRow))}`);
+  }
+}
+
+const entryRow = (e: DiffEntry) => ({
+  trajectory: e.trajectoryId,
+  run: e.run,
+  reason: e.reason,
+  detail: e.detail,
+  question: e.question === null ? null : e.question.replace(/\s+/g, " ").slice(0, 60),
+});
 
 export const exportSftCommand: Command = {
   name: "export-sft",

@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { dataDir } from "@/db/client";
 import { createDataset, datasetSpec, findDataset, listDatasets } from "@/server/datasets/create";
+import { diffDatasets } from "@/server/datasets/diff";
 import { datasetLines, datasetRecords, exportDatasetToDataDir } from "@/server/datasets/export";
 import { IMPORT_MAX_CHARS, importTrajectories } from "@/server/runs/import-trajectories";
 import { nameSchema } from "@/server/names";
@@ -10,6 +11,10 @@ import { researcherProcedure, viewerProcedure, router } from "../init";
 export const datasetsRouter = router({
   list: viewerProcedure.query(({ ctx }) => listDatasets(ctx.db)),
   get: viewerProcedure.input(z.object({ ref: z.string() })).query(({ ctx, input }) => findDataset(ctx.db, input.ref)),
+  /** What changed from version `a` to version `b` ("NAME@VERSION" each), with a reason per trajectory. */
+  diff: viewerProcedure
+    .input(z.object({ a: z.string().max(120), b: z.string().max(120) }))
+    .query(({ ctx, input }) => diffDatasets(ctx.db, input.a, input.b)),
   create: researcherProcedure.input(datasetSpec).mutation(({ ctx, input }) => createDataset(ctx.db, input)),
   /** The first example of a dataset as exported (for the preview). */
   preview: viewerProcedure.input(z.object({ ref: z.string() })).query(async ({ ctx, input }) => {
