@@ -2,7 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { AccountMenu } from "@/components/account/AccountMenu";
+import { KeyboardHelp } from "@/components/KeyboardHelp";
 import { Providers } from "@/components/trpc";
+// KaTeX's fonts and layout for the math in questions, answers and thoughts (components/MathText.tsx).
+import "katex/dist/katex.min.css";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -32,6 +35,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/">Benchmarks</Link>
               <Link href="/#runs">Runs</Link>
               <Link href="/annotate">Annotate</Link>
+              <Link href="/review">Review</Link>
               <Link href="/datasets">Datasets</Link>
               <Link href="/jobs">Jobs</Link>
               <Link href="/compare">Compare</Link>
@@ -39,6 +43,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <AccountMenu />
           </header>
           <main>{children}</main>
+          <KeyboardHelp />
         </Providers>
       </body>
     </html>

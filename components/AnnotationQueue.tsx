@@ -1,15 +1,17 @@
 "use client";
-// The review queue: one trajectory at a time under a filter (kept in the URL with the current
-// id), Accept (a) / Reject (r, with a reason), next/previous (n/p), undo (u), a progress
-// counter. A verdict moves on to the next trajectory. Shortcuts pause while typing or loading.
+// The annotate page: one trajectory at a time under a filter (kept in the URL with the current
+// id), Accept (a) / Reject (r, 1–9 for the reason), next/previous (n/p), undo (u, walking back
+// this session's verdicts), a progress counter, and a bulk verdict on the whole filtered set. A
+// verdict moves on to the next trajectory. Shortcuts pause while typing or loading.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { filterToParams, type TrajectoryFilter } from "@/server/trajectories/filter-schema";
+import { BulkVerdict } from "./BulkVerdict";
 import { FilterBar } from "./FilterBar";
 import { TraceViewer } from "./trace/TraceViewer";
 import { useShortcuts } from "./trace/useShortcuts";
-import { useSaveVerdict, VerdictPanel } from "./trace/VerdictPanel";
+import { VerdictPanel } from "./trace/VerdictPanel";
 import { useTRPC } from "./trpc";
 
 export function AnnotationQueue({ filter, id }: { filter: TrajectoryFilter; id?: number }) {
@@ -51,7 +53,6 @@ export function AnnotationQueue({ filter, id }: { filter: TrajectoryFilter; id?:
     setDone((d) => [...d, trajectoryId]);
     void advance(trajectoryId);
   };
-  const accept = useSaveVerdict(onSaved);
   const undo = useMutation(
     trpc.annotations.undo.mutationOptions({
       onSuccess: async (_res, vars) => {
@@ -62,12 +63,10 @@ export function AnnotationQueue({ filter, id }: { filter: TrajectoryFilter; id?:
     }),
   );
   const lastDone = done.at(-1);
-  const busy = current === undefined || !trajectory.isSuccess || accept.isPending || undo.isPending;
+  const busy = current === undefined || !trajectory.isSuccess || undo.isPending;
 
   useShortcuts(
     {
-      a: () => current !== undefined && accept.mutate({ trajectoryId: current, verdict: "accept" }),
-      r: () => setRejecting(true),
       n: () => around.data?.next && go(filter, around.data.next),
       p: () => around.data?.prev && go(filter, around.data.prev),
       u: () => lastDone !== undefined && undo.mutate({ trajectoryId: lastDone }),
@@ -80,6 +79,7 @@ export function AnnotationQueue({ filter, id }: { filter: TrajectoryFilter; id?:
     <>
       <h1>Review queue</h1>
       <FilterBar filter={filter} onChange={(next) => go(next)} showRun />
+      <BulkVerdict filter={filter} />
       <div className="toolbar queue-bar">
         <span aria-label="Progress" className="progress-counter">
           {p ? `${p.position ?? 0} of ${p.total} · ${p.annotated} reviewed` : "…"}
@@ -106,7 +106,7 @@ export function AnnotationQueue({ filter, id }: { filter: TrajectoryFilter; id?:
         </p>
       ) : (
         <TraceViewer key={current} id={current} filter={filter} showNav={false}>
-          <VerdictPanel trajectoryId={current} rejecting={rejecting} setRejecting={setRejecting} onSaved={onSaved} />
+          <VerdictPanel trajectoryId={current} rejecting={rejecting} setRejecting={setRejecting} onSaved={onSaved} undoKey={false} />
         </TraceViewer>
       )}
     </>

@@ -132,10 +132,10 @@ test("compare FTP side by side, then reject a trajectory with a reason and see i
   await page.getByRole("radio", { name: "Bad code" }).check();
   await page.getByRole("textbox", { name: /Note/ }).fill("prints instead of reasoning");
   await page.getByRole("button", { name: "Save rejection" }).click();
-  await expect(transcript.getByLabel("Verdict")).toContainText("Rejected · Bad code");
+  await expect(transcript.getByLabel("Verdict", { exact: true })).toContainText("Rejected · Bad code");
   await page.reload();
-  await expect(transcript.getByLabel("Verdict")).toContainText("Rejected · Bad code");
-  await expect(transcript.getByLabel("Verdict")).toContainText("by e2e-annotator");
+  await expect(transcript.getByLabel("Verdict", { exact: true })).toContainText("Rejected · Bad code");
+  await expect(transcript.getByLabel("Verdict", { exact: true })).toContainText("by e2e-annotator");
 
   // The verdict is a list column and a filter.
   await page.goto("/runs/e2e-plain?verdict=reject");

@@ -9,7 +9,11 @@ import { getQueue, outcomes, queueItems, type QueueItem } from "./queues";
 
 export const GRADER = "grader";
 
-export async function queueAgreement(db: Db, queueId: number, opts: { withGrader: boolean }) {
+/**
+ * `blindFor`: the caller when they may not see everything (an annotator, in a blind queue): the
+ * disagreements then list only items they have judged themselves.
+ */
+export async function queueAgreement(db: Db, queueId: number, opts: { withGrader: boolean; blindFor?: string }) {
   const queue = await getQueue(db, queueId);
   const items = await queueItems(db, queue);
   const graded = opts.withGrader ? await outcomes(db, queue.trajectoryIds) : new Map<number, boolean | null>();
@@ -19,7 +23,10 @@ export async function queueAgreement(db: Db, queueId: number, opts: { withGrader
     if (correct !== undefined && correct !== null) r[GRADER] = correct ? "accept" : "reject";
     return r;
   });
-  const disputed: QueueItem[] = disagreements(ratings).map((i) => items[i]!);
+  const mayOpen = (item: QueueItem) => !queue.blind || !opts.blindFor || item.verdicts.some((v) => v.userName === opts.blindFor);
+  const disputed: QueueItem[] = disagreements(ratings)
+    .map((i) => items[i]!)
+    .filter(mayOpen);
   return {
     queue: { id: queue.id, name: queue.name, annotatorsPerItem: queue.annotatorsPerItem, blind: queue.blind },
     annotators: [...new Set(ratings.flatMap((r) => Object.keys(r)))].sort(),

@@ -94,6 +94,9 @@ describe.each(testDatabases())("team review on $name", ({ open }) => {
       ["ann", "reject"],
       ["bob", "accept"],
     ]);
+    // In a blind queue an annotator sees only the disagreements on items they judged themselves.
+    expect((await as("carol").review.agreement({ id: queue!.id })).disagreements).toEqual([]);
+    expect((await as("ann").review.agreement({ id: queue!.id })).disagreements.map((d) => d.trajectoryId)).toEqual([ids[1]]);
     const withGrader = await as("viewer", "viewer").review.agreement({ id: queue!.id, withGrader: true });
     expect(withGrader.annotators).toEqual(["ann", "bob", "grader"]);
     expect(withGrader.pairs.map((p) => `${p.a}-${p.b}`)).toEqual(["ann-bob", "ann-grader", "bob-grader"]);

@@ -30,9 +30,11 @@ export const reviewRouter = router({
     .input(z.object({ id, trajectoryId: id }))
     .query(({ ctx, input }) => itemFor(ctx.db, input.id, input.trajectoryId, whoOf(ctx))),
   /** Agreement per queue and per pair of annotators, and the items they disagree on. */
-  agreement: viewerProcedure
-    .input(z.object({ id, withGrader: z.boolean().default(false) }))
-    .query(({ ctx, input }) => queueAgreement(ctx.db, input.id, { withGrader: input.withGrader })),
+  agreement: viewerProcedure.input(z.object({ id, withGrader: z.boolean().default(false) })).query(({ ctx, input }) => {
+    // An annotator of a blind queue sees the disagreements on items they judged, not the rest.
+    const seesAll = ctx.actor?.role !== "annotator";
+    return queueAgreement(ctx.db, input.id, { withGrader: input.withGrader, blindFor: seesAll ? undefined : whoOf(ctx).name });
+  }),
   /** Record an adjudicator's final verdict, which wins over the annotators' (and datasets use it). */
   adjudicate: researcherProcedure
     .input(annotationInput)

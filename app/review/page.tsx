@@ -1,0 +1,5 @@
+import { ReviewQueues } from "@/components/review/ReviewQueues";
+
+export default function ReviewPage() {
+  return <ReviewQueues />;
+}
