@@ -4,7 +4,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { startStubLlm, type StubRequest, type StubServer } from "../test/stub-llm";
 import { distillery } from "./cli";
-import { trpc } from "./trpc";
+import { generateRun } from "./trpc";
 
 let stub: StubServer;
 
@@ -20,14 +20,8 @@ function script(req: StubRequest): string | string[] {
   return agentTurns(req) === 0 ? add : "Thought: done\n```py\nfinal_answer(total)\n```";
 }
 
-async function generate(request: APIRequestContext, config: Record<string, unknown>) {
-  const { jobId } = (await trpc(request, "runs.generate", { benchmark: "gsm_hard", limit: 1, modelUrl: stub.url, ...config }, "POST")) as {
-    jobId: number;
-  };
-  await expect
-    .poll(async () => ((await trpc(request, "jobs.get", { id: jobId })) as { status: string }).status, { timeout: 90_000 })
-    .toBe("succeeded");
-}
+const generate = (request: APIRequestContext, config: Record<string, unknown>) =>
+  generateRun(request, { limit: 1, modelUrl: stub.url, ...config });
 
 test.beforeAll(async ({ request }) => {
   test.setTimeout(240_000);

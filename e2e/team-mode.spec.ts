@@ -2,17 +2,17 @@
 // its own data directory), an account made by the real CLI before it starts. Visiting a page
 // sends the browser to sign in, the session cookie then carries every API call, a request
 // without it is refused, and signing out ends the session.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, request, test } from "@playwright/test";
 import { runCli } from "../test/cli";
+import { startTeamWorkbench, type TeamWorkbench } from "./team-workbench";
 
 const PORT = 3231;
 const BASE = `http://127.0.0.1:${PORT}`;
 let dataDir: string;
-let server: ChildProcess;
+let workbench: TeamWorkbench | undefined;
 let password = "";
 
 test.describe.configure({ mode: "serial" });
@@ -23,32 +23,11 @@ test.beforeAll(async () => {
   const added = await runCli(dataDir, ["users", "add", "alice", "--role", "annotator"]);
   expect(added.status, added.stderr).toBe(0);
   password = /One-time password, shown only now:\s+(\S+)/.exec(added.stdout)![1]!;
-  server = spawn("bash", ["scripts/start.sh"], {
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      DISTILLERY_DATA_DIR: dataDir,
-      DISTILLERY_AUTH_SECRET: "e2e-team-secret-e2e-team-secret-0123456",
-    },
-    stdio: "ignore",
-    detached: true,
-  });
-  await expect
-    .poll(
-      async () =>
-        (
-          await fetch(`${BASE}/api/health`)
-            .then((r) => r.json())
-            .catch(() => null)
-        )?.mode,
-      { timeout: 120_000 },
-    )
-    .toBe("team");
+  workbench = await startTeamWorkbench(PORT, dataDir);
 });
 
 test.afterAll(async () => {
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  workbench?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

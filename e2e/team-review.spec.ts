@@ -4,17 +4,17 @@
 // each in a browser context of their own, review the same items with the keyboard without seeing
 // each other's verdicts; the agreement table appears; the researcher adjudicates the one
 // disagreement, then bulk-rejects everything and undoes the whole batch.
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { runCli, seedStubDataset } from "../test/cli";
+import { startTeamWorkbench, type TeamWorkbench } from "./team-workbench";
 
 const PORT = 3232;
 const BASE = `http://127.0.0.1:${PORT}`;
 let dataDir: string;
-let server: ChildProcess;
+let workbench: TeamWorkbench | undefined;
 const passwords: Record<string, string> = {};
 
 test.describe.configure({ mode: "serial" });
@@ -32,32 +32,11 @@ test.beforeAll(async () => {
     expect(added.status, added.stderr).toBe(0);
     passwords[name] = /One-time password, shown only now:\s+(\S+)/.exec(added.stdout)![1]!;
   }
-  server = spawn("bash", ["scripts/start.sh"], {
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      DISTILLERY_DATA_DIR: dataDir,
-      DISTILLERY_AUTH_SECRET: "e2e-review-secret-e2e-review-secret-0123",
-    },
-    stdio: "ignore",
-    detached: true,
-  });
-  await expect
-    .poll(
-      async () =>
-        (
-          await fetch(`${BASE}/api/health`)
-            .then((r) => r.json())
-            .catch(() => null)
-        )?.mode,
-      { timeout: 120_000 },
-    )
-    .toBe("team");
+  workbench = await startTeamWorkbench(PORT, dataDir);
 });
 
 test.afterAll(async () => {
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  workbench?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -10,3 +10,11 @@ export async function trpc(request: APIRequestContext, route: string, input: unk
   expect(res.ok(), `${route}: ${await res.text()}`).toBeTruthy();
   return ((await res.json()) as { result: { data: { json: unknown } } }).result.data.json;
 }
+
+/** Generate a run through the API and wait until its job has succeeded. */
+export async function generateRun(request: APIRequestContext, config: Record<string, unknown>) {
+  const { jobId } = (await trpc(request, "runs.generate", { benchmark: "gsm_hard", ...config }, "POST")) as { jobId: number };
+  await expect
+    .poll(async () => ((await trpc(request, "jobs.get", { id: jobId })) as { status: string }).status, { timeout: 90_000 })
+    .toBe("succeeded");
+}

@@ -10,7 +10,7 @@ import { trajectoryFilter } from "@/server/trajectories/filter-schema";
 import { matchingIds } from "@/server/trajectories/list";
 import { annotatorOf, type Annotator } from "./annotations";
 import { REJECT_REASONS, VERDICTS } from "./reasons";
-import { effectiveVerdictOf, recordChanges, type Change, type Tx } from "./verdicts";
+import { effectiveVerdictOf, recordChanges, type Change, type Tx, type Who } from "./verdicts";
 
 /** The most trajectories one bulk action may touch. */
 export const BULK_LIMIT = 5_000;
@@ -26,24 +26,36 @@ export const bulkInput = z
 export type BulkInput = z.infer<typeof bulkInput>;
 export type VerdictBatch = typeof verdictBatches.$inferSelect;
 
-/** The effective verdicts of `ids`, each row locked until the transaction ends. */
-async function lockVerdicts(tx: Tx, ids: number[]): Promise<Map<number, Change["before"]>> {
-  const rows = await tx
+/**
+ * Change the verdicts of many trajectories at once: their rows locked, `change` applied, their
+ * effective verdicts recomputed, and one audit row per trajectory with its verdict before and after.
+ */
+async function changeMany(
+  tx: Tx,
+  who: Who,
+  ids: number[],
+  event: Omit<Change, "trajectoryId" | "before" | "after">,
+  change: () => Promise<unknown>,
+) {
+  const locked = await tx
     .select({ id: trajectories.id, verdict: trajectories.latestVerdict })
     .from(trajectories)
     .where(inArray(trajectories.id, ids))
     .orderBy(trajectories.id)
     .for("update");
-  return new Map(rows.map((r) => [r.id, r.verdict]));
-}
-
-async function refreshVerdicts(tx: Tx, ids: number[]): Promise<Map<number, Change["after"]>> {
-  const rows = await tx
+  const before = new Map(locked.map((r) => [r.id, r.verdict]));
+  await change();
+  const refreshed = await tx
     .update(trajectories)
     .set({ latestVerdict: effectiveVerdictOf(trajectories.id) })
     .where(inArray(trajectories.id, ids))
     .returning({ id: trajectories.id, verdict: trajectories.latestVerdict });
-  return new Map(rows.map((r) => [r.id, r.verdict]));
+  const after = new Map(refreshed.map((r) => [r.id, r.verdict]));
+  await recordChanges(
+    tx,
+    who,
+    ids.map((id) => ({ ...event, trajectoryId: id, before: before.get(id) ?? null, after: after.get(id) ?? null })),
+  );
 }
 
 export async function bulkVerdict(db: Db, who: Annotator, raw: BulkInput): Promise<VerdictBatch> {
@@ -54,7 +66,6 @@ export async function bulkVerdict(db: Db, who: Annotator, raw: BulkInput): Promi
   if (ids.length === 0) throw new InputError("the filter matches no trajectory; nothing to do");
   const reason = input.verdict === "reject" ? input.reason! : null;
   return db.transaction(async (tx) => {
-    const before = await lockVerdicts(tx, ids);
     const [batch] = await tx
       .insert(verdictBatches)
       .values({
@@ -66,22 +77,11 @@ export async function bulkVerdict(db: Db, who: Annotator, raw: BulkInput): Promi
         count: ids.length,
       })
       .returning();
-    await tx
-      .insert(annotations)
-      .values(ids.map((trajectoryId) => ({ trajectoryId, ...by, verdict: input.verdict, reason, note: input.note, batchId: batch!.id })));
-    const after = await refreshVerdicts(tx, ids);
-    await recordChanges(
-      tx,
-      annotator,
-      ids.map((id) => ({
-        trajectoryId: id,
-        action: "bulk",
-        verdict: input.verdict,
-        reason,
-        before: before.get(id) ?? null,
-        after: after.get(id) ?? null,
-        batchId: batch!.id,
-      })),
+    const event = { action: "bulk" as const, verdict: input.verdict, reason, batchId: batch!.id };
+    await changeMany(tx, annotator, ids, event, () =>
+      tx
+        .insert(annotations)
+        .values(ids.map((trajectoryId) => ({ trajectoryId, ...by, verdict: input.verdict, reason, note: input.note, batchId: batch!.id }))),
     );
     return batch!;
   });
@@ -97,22 +97,8 @@ export async function undoBatch(db: Db, who: Annotator, batchId: number): Promis
     const rows = await tx.select({ id: annotations.trajectoryId }).from(annotations).where(eq(annotations.batchId, batchId));
     const ids = [...new Set(rows.map((r) => r.id))].sort((a, b) => a - b);
     if (ids.length > 0) {
-      const before = await lockVerdicts(tx, ids);
-      await tx.delete(annotations).where(eq(annotations.batchId, batchId));
-      const after = await refreshVerdicts(tx, ids);
-      await recordChanges(
-        tx,
-        annotator,
-        ids.map((id) => ({
-          trajectoryId: id,
-          action: "bulk_undo",
-          verdict: batch.verdict,
-          reason: batch.reason,
-          before: before.get(id) ?? null,
-          after: after.get(id) ?? null,
-          batchId,
-        })),
-      );
+      const event = { action: "bulk_undo" as const, verdict: batch.verdict, reason: batch.reason, batchId };
+      await changeMany(tx, annotator, ids, event, () => tx.delete(annotations).where(eq(annotations.batchId, batchId)));
     }
     const [undone] = await tx
       .update(verdictBatches)
