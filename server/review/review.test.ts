@@ -78,8 +78,24 @@ describe.each(testDatabases())("team review on $name", ({ open }) => {
     });
   });
 
+  it("a blind queue stays blind on the trajectory page for an annotator who may still take the item", async () => {
+    const lead = as("lead", "researcher");
+    const open = await lead.review.create({ name: "open-to-all", filter: { run: "teacher-run" }, annotatorsPerItem: 3 });
+    const dave = as("dave");
+    const seen = await dave.trajectories.get({ id: ids[0]! });
+    expect(seen.annotations).toEqual([]);
+    expect(await dave.annotations.audit({ trajectoryId: ids[0]! })).toEqual([]);
+    expect(await dave.annotations.history({ trajectoryId: ids[0]! })).toEqual([]);
+    // A researcher sees every verdict; so does Dave once his own is in.
+    expect((await lead.trajectories.get({ id: ids[0]! })).annotations.map((a) => a.userName).sort()).toEqual(["ann", "bob"]);
+    await dave.annotations.add({ trajectoryId: ids[0]!, verdict: "accept" });
+    expect((await dave.trajectories.get({ id: ids[0]! })).annotations.map((a) => a.userName).sort()).toEqual(["ann", "bob", "dave"]);
+    await dave.annotations.undo({ trajectoryId: ids[0]! });
+    expect(open.blind).toBe(true);
+  });
+
   it("agreement: percent, Cohen, Fleiss and AC1 per queue and pair, the grader as one more annotator", async () => {
-    const [queue] = await as("lead").review.list();
+    const queue = (await as("lead").review.list()).find((q) => q.name === "pair");
     const table = await as("viewer", "viewer").review.agreement({ id: queue!.id });
     // Ann and Bob agree on items 0, 2, 3 and disagree on item 1.
     expect(table.annotators).toEqual(["ann", "bob"]);

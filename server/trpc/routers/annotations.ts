@@ -8,6 +8,7 @@ import {
   type Annotator,
 } from "@/server/annotations/annotations";
 import { bulkInput, bulkVerdict, recentBatches, undoBatch } from "@/server/annotations/bulk";
+import { visibleVerdicts } from "@/server/review/blind";
 import { trajectoryFilter } from "@/server/trajectories/filter-schema";
 import { countTrajectories } from "@/server/trajectories/list";
 import { annotateByRule, ruleAnnotationInput } from "@/server/annotations/rule";
@@ -38,6 +39,14 @@ export const annotationsRouter = router({
     .mutation(({ ctx, input }) => undoBatch(ctx.db, annotatorOf(ctx), input.batchId)),
   batches: viewerProcedure.query(({ ctx }) => recentBatches(ctx.db)),
   /** Every change of a trajectory's verdicts: who, when, before and after. */
-  audit: viewerProcedure.input(z.object({ trajectoryId })).query(({ ctx, input }) => verdictAudit(ctx.db, input.trajectoryId)),
-  history: viewerProcedure.input(z.object({ trajectoryId })).query(({ ctx, input }) => annotationHistory(ctx.db, input.trajectoryId)),
+  audit: viewerProcedure
+    .input(z.object({ trajectoryId }))
+    .query(async ({ ctx, input }) =>
+      visibleVerdicts(ctx.db, ctx.actor, input.trajectoryId, await verdictAudit(ctx.db, input.trajectoryId)),
+    ),
+  history: viewerProcedure
+    .input(z.object({ trajectoryId }))
+    .query(async ({ ctx, input }) =>
+      visibleVerdicts(ctx.db, ctx.actor, input.trajectoryId, await annotationHistory(ctx.db, input.trajectoryId)),
+    ),
 });

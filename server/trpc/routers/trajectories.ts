@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { stepTokenScores } from "@/server/distill/scores";
 import { z } from "zod";
+import { visibleVerdicts } from "@/server/review/blind";
 import { getCandidate, getStepText, getTrajectory } from "@/server/trajectories/detail";
 import { trajectoryFilter } from "@/server/trajectories/filters";
 import { ftpOutcomeChanges, ftpPartners } from "@/server/trajectories/ftp";
@@ -21,9 +22,10 @@ export const trajectoriesRouter = router({
     .input(z.object({ filter: trajectoryFilter, cursor, limit: z.number().int().min(1).max(200).default(50) }))
     .query(({ ctx, input }) => listTrajectories(ctx.db, input.filter, { cursor: input.cursor, limit: input.limit })),
   count: viewerProcedure.input(z.object({ filter: trajectoryFilter })).query(({ ctx, input }) => countTrajectories(ctx.db, input.filter)),
-  get: viewerProcedure
-    .input(z.object({ id, full: z.boolean().default(false) }))
-    .query(async ({ ctx, input }) => orNotFound(await getTrajectory(ctx.db, input.id, { full: input.full }), `trajectory ${input.id}`)),
+  get: viewerProcedure.input(z.object({ id, full: z.boolean().default(false) })).query(async ({ ctx, input }) => {
+    const trajectory = orNotFound(await getTrajectory(ctx.db, input.id, { full: input.full }), `trajectory ${input.id}`);
+    return { ...trajectory, annotations: await visibleVerdicts(ctx.db, ctx.actor, input.id, trajectory.annotations) };
+  }),
   stepText: viewerProcedure
     .input(z.object({ stepId: id }))
     .query(async ({ ctx, input }) => orNotFound(await getStepText(ctx.db, input.stepId), `step ${input.stepId}`)),
