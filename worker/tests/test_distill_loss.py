@@ -1,7 +1,8 @@
 """The on-policy distillation loss (distill/loss.py) on a tiny random Llama built in code: it is the
-reverse KL it claims to be, it falls when the student is trained on a fixed batch, masked tokens
-(prompts, tool observations) carry no gradient, and a student that already is the teacher gets
-neither loss nor gradient."""
+reverse KL it claims to be (over the sampled token and the rest, and with the teacher's first choice
+as a third bucket, which keeps the student's lost mass off the rest of the vocabulary), it falls
+when the student is trained on a fixed batch, masked tokens (prompts, tool observations) carry no
+gradient, and a student that already is the teacher gets neither loss nor gradient."""
 
 from __future__ import annotations
 
@@ -66,6 +67,59 @@ def test_it_is_the_reverse_kl_on_the_sampled_token_and_the_rest() -> None:
     t = teacher.double().exp()
     closed_form = s * torch.log(s / t) + (1 - s) * torch.log((1 - s) / (1 - t))
     assert torch.allclose(token_reverse_kl(logits, tokens, teacher).double(), closed_form, atol=1e-5)
+
+
+def test_with_the_teachers_choice_it_is_the_reverse_kl_over_three_buckets() -> None:
+    generator = torch.Generator().manual_seed(4)
+    logits = torch.randn(6, 50, generator=generator)
+    tokens = torch.randint(0, 50, (6,), generator=generator)
+    top = (tokens + 1 + torch.randint(0, 48, (6,), generator=generator)) % 50  # never the sampled token
+    top[0] = tokens[0]  # except here: the teacher's choice is the sampled token
+    tx = torch.rand(6, generator=generator).double() * 0.4 + 0.05
+    ty = torch.rand(6, generator=generator).double() * 0.4 + 0.05
+    ty[0] = tx[0]
+    probs = torch.softmax(logits.double(), -1)
+    sx, sy = (
+        probs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1),
+        probs.gather(-1, top.unsqueeze(-1)).squeeze(-1),
+    )
+    three = (
+        sx * torch.log(sx / tx)
+        + sy * torch.log(sy / ty)
+        + (1 - sx - sy) * torch.log((1 - sx - sy) / (1 - tx - ty))
+    )
+    two = sx * torch.log(sx / tx) + (1 - sx) * torch.log((1 - sx) / (1 - tx))
+    expected = torch.where(top == tokens, two, three)
+    got = token_reverse_kl(logits, tokens, tx.log().float(), top, ty.log().float()).double()
+    assert torch.allclose(got, expected, atol=1e-5)
+
+
+def test_what_the_student_gives_up_goes_to_the_teachers_choice() -> None:
+    # One position of a 50-token vocabulary: the student is sure of token 0; the teacher gives it 0.3
+    # and would write token 1 (0.6). Trained to convergence on the loss alone:
+    tokens, teacher = torch.tensor([0]), torch.tensor([0.3]).log()
+
+    def trained(*top: torch.Tensor) -> torch.Tensor:
+        logits = torch.zeros(1, 50)
+        logits[0, 0] = 6.0
+        logits.requires_grad_(True)
+        optimizer = torch.optim.SGD([logits], lr=1.0)
+        for _ in range(300):
+            optimizer.zero_grad()
+            token_reverse_kl(logits, tokens, teacher, *top).sum().backward()
+            optimizer.step()
+        return torch.softmax(logits.detach(), -1)[0]
+
+    two = trained()
+    three = trained(torch.tensor([1]), torch.tensor([0.6]).log())
+    # Both lower the doubted token to the teacher's 0.3. With the sampled token alone the rest, 0.7,
+    # is spread over the 49 other tokens — what sampling then draws from; with the teacher's choice
+    # in the support it goes where the teacher puts it.
+    assert two[0].item() == pytest.approx(0.3, abs=1e-3) and three[0].item() == pytest.approx(0.3, abs=1e-3)
+    assert two[2:].sum().item() > 0.6 and two[1].item() < 0.05
+    assert three[1].item() == pytest.approx(0.6, abs=1e-3) and three[2:].sum().item() == pytest.approx(
+        0.1, abs=1e-3
+    )
 
 
 def test_the_loss_falls_on_a_fixed_batch(models: tuple[Path, Path]) -> None:

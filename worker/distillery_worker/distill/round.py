@@ -44,10 +44,11 @@ class Episode:
     top_ids: list[int]  # the teacher's own first choice at each position
     top_logprobs: list[float]
 
-    def teacher_row(self) -> list[float]:
-        row = [0.0] * len(self.encoded.input_ids)
-        for position, logprob in zip(self.positions, self.teacher, strict=True):
-            row[position] = logprob
+    def row(self, values: list[float] | list[int], fill: float | int = 0) -> list:
+        """``values`` (one per trainable position) spread over the episode's tokens."""
+        row: list = [fill] * len(self.encoded.input_ids)
+        for position, value in zip(self.positions, values, strict=True):
+            row[position] = value
         return row
 
 
@@ -172,7 +173,13 @@ def scores_record(tokenizer: Any, episode: Episode, student: torch.Tensor) -> di
 class ReverseKlTrainer(Trainer):
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):  # noqa: ANN001
         outputs = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
-        loss = distill_loss(outputs.logits, inputs["labels"], inputs["teacher_logprobs"])
+        loss = distill_loss(
+            outputs.logits,
+            inputs["labels"],
+            inputs["teacher_logprobs"],
+            inputs["teacher_top_ids"],
+            inputs["teacher_top_logprobs"],
+        )
         return (loss, outputs) if return_outputs else loss
 
 
@@ -188,6 +195,8 @@ def collate(rows: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
         "attention_mask": pad("attention_mask", 0, torch.long),
         "labels": pad("labels", IGNORE, torch.long),
         "teacher_logprobs": pad("teacher_logprobs", 0.0, torch.float32),
+        "teacher_top_ids": pad("teacher_top_ids", 0, torch.long),
+        "teacher_top_logprobs": pad("teacher_top_logprobs", 0.0, torch.float32),
     }
 
 
@@ -217,7 +226,9 @@ def run_round(config: RoundConfig) -> dict[str, Any]:
             "input_ids": e.encoded.input_ids,
             "attention_mask": [1] * len(e.encoded.input_ids),
             "labels": e.encoded.labels,
-            "teacher_logprobs": e.teacher_row(),
+            "teacher_logprobs": e.row(e.teacher),
+            "teacher_top_ids": e.row(e.top_ids),
+            "teacher_top_logprobs": e.row(e.top_logprobs),
         }
         for e in episodes
     ]
