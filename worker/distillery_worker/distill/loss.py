@@ -43,8 +43,8 @@ def token_reverse_kl(
     With the teacher's own first choice at each position (``teacher_top_ids``, ``teacher_top_logprobs``,
     (N,)), the support is {the sampled token, the teacher's choice, the rest} — TRL's top-k support with
     the sampled token added — one bucket fewer where the two are the same token. Without it, what the
-    student gives up on a token the teacher doubts spreads over the whole vocabulary: one round of
-    cpu-opd-arith with two buckets turned a 30/32 student into a 0/32 one (README)."""
+    student gives up on a token the teacher doubts spreads over the whole vocabulary (tests); on
+    cpu-opd-arith a round collapsed the SFT student with either support (README)."""
     log_probs = F.log_softmax(student_logits.float(), dim=-1)
     ids, teacher = tokens.unsqueeze(-1), teacher_logprobs.to(log_probs.dtype).unsqueeze(-1)
     if teacher_top_ids is not None and teacher_top_logprobs is not None:
