@@ -2,25 +2,22 @@
 // A bulk verdict on the filtered set (researchers): preview how many trajectories it touches,
 // give a verdict, a reason for rejections and a note for the whole batch, confirm; the recent
 // batches list below can undo one as a whole. Each batch is one audited action.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { REASON_LABELS, REJECT_REASONS, type RejectReason } from "@/server/annotations/reasons";
 import type { TrajectoryFilter } from "@/server/trajectories/filter-schema";
+import { useVerdictsChanged } from "./trace/VerdictPanel";
 import { useTRPC } from "./trpc";
 
 export function BulkVerdict({ filter }: { filter: TrajectoryFilter }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [verdict, setVerdict] = useState<"accept" | "reject">("reject");
   const [reason, setReason] = useState<RejectReason>("wrong_answer");
   const [note, setNote] = useState("");
   const preview = useQuery({ ...trpc.annotations.bulkPreview.queryOptions({ filter }), enabled: open });
   const batches = useQuery({ ...trpc.annotations.batches.queryOptions(), enabled: open });
-  const refresh = async () => {
-    await queryClient.invalidateQueries({ queryKey: trpc.trajectories.pathKey() });
-    await queryClient.invalidateQueries({ queryKey: trpc.annotations.pathKey() });
-  };
+  const refresh = useVerdictsChanged();
   const bulk = useMutation(trpc.annotations.bulk.mutationOptions({ onSuccess: refresh }));
   const undo = useMutation(trpc.annotations.undoBulk.mutationOptions({ onSuccess: refresh }));
   const count = preview.data?.count;

@@ -17,6 +17,11 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./auth-schema";
 
+// The values of verdict and reject-reason columns (server/annotations/reasons.ts holds the same lists
+// for the browser, which must not import the schema).
+const VERDICT_VALUES = ["accept", "reject"] as const;
+const REASON_VALUES = ["wrong_answer", "hallucinated_retrieval", "lucky_guess", "bad_code", "other"] as const;
+
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
 export * from "./auth-schema";
@@ -141,7 +146,7 @@ export const trajectories = pgTable(
      * The newest annotation's verdict, kept in step by server/annotations in the same
      * transaction as the annotation, so verdict filters and queue counters are index scans.
      */
-    latestVerdict: text("latest_verdict", { enum: ["accept", "reject"] }),
+    latestVerdict: text("latest_verdict", { enum: VERDICT_VALUES }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -214,9 +219,9 @@ export const annotations = pgTable(
     userName: text("user_name").notNull(),
     /** The account that gave the verdict in team mode; null in single-user mode and for rules. */
     userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
-    verdict: text("verdict", { enum: ["accept", "reject"] }).notNull(),
+    verdict: text("verdict", { enum: VERDICT_VALUES }).notNull(),
     reason: text("reason", {
-      enum: ["wrong_answer", "hallucinated_retrieval", "lucky_guess", "bad_code", "other"],
+      enum: REASON_VALUES,
     }),
     note: text("note"),
     /** "final": an adjudicator's ruling, which wins over every ordinary verdict on the trajectory. */
@@ -235,9 +240,9 @@ export const verdictBatches = pgTable("verdict_batches", {
   id: serial("id").primaryKey(),
   userName: text("user_name").notNull(),
   userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
-  verdict: text("verdict", { enum: ["accept", "reject"] }).notNull(),
+  verdict: text("verdict", { enum: VERDICT_VALUES }).notNull(),
   reason: text("reason", {
-    enum: ["wrong_answer", "hallucinated_retrieval", "lucky_guess", "bad_code", "other"],
+    enum: REASON_VALUES,
   }),
   note: text("note"),
   filter: jsonb("filter").$type<Record<string, unknown>>().notNull(),
@@ -263,10 +268,10 @@ export const verdictEvents = pgTable(
     userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
     action: text("action", { enum: ["add", "undo", "final", "bulk", "bulk_undo"] }).notNull(),
     /** The verdict the action gave or took away, with its reason. */
-    verdict: text("verdict", { enum: ["accept", "reject"] }).notNull(),
+    verdict: text("verdict", { enum: VERDICT_VALUES }).notNull(),
     reason: text("reason"),
-    before: text("before", { enum: ["accept", "reject"] }),
-    after: text("after", { enum: ["accept", "reject"] }),
+    before: text("before", { enum: VERDICT_VALUES }),
+    after: text("after", { enum: VERDICT_VALUES }),
     batchId: integer("batch_id").references(() => verdictBatches.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },

@@ -3,9 +3,10 @@
 // kappa and AC1 per pair (the run's grader can join as an annotator: "judge vs human" is the same
 // table), and the disagreements side by side — each openable, and settled by a researcher's final
 // verdict (adjudication), which datasets then use.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { useVerdictsChanged } from "@/components/trace/VerdictPanel";
 import { useTRPC } from "@/components/trpc";
 import { REASON_LABELS, REJECT_REASONS, type RejectReason } from "@/server/annotations/reasons";
 import { VerdictList } from "./VerdictList";
@@ -14,16 +15,9 @@ const fmt = (x: number | null | undefined) => (x === null || x === undefined ? "
 
 function Adjudicate({ trajectoryId }: { trajectoryId: number }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [reason, setReason] = useState<RejectReason>("wrong_answer");
-  const rule = useMutation(
-    trpc.review.adjudicate.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.review.pathKey() });
-        await queryClient.invalidateQueries({ queryKey: trpc.trajectories.pathKey() });
-      },
-    }),
-  );
+  const changed = useVerdictsChanged();
+  const rule = useMutation(trpc.review.adjudicate.mutationOptions({ onSuccess: changed }));
   return (
     <span className="adjudicate">
       <button type="button" disabled={rule.isPending} onClick={() => rule.mutate({ trajectoryId, verdict: "accept" })}>

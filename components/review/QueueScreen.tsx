@@ -94,16 +94,7 @@ export function QueueScreen({ id }: { id: number }) {
         ) : (
           <TraceViewer key={current} id={current} showNav={false}>
             <OthersVerdicts queueId={id} trajectoryId={current} />
-            <VerdictPanel
-              trajectoryId={current}
-              rejecting={rejecting}
-              setRejecting={setRejecting}
-              history={!blindAndOpen}
-              onSaved={() => {
-                setRejecting(false);
-                if (pinned === undefined) void next.refetch();
-              }}
-            />
+            <VerdictPanel trajectoryId={current} rejecting={rejecting} setRejecting={setRejecting} history={!blindAndOpen} />
           </TraceViewer>
         )}
       </section>

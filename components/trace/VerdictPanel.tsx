@@ -13,15 +13,24 @@ import { useShortcuts } from "./useShortcuts";
 
 export type VerdictSaved = { trajectoryId: number; verdict: "accept" | "reject" };
 
-export function useSaveVerdict(onSaved?: (saved: VerdictSaved) => void) {
+/** Refetch whatever shows verdicts (lists, a trajectory, its history, the review queues) after a change. */
+export function useVerdictsChanged() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  return async () => {
+    await Promise.all(
+      [trpc.trajectories, trpc.annotations, trpc.review].map((r) => queryClient.invalidateQueries({ queryKey: r.pathKey() })),
+    );
+  };
+}
+
+export function useSaveVerdict(onSaved?: (saved: VerdictSaved) => void) {
+  const trpc = useTRPC();
+  const changed = useVerdictsChanged();
   return useMutation(
     trpc.annotations.add.mutationOptions({
       onSuccess: async (row) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.trajectories.pathKey() });
-        await queryClient.invalidateQueries({ queryKey: trpc.annotations.pathKey() });
-        await queryClient.invalidateQueries({ queryKey: trpc.review.pathKey() });
+        await changed();
         onSaved?.({ trajectoryId: row.trajectoryId, verdict: row.verdict });
       },
     }),
@@ -71,7 +80,7 @@ export function VerdictPanel({
   history?: boolean;
 }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const changed = useVerdictsChanged();
   const [reason, setReason] = useState<RejectReason | null>(null);
   const [note, setNote] = useState("");
   const save = useSaveVerdict((saved) => {
@@ -79,15 +88,7 @@ export function VerdictPanel({
     setNote("");
     onSaved?.(saved);
   });
-  const undo = useMutation(
-    trpc.annotations.undo.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.trajectories.pathKey() });
-        await queryClient.invalidateQueries({ queryKey: trpc.annotations.pathKey() });
-        await queryClient.invalidateQueries({ queryKey: trpc.review.pathKey() });
-      },
-    }),
-  );
+  const undo = useMutation(trpc.annotations.undo.mutationOptions({ onSuccess: changed }));
   const reject = (r: RejectReason) => save.mutate({ trajectoryId, verdict: "reject", reason: r, note: note || undefined });
   const keys: Record<string, () => void> = {
     a: () => save.mutate({ trajectoryId, verdict: "accept" }),

@@ -4,7 +4,7 @@
 // and the review page see them); a queue only decides who judges what and what they may see:
 // in blind mode (the default when an item needs more than one person) the others' verdicts on an
 // item stay hidden from an annotator until they have given their own.
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { annotations, reviewQueues, trajectories } from "@/db/schema";
@@ -174,6 +174,6 @@ export async function outcomes(db: Db, ids: number[]): Promise<Map<number, boole
   const rows = await db
     .select({ id: trajectories.id, correct: trajectories.correct })
     .from(trajectories)
-    .where(and(inArray(trajectories.id, ids)));
+    .where(inArray(trajectories.id, ids));
   return new Map(rows.map((r) => [r.id, r.correct]));
 }

@@ -14,6 +14,9 @@ import { publicErrorShape } from "@/server/http/error-shape";
  */
 export type Context = { db: Db; user: string; actor?: Actor | null };
 
+/** Who the caller is on what they write (verdicts, queues): the session's account in team mode, else the name. */
+export const callerOf = (ctx: Context): { name: string; userId: string | null } => ctx.actor ?? { name: ctx.user, userId: null };
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // Error replies never carry SQL, parameters or stacks: 5xx messages become an id for the log.
