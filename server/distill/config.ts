@@ -32,6 +32,10 @@ export const distillConfigInput = z.object({
     .boolean()
     .default(false)
     .describe("start each episode from a prefix of an accepted teacher trajectory, shorter each round: (R − K + 1) / (R + 1) of its turns"),
+  teacherPrompt: z
+    .enum(["teacher", "student"])
+    .default("teacher")
+    .describe("the system prompt the teacher scores under: its own (the one its trajectories were made with) or the student's"),
   temperature: z.number().min(0).max(2).default(1).describe("the student's sampling temperature while it acts"),
   maxSteps: count.max(30).default(5).describe("agent steps per episode"),
   maxTokens: z.number().int().min(16).max(32_768).default(512).describe("tokens per student action"),

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { eq } from "drizzle-orm";
 import { jobMetrics, runs, steps, students, trajectories } from "@/db/schema";
+import { prompt } from "@/server/agent/prompts";
 import { stepTokenScores } from "@/server/distill/scores";
 import { workerPython } from "@/server/worker/interpreter";
 import { runCli } from "@/test/cli";
@@ -94,6 +95,12 @@ describe("distillery distill (CLI)", () => {
     }
     expect(fs.statSync(firstAdapter).mtimeMs).toBe(trainedAt); // round 1 was not trained again
     expect(stub.scored.length - scoredBefore).toBe(2); // only round 2's episodes were scored after the kill
+    // The teacher scored the student's tokens behind its own system prompt, not the student's.
+    const decode = `import json, sys\nfrom transformers import AutoTokenizer\nprint(AutoTokenizer.from_pretrained(sys.argv[1]).decode(json.load(sys.stdin)))`;
+    const teacherRead = execFileSync(workerPython(), ["-c", decode, tiny], { input: JSON.stringify(stub.scored.at(-1)) }).toString();
+    expect(teacherRead).toContain(prompt("teacher", { max_steps: 2 }));
+    expect(teacherRead).not.toContain(prompt("student", { max_steps: 2 }));
+    expect(teacherRead).toContain("<|im_start|>assistant\nThought: compute it.");
 
     const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
     try {

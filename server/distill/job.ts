@@ -10,6 +10,7 @@ import path from "node:path";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { questions, steps, students, trajectories } from "@/db/schema";
+import { prompt } from "@/server/agent/prompts";
 import { parseTrainerEvent } from "@/server/contracts/trainer-events";
 import { formatSftRecord, trajectoryToSftRecord } from "@/server/datasets/sft-format";
 import { resolveEndpoint } from "@/server/endpoints/registry";
@@ -217,6 +218,14 @@ async function writeEpisodes(db: Db, runId: number, file: string): Promise<numbe
   return lines.length;
 }
 
+/** The teacher's own agent prompt, which the worker puts in place of the student's when the teacher
+ *  scores: under the student's short prompt the teacher doubts the action format's own tokens (README). */
+function writeTeacherPrompt(config: DistillConfig, out: string): string {
+  const file = path.join(out, "teacher-system-prompt.md");
+  fs.writeFileSync(file, prompt("teacher", { max_steps: config.maxSteps }));
+  return file;
+}
+
 /** The teacher's model server: leased from the embedded pool, or a configured endpoint / URL. */
 async function teacherEndpoint(ctx: JobContext, config: DistillConfig): Promise<{ url: string; apiKey?: string; release: () => void }> {
   if (config.teacherUrl !== EMBEDDED) return { ...resolveEndpoint(config.teacherUrl, "model"), release: () => {} };
@@ -235,6 +244,7 @@ async function scoreAndUpdate(
     const argv = [workerPython(), "-m", "distillery_worker.distill", "--episodes", input.episodeFile, "--out", input.out];
     argv.push("--student", input.base, "--teacher", config.teacher, "--teacher-url", teacher.url);
     if (input.adapter) argv.push("--adapter", input.adapter);
+    if (config.teacherPrompt === "teacher") argv.push("--teacher-system-prompt", writeTeacherPrompt(config, input.out));
     argv.push(...workerFlags(config));
     // The key travels in the environment, never on the command line (visible in ps) or in the job record.
     const env = { ...modelRootsEnv(), ...(teacher.apiKey ? { DISTILLERY_TEACHER_API_KEY: teacher.apiKey } : {}) };

@@ -15,6 +15,7 @@ class RoundConfig:
     teacher: str  # the teacher model: its tokenizer must be the student's
     teacher_url: str  # the model server that serves the teacher (the contract's scoring primitive)
     teacher_model: str | None = None  # the teacher's served name, when it differs from --teacher
+    teacher_system_prompt: str | None = None  # a file: the system prompt the teacher scores under
     adapter: str | None = None  # the previous round's adapter/ to continue from; none: a new LoRA
     lr: float = 1e-4
     epochs: float = 1.0
@@ -43,6 +44,8 @@ HELP = {
     "teacher": "the teacher model (registry name or directory); its tokenizer must be the student's",
     "teacher_url": "base URL of the model server serving the teacher",
     "teacher_model": "the teacher's name on that server (default: --teacher)",
+    "teacher_system_prompt": "a file holding the teacher's own system prompt, put in place of the "
+    "student's when the teacher scores (default: the teacher reads the student's)",
     "adapter": "the previous round's adapter directory to continue training",
 }
 

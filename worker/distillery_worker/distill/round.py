@@ -3,7 +3,8 @@ stored by the workbench (they arrive as an SFT export: the student's own turns t
 and tool observations not):
 
 1. the episodes are tokenised with the student's chat template and loss mask (train/mask.py);
-2. the teacher scores every trainable token through its model server (teacher.py);
+2. the teacher scores every trainable token through its model server (teacher.py), behind its own
+   system prompt when one is given (teacher_prompt.py);
 3. the student (the base with a new LoRA adapter, or the previous round's adapter) scores the same
    tokens before it changes; ``scores.jsonl`` keeps both per token, for the trace viewer;
 4. the student is trained on per-token reverse KL to the teacher (loss.py) and written as
@@ -34,6 +35,7 @@ from ..weights import ModelNotFound, resolve_model
 from .config import RoundConfig
 from .loss import distill_loss, sampled_reverse_kl
 from .teacher import describe_tokenizer, same_tokenizer, score_tokens
+from .teacher_prompt import teacher_view
 
 
 @dataclass
@@ -86,12 +88,23 @@ def encode_episodes(tokenizer: Any, config: RoundConfig) -> list[Encoded]:
     return encoded
 
 
-def score_with_teacher(config: RoundConfig, encoded: list[Encoded]) -> list[Episode]:
+def read_teacher_prompt(config: RoundConfig) -> str | None:
+    if config.teacher_system_prompt is None:
+        return None
+    try:
+        return Path(config.teacher_system_prompt).read_text(encoding="utf-8")
+    except OSError as error:
+        raise DataError(f"--teacher-system-prompt: {error}") from None
+
+
+def score_with_teacher(config: RoundConfig, tokenizer: Any, encoded: list[Encoded]) -> list[Episode]:
+    system_prompt = read_teacher_prompt(config)
     episodes: list[Episode] = []
     for index, item in enumerate(encoded, start=1):
         positions = [p for p, label in enumerate(item.labels) if label != IGNORE and p > 0]
+        ids, shift = teacher_view(tokenizer, item, system_prompt)
         scores = score_tokens(
-            config.teacher_url, config.teacher_model or config.teacher, item.input_ids, positions
+            config.teacher_url, config.teacher_model or config.teacher, ids, [p + shift for p in positions]
         )
         episodes.append(
             Episode(
@@ -205,7 +218,7 @@ def run_round(config: RoundConfig) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     tokenizer = load_tokenizers(config)
     encoded = encode_episodes(tokenizer, config)
-    episodes = score_with_teacher(config, encoded)
+    episodes = score_with_teacher(config, tokenizer, encoded)
 
     device, dtype, bf16 = device_and_dtype()
     torch.manual_seed(config.seed)
