@@ -10,7 +10,7 @@ import type { Db } from "@/db/client";
 import { annotations, verdictEvents } from "@/db/schema";
 import { InputError } from "@/server/errors";
 import { REJECT_REASONS, VERDICTS } from "./reasons";
-import { lockTrajectory, recordChanges, refreshLatestVerdict, type VerdictEvent, type Who } from "./verdicts";
+import { changeVerdicts, type VerdictEvent, type Who } from "./verdicts";
 
 export const annotationInput = z
   .object({
@@ -33,27 +33,25 @@ export async function addAnnotation(db: Db, who: Annotator, input: AnnotationInp
   const parsed = annotationInput.parse(input);
   const annotator = annotatorOf(who);
   return db.transaction(async (tx) => {
-    const locked = await lockTrajectory(tx, parsed.trajectoryId);
-    if (!locked) throw new InputError(`no trajectory ${parsed.trajectoryId}`);
-    const [row] = await tx
-      .insert(annotations)
-      .values({
-        trajectoryId: parsed.trajectoryId,
-        userName: annotator.name,
-        userId: annotator.userId,
-        verdict: parsed.verdict,
-        // A reason only makes sense for a rejection; an accept never carries a stale one.
-        reason: parsed.verdict === "reject" ? parsed.reason : null,
-        note: parsed.note?.trim() || null,
-        kind: opts.final ? "final" : "verdict",
-      })
-      .returning();
-    const after = await refreshLatestVerdict(tx, parsed.trajectoryId);
-    const action = opts.final ? "final" : "add";
-    await recordChanges(tx, annotator, [
-      { trajectoryId: row!.trajectoryId, action, verdict: row!.verdict, reason: row!.reason, before: locked.verdict, after },
-    ]);
-    return row!;
+    let added: Annotation | undefined;
+    await changeVerdicts(tx, annotator, [parsed.trajectoryId], async (existing) => {
+      if (existing.length === 0) throw new InputError(`no trajectory ${parsed.trajectoryId}`);
+      [added] = await tx
+        .insert(annotations)
+        .values({
+          trajectoryId: parsed.trajectoryId,
+          userName: annotator.name,
+          userId: annotator.userId,
+          verdict: parsed.verdict,
+          // A reason only makes sense for a rejection; an accept never carries a stale one.
+          reason: parsed.verdict === "reject" ? parsed.reason : null,
+          note: parsed.note?.trim() || null,
+          kind: opts.final ? "final" : "verdict",
+        })
+        .returning();
+      return { action: opts.final ? "final" : "add", verdict: added!.verdict, reason: added!.reason };
+    });
+    return added!;
   });
 }
 
@@ -64,29 +62,20 @@ export async function undoAnnotation(db: Db, who: Annotator, trajectoryId: numbe
     ? eq(annotations.userId, annotator.userId)
     : and(eq(annotations.userName, annotator.name), isNull(annotations.userId));
   return db.transaction(async (tx) => {
-    const locked = await lockTrajectory(tx, trajectoryId);
-    if (!locked) return null;
-    const [latest] = await tx
-      .select()
-      .from(annotations)
-      .where(and(eq(annotations.trajectoryId, trajectoryId), own))
-      .orderBy(desc(annotations.createdAt), desc(annotations.id))
-      .limit(1);
-    if (!latest) return null;
-    await tx.delete(annotations).where(eq(annotations.id, latest.id));
-    const after = await refreshLatestVerdict(tx, trajectoryId);
-    await recordChanges(tx, annotator, [
-      {
-        trajectoryId,
-        action: "undo",
-        verdict: latest.verdict,
-        reason: latest.reason,
-        before: locked.verdict,
-        after,
-        batchId: latest.batchId,
-      },
-    ]);
-    return latest;
+    let latest: Annotation | undefined;
+    await changeVerdicts(tx, annotator, [trajectoryId], async (existing) => {
+      if (existing.length === 0) return null;
+      [latest] = await tx
+        .select()
+        .from(annotations)
+        .where(and(eq(annotations.trajectoryId, trajectoryId), own))
+        .orderBy(desc(annotations.createdAt), desc(annotations.id))
+        .limit(1);
+      if (!latest) return null;
+      await tx.delete(annotations).where(eq(annotations.id, latest.id));
+      return { action: "undo", verdict: latest.verdict, reason: latest.reason, batchId: latest.batchId };
+    });
+    return latest ?? null;
   });
 }
 

@@ -1,16 +1,16 @@
 // Bulk verdicts: accept or reject every trajectory of a filtered set in one action, recorded as one
 // batch (who, when, the filter, the verdict, how many) with one audited change per trajectory; the
 // whole batch can be undone, which removes exactly its verdicts and audits that too.
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { annotations, trajectories, verdictBatches } from "@/db/schema";
+import { annotations, verdictBatches } from "@/db/schema";
 import { InputError } from "@/server/errors";
 import { trajectoryFilter } from "@/server/trajectories/filter-schema";
 import { matchingIds } from "@/server/trajectories/list";
 import { annotatorOf, type Annotator } from "./annotations";
 import { REJECT_REASONS, VERDICTS } from "./reasons";
-import { effectiveVerdictOf, recordChanges, type Change, type Tx, type Who } from "./verdicts";
+import { changeVerdicts } from "./verdicts";
 
 /** The most trajectories one bulk action may touch. */
 export const BULK_LIMIT = 5_000;
@@ -25,38 +25,6 @@ export const bulkInput = z
   .refine((b) => b.verdict === "accept" || b.reason !== undefined, { message: "a rejection needs a reason", path: ["reason"] });
 export type BulkInput = z.infer<typeof bulkInput>;
 export type VerdictBatch = typeof verdictBatches.$inferSelect;
-
-/**
- * Change the verdicts of many trajectories at once: their rows locked, `change` applied, their
- * effective verdicts recomputed, and one audit row per trajectory with its verdict before and after.
- */
-async function changeMany(
-  tx: Tx,
-  who: Who,
-  ids: number[],
-  event: Omit<Change, "trajectoryId" | "before" | "after">,
-  change: () => Promise<unknown>,
-) {
-  const locked = await tx
-    .select({ id: trajectories.id, verdict: trajectories.latestVerdict })
-    .from(trajectories)
-    .where(inArray(trajectories.id, ids))
-    .orderBy(trajectories.id)
-    .for("update");
-  const before = new Map(locked.map((r) => [r.id, r.verdict]));
-  await change();
-  const refreshed = await tx
-    .update(trajectories)
-    .set({ latestVerdict: effectiveVerdictOf(trajectories.id) })
-    .where(inArray(trajectories.id, ids))
-    .returning({ id: trajectories.id, verdict: trajectories.latestVerdict });
-  const after = new Map(refreshed.map((r) => [r.id, r.verdict]));
-  await recordChanges(
-    tx,
-    who,
-    ids.map((id) => ({ ...event, trajectoryId: id, before: before.get(id) ?? null, after: after.get(id) ?? null })),
-  );
-}
 
 export async function bulkVerdict(db: Db, who: Annotator, raw: BulkInput): Promise<VerdictBatch> {
   const input = bulkInput.parse(raw);
@@ -77,12 +45,18 @@ export async function bulkVerdict(db: Db, who: Annotator, raw: BulkInput): Promi
         count: ids.length,
       })
       .returning();
-    const event = { action: "bulk" as const, verdict: input.verdict, reason, batchId: batch!.id };
-    await changeMany(tx, annotator, ids, event, () =>
-      tx
-        .insert(annotations)
-        .values(ids.map((trajectoryId) => ({ trajectoryId, ...by, verdict: input.verdict, reason, note: input.note, batchId: batch!.id }))),
-    );
+    await changeVerdicts(tx, annotator, ids, async (existing) => {
+      const values = existing.map((trajectoryId) => ({
+        trajectoryId,
+        ...by,
+        verdict: input.verdict,
+        reason,
+        note: input.note,
+        batchId: batch!.id,
+      }));
+      if (values.length > 0) await tx.insert(annotations).values(values);
+      return { action: "bulk", verdict: input.verdict, reason, batchId: batch!.id };
+    });
     return batch!;
   });
 }
@@ -97,8 +71,10 @@ export async function undoBatch(db: Db, who: Annotator, batchId: number): Promis
     const rows = await tx.select({ id: annotations.trajectoryId }).from(annotations).where(eq(annotations.batchId, batchId));
     const ids = [...new Set(rows.map((r) => r.id))].sort((a, b) => a - b);
     if (ids.length > 0) {
-      const event = { action: "bulk_undo" as const, verdict: batch.verdict, reason: batch.reason, batchId };
-      await changeMany(tx, annotator, ids, event, () => tx.delete(annotations).where(eq(annotations.batchId, batchId)));
+      await changeVerdicts(tx, annotator, ids, async () => {
+        await tx.delete(annotations).where(eq(annotations.batchId, batchId));
+        return { action: "bulk_undo", verdict: batch.verdict, reason: batch.reason, batchId };
+      });
     }
     const [undone] = await tx
       .update(verdictBatches)

@@ -4,7 +4,7 @@
 // that changes the log, with the trajectory row locked so two annotators at once can't leave a
 // stale verdict behind. Every change appends a verdict_events row: who, when, what, and the
 // effective verdict before and after.
-import { eq, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { annotations, trajectories, verdictEvents } from "@/db/schema";
 import type { Verdict } from "./reasons";
@@ -16,29 +16,10 @@ export type Who = { name: string; userId: string | null };
 
 export const latestVerdictSql = trajectories.latestVerdict;
 
-/** Lock the trajectory's row; its effective verdict now, or undefined when there is no such trajectory. */
-export async function lockTrajectory(tx: Tx, trajectoryId: number): Promise<{ verdict: Verdict | null } | undefined> {
-  const [row] = await tx
-    .select({ verdict: trajectories.latestVerdict })
-    .from(trajectories)
-    .where(eq(trajectories.id, trajectoryId))
-    .for("update");
-  return row;
-}
-
 /** The effective verdict, as SQL over the annotations of the trajectory in `id`. */
 export const effectiveVerdictOf = (id: unknown) =>
   sql`(select a.verdict from ${annotations} a where a.trajectory_id = ${id}
     order by (a.kind = 'final') desc, a.created_at desc, a.id desc limit 1)`;
-
-export async function refreshLatestVerdict(tx: Tx, trajectoryId: number): Promise<Verdict | null> {
-  const [row] = await tx
-    .update(trajectories)
-    .set({ latestVerdict: effectiveVerdictOf(trajectoryId) })
-    .where(eq(trajectories.id, trajectoryId))
-    .returning({ verdict: trajectories.latestVerdict });
-  return row?.verdict ?? null;
-}
 
 export type Change = {
   trajectoryId: number;
@@ -49,8 +30,44 @@ export type Change = {
   after: Verdict | null;
   batchId?: number | null;
 };
+/** What a change did, the same for each trajectory it touched (the audit adds before and after). */
+export type ChangeEvent = Omit<Change, "trajectoryId" | "before" | "after">;
 
-export async function recordChanges(tx: Tx, who: Who, changes: Change[]): Promise<void> {
-  if (changes.length === 0) return;
-  await tx.insert(verdictEvents).values(changes.map((c) => ({ ...c, batchId: c.batchId ?? null, userName: who.name, userId: who.userId })));
+/**
+ * The one way verdicts change: the rows of trajectories `ids` locked (in id order, so concurrent
+ * changes cannot deadlock), `change` applied to those that exist, their effective verdicts
+ * recomputed, and one audit row per trajectory with its verdict before and after. `change` returns
+ * what it did, or null when it did nothing (nothing is recomputed or audited then).
+ */
+export async function changeVerdicts(
+  tx: Tx,
+  who: Who,
+  ids: number[],
+  change: (existing: number[]) => Promise<ChangeEvent | null>,
+): Promise<void> {
+  const locked = await tx
+    .select({ id: trajectories.id, verdict: trajectories.latestVerdict })
+    .from(trajectories)
+    .where(inArray(trajectories.id, ids))
+    .orderBy(trajectories.id)
+    .for("update");
+  const event = await change(locked.map((r) => r.id));
+  if (!event || locked.length === 0) return;
+  const refreshed = await tx
+    .update(trajectories)
+    .set({ latestVerdict: effectiveVerdictOf(trajectories.id) })
+    .where(inArray(trajectories.id, ids))
+    .returning({ id: trajectories.id, verdict: trajectories.latestVerdict });
+  const after = new Map(refreshed.map((r) => [r.id, r.verdict]));
+  await tx.insert(verdictEvents).values(
+    locked.map((r) => ({
+      ...event,
+      trajectoryId: r.id,
+      before: r.verdict,
+      after: after.get(r.id) ?? null,
+      batchId: event.batchId ?? null,
+      userName: who.name,
+      userId: who.userId,
+    })),
+  );
 }
