@@ -11,7 +11,7 @@ import { useTRPC } from "@/components/trpc";
 import { distillConfigInput } from "@/server/distill/config";
 import { initialDistillForm, toDistillInput, type DistillFormValues } from "./distill-form";
 
-type TextField = Exclude<keyof DistillFormValues, "benchmark" | "evalBenchmark">;
+type TextField = Exclude<keyof DistillFormValues, "benchmark" | "evalBenchmark" | "replayTeacherPrefix" | "backend">;
 
 const NUMBERS: { field: TextField; label: string; placeholder?: string }[] = [
   { field: "rounds", label: "Rounds" },
@@ -35,7 +35,7 @@ export function DistillForm() {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey() }),
     }),
   );
-  const set = (field: keyof DistillFormValues, value: string) => setValues({ ...values, [field]: value });
+  const set = <K extends keyof DistillFormValues>(field: K, value: DistillFormValues[K]) => setValues({ ...values, [field]: value });
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -95,6 +95,23 @@ export function DistillForm() {
             ))}
           </select>
         </Labelled>
+      </div>
+      <div className="form-row">
+        <label>
+          <input type="checkbox" checked={values.replayTeacherPrefix} onChange={(e) => set("replayTeacherPrefix", e.target.checked)} />{" "}
+          Start episodes from a prefix of an accepted teacher trajectory (shorter each round)
+        </label>
+        <Labelled label="Backend" error={errors.backend}>
+          <select value={values.backend} onChange={(e) => set("backend", e.target.value as DistillFormValues["backend"])}>
+            <option value="local">local</option>
+            <option value="ray">ray</option>
+          </select>
+        </Labelled>
+        {values.backend === "ray" && (
+          <Labelled label="Ray address" error={errors.rayAddress}>
+            {textInput("rayAddress", "endpoint name or http://127.0.0.1:8265")}
+          </Labelled>
+        )}
       </div>
       <div className="form-row numbers">
         {NUMBERS.map(({ field, label, placeholder }) => (

@@ -19,6 +19,9 @@ export type DistillFormValues = {
   lr: string;
   epochs: string;
   loraR: string;
+  replayTeacherPrefix: boolean;
+  backend: "local" | "ray";
+  rayAddress: string;
 };
 
 export const initialDistillForm: DistillFormValues = {
@@ -34,6 +37,9 @@ export const initialDistillForm: DistillFormValues = {
   lr: "",
   epochs: "",
   loraR: "",
+  replayTeacherPrefix: defaults.replayTeacherPrefix,
+  backend: defaults.backend,
+  rayAddress: "",
 };
 
 const text = (value: string) => (value.trim() === "" ? undefined : value.trim());
@@ -53,5 +59,8 @@ export function toDistillInput(values: DistillFormValues): DistillConfigInput {
     lr: optionalNumber(values.lr),
     epochs: optionalNumber(values.epochs),
     loraR: optionalNumber(values.loraR),
+    replayTeacherPrefix: values.replayTeacherPrefix,
+    backend: values.backend,
+    rayAddress: values.backend === "ray" ? text(values.rayAddress) : undefined,
   };
 }

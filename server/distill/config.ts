@@ -5,6 +5,7 @@
 // its held-out evaluation is run NAME:eval-K (round 0: the student the job started from).
 import { z } from "zod";
 import { withoutUrlCredentials } from "@/server/endpoints/url";
+import { backendFields, checkBackendChoice, storedBackendChoice } from "@/server/jobs/backends/choice";
 import { NAME_MAX, nameSchema, toName } from "@/server/names";
 import type { RunConfigInput } from "@/server/runs/config";
 
@@ -47,6 +48,7 @@ export const distillConfigInput = z.object({
   loraAlpha: count.optional().describe("LoRA alpha of a new adapter (worker default 128)"),
   maxLength: z.number().int().min(16).optional().describe("max tokens per episode (worker default 4096)"),
   seed: z.number().int().default(42),
+  ...backendFields,
 });
 
 export type DistillConfigInput = z.input<typeof distillConfigInput>;
@@ -57,6 +59,7 @@ const WORKER_FLAGS = ["lr", "epochs", "gradAccum", "loraR", "loraAlpha", "maxLen
 
 export function resolveDistillConfig(input: DistillConfigInput): DistillConfig {
   const config = distillConfigInput.parse(input);
+  checkBackendChoice(config);
   const name = config.name ?? toName(`distill-${config.student.split(/[/:]/).pop()}-${config.benchmark}`);
   if (config.split === "test" && config.evalLimit && (config.evalBenchmark ?? config.benchmark) === config.benchmark) {
     throw new z.ZodError([
@@ -68,7 +71,7 @@ export function resolveDistillConfig(input: DistillConfigInput): DistillConfig {
     throw new z.ZodError([{ code: "custom", path: ["name"], message: `too long for its students' names (${longest})`, input: name }]);
   }
   return {
-    ...config,
+    ...storedBackendChoice(config),
     name,
     studentUrl: withoutUrlCredentials(config.studentUrl),
     teacherUrl: withoutUrlCredentials(config.teacherUrl),

@@ -4,7 +4,7 @@
 // the update is the real worker round on a tiny random model built in code. Checks that every
 // round's episodes are stored as a tagged run, the worker trains on them and the round's student is
 // registered, and that a job SIGKILLed in round 2 resumes without redoing round 1 or duplicating
-// trajectories.
+// trajectories; and that a round runs as a Ray job on a real local Ray head (skipped without Ray).
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { eq } from "drizzle-orm";
 import { jobMetrics, runs, steps, students, trajectories } from "@/db/schema";
+import { RayJobsClient } from "@/server/jobs/backends/ray-api";
+import { hasRay, startRayHead } from "@/server/jobs/backends/ray-head";
 import { prompt } from "@/server/agent/prompts";
 import { stepTokenScores } from "@/server/distill/scores";
 import { workerPython } from "@/server/worker/interpreter";
@@ -230,6 +232,22 @@ describe("distillery distill (CLI)", () => {
       for (const line of scores) expect(new Set((JSON.parse(line) as { turn: number[] }).turn)).toEqual(new Set([1]));
     } finally {
       await twoTurns.close();
+    }
+  });
+
+  it.skipIf(!hasRay())("runs a round's update as a Ray job when --backend ray names a cluster", { timeout: 600_000 }, async () => {
+    const head = await startRayHead();
+    try {
+      const res = await runCli(dataDir, [...args("rayd"), "--rounds", "1", "--backend", "ray", "--ray-address", head.address, "--json"]);
+      expect(res.stderr).not.toMatch(/Traceback/);
+      expect(res.status).toBe(0);
+      expect(JSON.parse(res.stdout)).toMatchObject({ status: "succeeded", result: { student: "rayd-r1" } });
+      const rayJobs = await new RayJobsClient(head.address).list();
+      const round = rayJobs.filter((j) => j.metadata?.name === "rayd-r1");
+      expect(round.map((j) => j.status)).toEqual(["SUCCEEDED"]);
+      expect(fs.existsSync(path.join(dataDir, "models", "rayd-r1", "adapter", "adapter_config.json"))).toBe(true);
+    } finally {
+      await head.stop();
     }
   });
 });

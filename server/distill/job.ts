@@ -16,6 +16,7 @@ import { formatSftRecord, trajectoryToSftRecord } from "@/server/datasets/sft-fo
 import { resolveEndpoint } from "@/server/endpoints/registry";
 import { InputError } from "@/server/errors";
 import { jobBackend } from "@/server/jobs/backends";
+import { backendFor } from "@/server/jobs/backends/choice";
 import { JobFailure, type JobContext, type JobHandler } from "@/server/jobs/runner";
 import { acquireEmbeddedServer, EMBEDDED } from "@/server/models/embedded";
 import { checkModelRef, modelRootsEnv } from "@/server/models/model-ref";
@@ -218,6 +219,20 @@ async function writeEpisodes(db: Db, runId: number, file: string): Promise<numbe
   return lines.length;
 }
 
+/** The round's environment: the model roots the worker checks paths against (a Ray cluster runs the
+ *  round on paths of this machine — the episodes, the round's directory — so it must share them: a
+ *  head on this machine or a shared file system), and the teacher's key, which travels in the
+ *  environment, never on the command line (visible in ps) or in the job record. Ray keeps a job's
+ *  environment in its own job table, so a keyed teacher is refused there. */
+function roundEnv(config: DistillConfig, teacherKey: string | undefined): Record<string, string> {
+  if (teacherKey && config.backend === "ray") {
+    throw new JobFailure(
+      "the teacher's endpoint has an API key, which a Ray job would keep in the cluster's job table; run the round with --backend local",
+    );
+  }
+  return { ...modelRootsEnv(), ...(teacherKey ? { DISTILLERY_TEACHER_API_KEY: teacherKey } : {}) };
+}
+
 /** The teacher's own agent prompt, which the worker puts in place of the student's when the teacher
  *  scores: under the student's short prompt the teacher doubts the action format's own tokens (README). */
 function writeTeacherPrompt(config: DistillConfig, out: string): string {
@@ -246,9 +261,8 @@ async function scoreAndUpdate(
     if (input.adapter) argv.push("--adapter", input.adapter);
     if (config.teacherPrompt === "teacher") argv.push("--teacher-system-prompt", writeTeacherPrompt(config, input.out));
     argv.push(...workerFlags(config));
-    // The key travels in the environment, never on the command line (visible in ps) or in the job record.
-    const env = { ...modelRootsEnv(), ...(teacher.apiKey ? { DISTILLERY_TEACHER_API_KEY: teacher.apiKey } : {}) };
-    const backend = jobBackend({ backend: "local" });
+    const backend = jobBackend(backendFor(config));
+    const env = roundEnv(config, teacher.apiKey);
     const handle = await backend.submit({ entrypoint: argv, cwd: repoRoot(), name: studentOf(config.name, input.round), env });
     const onAbort = () => void backend.stop(handle).catch(() => {});
     ctx.signal.addEventListener("abort", onAbort, { once: true });

@@ -4,7 +4,7 @@
 // by dataset kind.
 import { z } from "zod";
 import { MAX_LENGTH_BY_KIND, trainerConfig } from "@/server/contracts/train-config";
-import { withoutUrlCredentials } from "@/server/endpoints/url";
+import { backendFields, checkBackendChoice, storedBackendChoice } from "@/server/jobs/backends/choice";
 import { nameSchema, toName } from "@/server/names";
 
 const trainer = trainerConfig.shape;
@@ -30,11 +30,7 @@ export const trainConfigInput = z.object({
     "base model: student | teacher | embedded model id | a model directory inside the model cache or <data dir>/models/",
   ),
   name: nameSchema.optional().describe("name of the trained student (default: <dataset>-<base>-lora)"),
-  backend: z.enum(["local", "ray"]).default("local").describe("local (child process here) | ray (an existing Ray cluster)"),
-  rayAddress: z
-    .union([z.url({ protocol: /^https?$/ }), nameSchema])
-    .optional()
-    .describe("a configured Ray endpoint's name, or the dashboard address, e.g. http://127.0.0.1:8265 (not in team mode)"),
+  ...backendFields,
   epochs: trainer.epochs,
   maxSteps: trainer.max_steps,
   lr: trainer.lr,
@@ -70,17 +66,13 @@ export type TrainConfig = z.output<typeof trainConfigInput>;
 
 export function resolveTrainConfig(input: TrainConfigInput) {
   const config = trainConfigInput.parse(input);
-  if (config.backend === "ray" && !config.rayAddress) {
-    throw new z.ZodError([{ code: "custom", path: ["rayAddress"], message: "is required with backend ray", input: undefined }]);
-  }
+  checkBackendChoice(config);
   const name = config.name ?? toName(`${config.dataset.replace("@", "-v")}-${config.base}-lora`);
   return { ...config, name };
 }
 
 /** The config as stored in jobs.config: a Ray URL without credentials. */
-export function storedTrainConfig(input: TrainConfigInput): TrainConfigInput {
-  return input.rayAddress ? { ...input, rayAddress: withoutUrlCredentials(input.rayAddress) } : input;
-}
+export const storedTrainConfig = (input: TrainConfigInput): TrainConfigInput => storedBackendChoice(input);
 
 /** Max tokens per example for a dataset of this kind, unless the config sets it. */
 export function maxLengthFor(kind: keyof typeof MAX_LENGTH_BY_KIND): number {

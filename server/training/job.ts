@@ -7,12 +7,12 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { jobs, students } from "@/db/schema";
 import { findDataset } from "@/server/datasets/create";
-import { resolveEndpoint } from "@/server/endpoints/registry";
 import { InputError } from "@/server/errors";
 import { checkModelRef, modelRootsEnv, studentsDir } from "@/server/models/model-ref";
 import { isName, NAME_RULE } from "@/server/names";
 import { exportDataset } from "@/server/datasets/export";
 import { jobBackend } from "@/server/jobs/backends";
+import { backendFor } from "@/server/jobs/backends/choice";
 import { JobFailure, type JobContext, type JobHandler } from "@/server/jobs/runner";
 import { workerPython } from "@/server/worker/interpreter";
 import { repoRoot } from "@/server/worker/root";
@@ -38,9 +38,7 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   argv.push(...trainerFlags({ ...config, base }, maxLengthFor(dataset.kind)));
   if (resume) argv.push("--resume");
 
-  const backend = jobBackend(
-    config.backend === "ray" ? { backend: "ray", address: resolveEndpoint(config.rayAddress!, "ray").url } : { backend: "local" },
-  );
+  const backend = jobBackend(backendFor(config));
   // Local runs check model paths again at load time; a Ray cluster has its own file system.
   const env = config.backend === "local" ? modelRootsEnv() : undefined;
   const handle = await backend.submit({ entrypoint: argv, cwd: repoRoot(), name: config.name, env });

@@ -5,6 +5,7 @@ import { enqueueJob } from "@/server/jobs/queue";
 import { resolveRunConfig } from "@/server/runs/config";
 import { findBenchmark } from "@/server/runs/generate";
 import { checkEndpointChoice } from "@/server/endpoints/registry";
+import { storedBackendChoice } from "@/server/jobs/backends/choice";
 import { checkModelRef } from "@/server/models/model-ref";
 import { checkRunEndpoints } from "@/server/runs/endpoints";
 import { distillConfigInput, resolveDistillConfig } from "@/server/distill/config";
@@ -29,9 +30,14 @@ export const trainingRouter = router({
     checkModelRef(config.teacher, "teacher");
     checkEndpointChoice(config.studentUrl, "model", "studentUrl");
     checkEndpointChoice(config.teacherUrl, "model", "teacherUrl");
+    if (config.rayAddress) checkEndpointChoice(config.rayAddress, "ray", "rayAddress");
     await findBenchmark(ctx.db, config);
     if (config.evalLimit) await findBenchmark(ctx.db, { benchmark: config.evalBenchmark ?? config.benchmark, split: "test" });
-    const job = await enqueueJob(ctx.db, { kind: "distill", config: { ...input, name: config.name } });
+    const job = await enqueueJob(ctx.db, {
+      kind: "distill",
+      backend: config.backend,
+      config: { ...storedBackendChoice(input), name: config.name },
+    });
     return { jobId: job.id, name: config.name };
   }),
   students: viewerProcedure.query(({ ctx }) => ctx.db.select().from(students).orderBy(desc(students.id))),
