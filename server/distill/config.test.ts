@@ -15,6 +15,13 @@ describe("distill config", () => {
     expect(heldout).toMatchObject({ run: `${config.name}:eval-0`, benchmark: "gsm_hard", split: "test", limit: 100, temperature: 0 });
   });
 
+  it("adopts an existing evaluation of the starting student as round 0's, and only round 0's", () => {
+    const config = resolveDistillConfig({ ...base, evalLimit: 100, baselineRun: "sft-eval" });
+    expect(evalRunConfig(config, 0, "student", 100)).toMatchObject({ run: "sft-eval", limit: 100, temperature: 0 });
+    expect(evalRunConfig(config, 1, `${config.name}-r1`, 100).run).toBe(`${config.name}:eval-1`);
+    expect(() => resolveDistillConfig({ ...base, baselineRun: "bad name!" })).toThrow(ZodError);
+  });
+
   it("cycles the rounds through the question pool, never past its end", () => {
     const config = resolveDistillConfig({ ...base, offset: 10, episodesPerRound: 4 });
     expect([1, 2, 3, 4].map((round) => roundQuestions(config, round, 10))).toEqual([

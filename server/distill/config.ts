@@ -26,6 +26,11 @@ export const distillConfigInput = z.object({
   evalLimit: count
     .optional()
     .describe("evaluate the starting student and each round's student on the first N test questions (greedy); none: no evaluation"),
+  baselineRun: nameSchema
+    .optional()
+    .describe(
+      "a greedy evaluation of the starting student already made (e.g. the SFT student's) to stand as round 0's: it must have the job's evaluation settings, and what it lacks is run",
+    ),
   evalBenchmark: z.string().min(1).optional().describe("the held-out evaluation's benchmark, test split (default: --benchmark)"),
   studentUrl: endpoint.default("embedded").describe("where the student acts: embedded | a configured endpoint | an http(s) URL"),
   teacherUrl: endpoint.default("embedded").describe("where the teacher scores: embedded | a configured endpoint | an http(s) URL (vLLM)"),
@@ -123,10 +128,12 @@ export function replayFraction(config: DistillConfig, round: number): number {
   return (config.rounds - round + 1) / (config.rounds + 1);
 }
 
-/** The held-out evaluation of the student after round K (round 0: the starting student), greedy. */
+/** The held-out evaluation of the student after round K (round 0: the starting student, or the run
+ *  `baselineRun` names: runs resume by name and refuse other settings, so it is adopted, completed
+ *  if it is short, or refused with the setting that differs), greedy. */
 export function evalRunConfig(config: DistillConfig, round: number, model: string, limit: number): RunConfigInput {
   return {
-    run: evalRunOf(config.name, round),
+    run: round === 0 && config.baselineRun ? config.baselineRun : evalRunOf(config.name, round),
     benchmark: config.evalBenchmark ?? config.benchmark,
     split: "test",
     limit,
