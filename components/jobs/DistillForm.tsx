@@ -9,9 +9,10 @@ import { fieldErrors, type FieldErrors } from "@/components/forms/field-errors";
 import { Labelled } from "@/components/forms/Labelled";
 import { useTRPC } from "@/components/trpc";
 import { distillConfigInput } from "@/server/distill/config";
+import { BackendFields, backendErrors } from "./BackendFields";
 import { initialDistillForm, toDistillInput, type DistillFormValues } from "./distill-form";
 
-type TextField = Exclude<keyof DistillFormValues, "benchmark" | "evalBenchmark" | "replayTeacherPrefix" | "backend">;
+type TextField = Exclude<keyof DistillFormValues, "benchmark" | "evalBenchmark" | "replayTeacherPrefix" | "backend" | "rayAddress">;
 
 const NUMBERS: { field: TextField; label: string; placeholder?: string }[] = [
   { field: "rounds", label: "Rounds" },
@@ -41,8 +42,9 @@ export function DistillForm() {
     event.preventDefault();
     const input = toDistillInput(values);
     const parsed = distillConfigInput.safeParse(input);
-    setErrors(parsed.success ? {} : fieldErrors(parsed.error));
-    if (parsed.success) distill.mutate(input);
+    const found = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...backendErrors(input) };
+    setErrors(found);
+    if (parsed.success && Object.keys(found).length === 0) distill.mutate(input);
   }
 
   const textInput = (field: TextField, placeholder?: string, list?: string) => (
@@ -101,17 +103,7 @@ export function DistillForm() {
           <input type="checkbox" checked={values.replayTeacherPrefix} onChange={(e) => set("replayTeacherPrefix", e.target.checked)} />{" "}
           Start episodes from a prefix of an accepted teacher trajectory (shorter each round)
         </label>
-        <Labelled label="Backend" error={errors.backend}>
-          <select value={values.backend} onChange={(e) => set("backend", e.target.value as DistillFormValues["backend"])}>
-            <option value="local">local</option>
-            <option value="ray">ray</option>
-          </select>
-        </Labelled>
-        {values.backend === "ray" && (
-          <Labelled label="Ray address" error={errors.rayAddress}>
-            {textInput("rayAddress", "endpoint name or http://127.0.0.1:8265")}
-          </Labelled>
-        )}
+        <BackendFields value={values} errors={errors} onChange={(change) => setValues({ ...values, ...change })} />
       </div>
       <div className="form-row numbers">
         {NUMBERS.map(({ field, label, placeholder }) => (

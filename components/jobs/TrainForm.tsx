@@ -8,9 +8,10 @@ import { fieldErrors, type FieldErrors } from "@/components/forms/field-errors";
 import { Labelled } from "@/components/forms/Labelled";
 import { useTRPC } from "@/components/trpc";
 import { trainConfigInput } from "@/server/training/config";
-import { crossFieldErrors, initialTrainForm, toTrainInput, type TrainFormValues } from "./train-form";
+import { BackendFields, backendErrors } from "./BackendFields";
+import { initialTrainForm, toTrainInput, type TrainFormValues } from "./train-form";
 
-type Field = Exclude<keyof TrainFormValues, "backend" | "dataset">;
+type Field = Exclude<keyof TrainFormValues, "backend" | "rayAddress" | "dataset">;
 
 const NUMBERS: { field: Field; label: string; placeholder?: string }[] = [
   { field: "epochs", label: "Epochs" },
@@ -41,7 +42,7 @@ export function TrainForm({ initialDataset = "" }: { initialDataset?: string }) 
     event.preventDefault();
     const input = toTrainInput(values);
     const parsed = trainConfigInput.safeParse(input);
-    const found = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...crossFieldErrors(input) };
+    const found = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...backendErrors(input) };
     setErrors(found);
     if (parsed.success && Object.keys(found).length === 0) train.mutate(input);
   }
@@ -73,17 +74,7 @@ export function TrainForm({ initialDataset = "" }: { initialDataset?: string }) 
         </Labelled>
       </div>
       <div className="form-row">
-        <Labelled label="Backend" error={errors.backend}>
-          <select value={values.backend} onChange={(e) => set("backend", e.target.value)}>
-            <option value="local">local</option>
-            <option value="ray">ray</option>
-          </select>
-        </Labelled>
-        {values.backend === "ray" && (
-          <Labelled label="Ray address" error={errors.rayAddress}>
-            {textInput("rayAddress", "endpoint name or http://127.0.0.1:8265")}
-          </Labelled>
-        )}
+        <BackendFields value={values} errors={errors} onChange={(change) => setValues({ ...values, ...change })} />
       </div>
       <div className="form-row numbers">
         {NUMBERS.map(({ field, label, placeholder }) => (

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrors } from "@/components/forms/field-errors";
 import { trainConfigInput } from "@/server/training/config";
-import { crossFieldErrors, initialTrainForm, toTrainInput } from "./train-form";
+import { backendErrors } from "./BackendFields";
+import { initialTrainForm, toTrainInput } from "./train-form";
 
 const validate = (values: typeof initialTrainForm) => {
   const input = toTrainInput(values);
   const parsed = trainConfigInput.safeParse(input);
-  return { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...crossFieldErrors(input) };
+  return { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...backendErrors(input) };
 };
 
 describe("the Train a student form", () => {

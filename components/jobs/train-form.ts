@@ -61,8 +61,3 @@ export function toTrainInput(values: TrainFormValues): TrainConfigInput {
     maxLength: optionalNumber(values.maxLength),
   };
 }
-
-/** Checks the schema cannot express on its own (it is refined in resolveTrainConfig on the server). */
-export function crossFieldErrors(input: TrainConfigInput): Partial<Record<keyof TrainFormValues, string>> {
-  return input.backend === "ray" && !input.rayAddress ? { rayAddress: "is required with backend ray" } : {};
-}
