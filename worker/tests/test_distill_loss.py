@@ -17,6 +17,7 @@ from transformers import AutoModelForCausalLM
 from distillery_worker.distill.loss import (
     IGNORE,
     distill_loss,
+    predicting,
     sampled_reverse_kl,
     shifted_targets,
     token_reverse_kl,
@@ -167,3 +168,33 @@ def test_a_student_that_is_the_teacher_gets_no_loss_and_no_gradient(models: tupl
     logits, tokens, teacher = shifted_targets(student(input_ids=ids).logits.detach(), labels, own)
     student_logprobs = torch.log_softmax(logits, -1).gather(-1, tokens.unsqueeze(-1)).squeeze(-1)
     assert sampled_reverse_kl(student_logprobs, teacher) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_projecting_only_the_predicting_positions_gives_the_same_loss_and_gradient(
+    models: tuple[Path, Path],
+) -> None:
+    """What the round trains with (logits_to_keep = predicting(labels)) against every position's logits."""
+    student = AutoModelForCausalLM.from_pretrained(models[0])
+    teacher = AutoModelForCausalLM.from_pretrained(models[1])
+    ids, labels = batch(student)
+    ids, labels = ids[:1], labels[:1]
+    target = teacher_logprobs(teacher, ids)
+    top_ids = torch.randint(0, student.config.vocab_size, ids.shape)
+    top_logprobs = torch.full(ids.shape, math.log(0.3))
+    keep = predicting(labels)
+    assert keep.numel() == int((labels[0, 1:] != IGNORE).sum())
+    kept = student(input_ids=ids, logits_to_keep=keep).logits
+    assert kept.shape[:2] == (1, keep.numel())
+    loss = distill_loss(kept, labels, target, top_ids, top_logprobs, keep=keep)
+    loss.backward()
+    grads = {name: p.grad.clone() for name, p in student.named_parameters() if p.grad is not None}
+    student.zero_grad()
+    full = distill_loss(student(input_ids=ids).logits, labels, target, top_ids, top_logprobs)
+    full.backward()
+    assert loss.item() == pytest.approx(full.item(), rel=1e-5)
+    full_grads = {name: p.grad for name, p in student.named_parameters() if p.grad is not None}
+    assert grads.keys() == full_grads.keys()
+    for name, grad in grads.items():
+        assert (grad - full_grads[name]).norm() <= 1e-4 * full_grads[name].norm() + 1e-9, name  # float32 sums
+    with pytest.raises(ValueError, match="one sequence"):
+        predicting(torch.zeros(2, 3, dtype=torch.long))

@@ -74,21 +74,37 @@ def shifted_targets(
     return logits[:, :-1][keep], targets[keep], *(t[:, 1:][keep] for t in teacher)
 
 
+def predicting(labels: torch.Tensor) -> torch.Tensor:
+    """For a batch of one sequence, the positions whose logits predict a trainable token (position i
+    predicts i + 1): the only logits the loss needs. Asking the model for just these
+    (``logits_to_keep``) keeps a long episode's update in memory: Qwen2.5's vocabulary costs 0.6 MB
+    per position in float32, and a round of cpu-opd-arith was killed for memory with every position."""
+    if labels.shape[0] != 1:
+        raise ValueError("predicting() takes a batch of one sequence")
+    return (labels[0, 1:] != IGNORE).nonzero().squeeze(-1)
+
+
 def distill_loss(
     logits: torch.Tensor,
     labels: torch.Tensor,
     teacher_logprobs: torch.Tensor,
     teacher_top_ids: torch.Tensor | None = None,
     teacher_top_logprobs: torch.Tensor | None = None,
+    keep: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Mean reverse KL over the batch's trainable tokens (0 with a gradient path when there are none)."""
-    top = (
-        ()
+    """Mean reverse KL over the batch's trainable tokens (0 with a gradient path when there are none).
+    ``logits`` are every position's (B, T, V), or, with ``keep = predicting(labels)``, those
+    positions' only (1, K, V)."""
+    teacher = (
+        (teacher_logprobs,)
         if teacher_top_ids is None or teacher_top_logprobs is None
-        else (teacher_top_ids, teacher_top_logprobs)
+        else (teacher_logprobs, teacher_top_ids, teacher_top_logprobs)
     )
-    student_logits, tokens, *teacher = shifted_targets(logits, labels, teacher_logprobs, *top)
-    per_token = token_reverse_kl(student_logits, tokens, *teacher)
+    if keep is None:
+        student_logits, tokens, *targets = shifted_targets(logits, labels, *teacher)
+    else:
+        student_logits, tokens, targets = logits[0], labels[0, keep + 1], [t[0, keep + 1] for t in teacher]
+    per_token = token_reverse_kl(student_logits, tokens, *targets)
     return per_token.sum() / max(per_token.numel(), 1)
 
 

@@ -33,7 +33,7 @@ from ..train.progress import ProgressCallback
 from ..train.trainer import device_and_dtype
 from ..weights import ModelNotFound, resolve_model
 from .config import RoundConfig
-from .loss import distill_loss, sampled_reverse_kl
+from .loss import distill_loss, predicting, sampled_reverse_kl
 from .teacher import describe_tokenizer, same_tokenizer, score_tokens
 from .teacher_prompt import teacher_view
 
@@ -136,9 +136,9 @@ def load_student(config: RoundConfig, dtype: torch.dtype) -> Any:
 @torch.no_grad()
 def student_logprobs(model: Any, episode: Episode) -> torch.Tensor:
     ids = torch.tensor([episode.encoded.input_ids])
-    logits = model(input_ids=ids).logits[0].float()
     positions = torch.tensor(episode.positions)
-    logprobs = torch.log_softmax(logits[positions - 1], dim=-1)
+    logits = model(input_ids=ids, logits_to_keep=positions - 1).logits[0].float()
+    logprobs = torch.log_softmax(logits, dim=-1)
     return logprobs.gather(-1, ids[0, positions].unsqueeze(-1)).squeeze(-1)
 
 
@@ -184,14 +184,20 @@ def scores_record(tokenizer: Any, episode: Episode, student: torch.Tensor) -> di
 
 
 class ReverseKlTrainer(Trainer):
+    """One episode per batch; the model projects only the positions that predict a trainable token."""
+
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):  # noqa: ANN001
-        outputs = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
+        keep = predicting(inputs["labels"])
+        outputs = model(
+            input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"], logits_to_keep=keep
+        )
         loss = distill_loss(
             outputs.logits,
             inputs["labels"],
             inputs["teacher_logprobs"],
             inputs["teacher_top_ids"],
             inputs["teacher_top_logprobs"],
+            keep=keep,
         )
         return (loss, outputs) if return_outputs else loss
 
