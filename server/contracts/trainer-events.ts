@@ -1,5 +1,6 @@
-// The trainer's JSON-lines progress on stdout (worker/distillery_worker/train/events.py): one
-// object per line, told apart by `event`. Exported to worker/distillery_worker/contracts/
+// The trainer's JSON-lines progress on stdout (worker/distillery_worker/train/events.py), and a
+// distillation round's (worker/distillery_worker/distill/round.py): one object per line, told apart
+// by `event`. Exported to worker/distillery_worker/contracts/
 // trainer-events.json, against which the worker's tests check every event the trainer emits.
 import { z } from "zod";
 
@@ -31,10 +32,22 @@ export const trainerEvent = z.discriminatedUnion("event", [
     .describe("every logging step"),
   z.strictObject({ event: z.literal("checkpoint"), step: z.number().int(), path: z.string() }).describe("after each save"),
   z
+    .strictObject({ event: z.literal("teacher_scored"), episodes: z.number().int(), of: z.number().int() })
+    .describe("a distillation round: the teacher has scored this many of the round's episodes"),
+  z
+    .strictObject({
+      event: z.literal("scored"),
+      reverse_kl: z.number().describe("mean per-token reverse KL of the student's sampled tokens"),
+      episodes: z.number().int(),
+      tokens: z.number().int().describe("student tokens the teacher scored"),
+    })
+    .describe("a distillation round: every token is scored and the teacher is no longer needed; the update follows"),
+  z
     .strictObject({
       event: z.literal("done"),
       adapter: z.string().describe("the trained LoRA adapter's directory"),
-      config: z.string().describe("the resolved config.json"),
+      config: z.string().optional().describe("the resolved config.json (SFT)"),
+      merged: z.string().optional().describe("the merged student's directory (a distillation round)"),
       metrics: z.record(z.string(), z.unknown()),
     })
     .describe("the adapter is written; the last event of a successful run"),

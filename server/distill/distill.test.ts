@@ -12,7 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
 import { eq } from "drizzle-orm";
-import { jobMetrics, runs, steps, students, trajectories } from "@/db/schema";
+import { jobMetrics, jobs, runs, steps, students, trajectories } from "@/db/schema";
 import { RayJobsClient } from "@/server/jobs/backends/ray-api";
 import { hasRay, startRayHead } from "@/server/jobs/backends/ray-head";
 import { prompt } from "@/server/agent/prompts";
@@ -135,6 +135,10 @@ describe("distillery distill (CLI)", () => {
         expect(t.disagreement).toBeCloseTo(t.student - TEACHER_LOGPROB, 6);
         expect(t.end).toBeLessThanOrEqual(code!.code!.length);
       }
+      // The round's own events are read, not echoed: progress while the teacher scores, one line when it is done.
+      const [jobRow] = await db.select({ log: jobs.logTail }).from(jobs).where(eq(jobs.id, job.id));
+      expect(jobRow!.log).toMatch(/round 2: \d+ student tokens scored, reverse KL -?[\d.]+ per token/);
+      expect(jobRow!.log).not.toContain('"event": "teacher_scored"');
       const kl = (await db.select().from(jobMetrics)).filter((m) => m.jobId === job.id && m.name === "reverse_kl");
       expect(kl.map((m) => m.step).sort()).toEqual([1, 2]);
     } finally {

@@ -270,7 +270,12 @@ async function scoreAndUpdate(
     const state = await backend.follow(handle, (line) => {
       const event = parseTrainerEvent(line);
       if (event?.event === "error") failure = event.message;
-      else if (event?.event === "step")
+      else if (event?.event === "teacher_scored")
+        ctx.progress(input.round - 1, config.rounds, `round ${input.round}: the teacher scored ${event.episodes}/${event.of} episodes`);
+      else if (event?.event === "scored") {
+        teacher.release(); // prefill only: the teacher's server may stop (or make room) while the student trains
+        ctx.log(`round ${input.round}: ${event.tokens} student tokens scored, reverse KL ${event.reverse_kl.toFixed(4)} per token`);
+      } else if (event?.event === "step")
         ctx.progress(input.round - 1, config.rounds, `round ${input.round}: update step ${event.step}/${event.max_steps}`);
       else if (!event) ctx.log(line);
     });

@@ -87,9 +87,10 @@ def event_variants() -> dict[str, dict[str, Any]]:
 
 
 def emit_calls() -> dict[str, set[str]]:
-    """Each ``emit("name", field=...)`` in the trainer's source: event name → its fields."""
+    """Each ``emit("name", field=...)`` in the trainer's and the distillation round's source: event
+    name → its fields (a "done" of either)."""
     calls: dict[str, set[str]] = {}
-    for path in TRAIN.glob("*.py"):
+    for path in [*TRAIN.glob("*.py"), *(TRAIN.parent / "distill").glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "emit":
                 name = node.args[0]

@@ -238,7 +238,6 @@ def run_round(config: RoundConfig) -> dict[str, Any]:
     os.replace(out / "scores.jsonl.partial", out / "scores.jsonl")
     tokens = sum(len(e.positions) for e in episodes)
     emit("scored", reverse_kl=round(reverse_kl, 6), episodes=len(episodes), tokens=tokens)
-    say(f"{len(episodes)} episodes, {tokens} student tokens scored; reverse KL {reverse_kl:.4f} per token")
 
     rows = [
         {
