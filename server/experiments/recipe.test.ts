@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadRecipe, productName, studentName } from "./recipe";
+import { baselineRunOf, loadRecipe, productName, studentName } from "./recipe";
 
 describe("shipped experiment recipes", () => {
   const files = fs.readdirSync("experiments").filter((f) => f.endsWith(".yaml"));
@@ -56,10 +56,14 @@ describe("shipped experiment recipes", () => {
         "  - { id: teacher, kind: generate, with: { benchmark: gsm_hard, model: m } }",
         "  - { id: data, kind: dataset, with: { run: [teacher] } }",
         "  - { id: sft, kind: train, with: { dataset: data } }",
-        "  - { id: opd, kind: distill, with: { student: sft, benchmark: math_hard, rounds: 4 } }",
+        "  - { id: eval-sft, kind: generate, with: { benchmark: math_hard, model: sft, role: student } }",
+        "  - { id: opd, kind: distill, with: { student: sft, benchmark: math_hard, rounds: 4, baselineRun: eval-sft } }",
+        "  - { id: opd-by-hand, kind: distill, with: { student: sft, benchmark: math_hard, baselineRun: made-by-hand } }",
       ].join("\n"),
     );
     const recipe = loadRecipe(file);
-    expect(recipe.steps.map((s) => studentName(recipe, s))).toEqual([null, null, "exp:sft", "exp:opd-r4"]);
+    expect(recipe.steps.map((s) => studentName(recipe, s))).toEqual([null, null, "exp:sft", null, "exp:opd-r4", "exp:opd-by-hand-r3"]);
+    const distills = recipe.steps.filter((s) => s.kind === "distill");
+    expect(distills.map((s) => baselineRunOf(recipe, s))).toEqual(["exp:eval-sft", "made-by-hand"]);
   });
 });

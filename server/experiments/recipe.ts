@@ -32,8 +32,8 @@ const step = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("benchmark"), id, with: generateInput }),
   z.object({ kind: z.literal("dataset"), id, with: datasetFields.omit({ name: true }) }),
   z.object({ kind: z.literal("train"), id, with: trainConfigInput.omit({ name: true }) }),
-  // On-policy distillation; its student may be an earlier train step's, and later steps that name
-  // this step as their model get its last round's student.
+  // On-policy distillation; its student may be an earlier train step's, its baselineRun an earlier
+  // generate step's run, and later steps that name this step as their model get its last round's student.
   z.object({ kind: z.literal("distill"), id, with: distillConfigInput.omit({ name: true }) }),
 ]);
 export type RecipeStep = z.infer<typeof step>;
@@ -84,6 +84,13 @@ export function studentName(recipe: Recipe, step: RecipeStep): string | null {
   if (step.kind === "train") return productName(recipe, step.id);
   if (step.kind === "distill") return studentOf(productName(recipe, step.id), step.with.rounds);
   return null;
+}
+
+/** A distill step's baseline: an earlier generate step's run (the starting student's evaluation), or a run named as is. */
+export function baselineRunOf(recipe: Recipe, step: Extract<RecipeStep, { kind: "distill" }>): string | undefined {
+  const ref = step.with.baselineRun;
+  const generate = recipe.steps.find((s) => s.id === ref && s.kind === "generate");
+  return generate ? productName(recipe, generate.id) : ref;
 }
 
 /** Steps may only refer to steps before them, of the right kind. */

@@ -9,7 +9,7 @@ import { describeGenerated } from "@/server/benchmarks/generated-by";
 import type { ApiConnection } from "@/server/client/api";
 import { runOrFollowJob } from "@/server/client/follow-job";
 import { jobHandlers } from "@/server/wiring/job-handlers";
-import { productName, studentName, type Recipe, type RecipeStep } from "./recipe";
+import { baselineRunOf, productName, studentName, type Recipe, type RecipeStep } from "./recipe";
 
 /** One step's state; wallS is how long this invocation spent on it (a resumed step counts only what was left). */
 export type StepState = {
@@ -109,7 +109,7 @@ async function runStep(
     const made = (await conn.api.training.students.query()).find((m) => m.name === last);
     if (made) return { status: "succeeded", jobId: made.trainJobId ?? undefined, product: last };
     const student = studentOfStep.get(step.with.student) ?? step.with.student;
-    const { jobId } = await conn.api.training.distill.mutate({ ...step.with, student, name });
+    const { jobId } = await conn.api.training.distill.mutate({ ...step.with, student, baselineRun: baselineRunOf(recipe, step), name });
     const job = await runOrFollowJob(conn, jobId, `${step.id} (distill)`, jobHandlers().distill!);
     return { status: job.status, jobId, product: last, error: job.error ?? undefined };
   }
