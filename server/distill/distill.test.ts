@@ -239,6 +239,29 @@ describe("distillery distill (CLI)", () => {
     }
   });
 
+  it("refuses a teacher whose tokenizer is not the student's at once, before any episode", { timeout: 300_000 }, async () => {
+    const other = path.join(dataDir, "models", "tiny-other-tokenizer");
+    const addToken =
+      "import sys\nfrom transformers import AutoTokenizer\nt = AutoTokenizer.from_pretrained(sys.argv[1])\nt.add_tokens(['<|extra|>'])\nt.save_pretrained(sys.argv[2])";
+    execFileSync(workerPython(), ["-m", "distillery_worker.weights", "tiny", other]);
+    execFileSync(workerPython(), ["-c", addToken, other, other]);
+    const res = await runCli(dataDir, [...args("mismatch"), "--student", other]);
+    expect(res.status).toBe(2);
+    const lines = res.stderr.split("\n").filter((l) => l.includes("different tokenizers"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(tiny);
+    expect(lines[0]).toContain(other);
+    const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
+    try {
+      const made = await handle.db.select({ name: runs.name }).from(runs);
+      expect(made.filter((r) => r.name.startsWith("mismatch"))).toEqual([]);
+      const queued = await handle.db.select({ config: jobs.config }).from(jobs);
+      expect(queued.filter((j) => (j.config as { name?: string }).name === "mismatch")).toEqual([]);
+    } finally {
+      await handle.close();
+    }
+  });
+
   it.skipIf(!hasRay())("runs a round's update as a Ray job when --backend ray names a cluster", { timeout: 600_000 }, async () => {
     const head = await startRayHead();
     try {

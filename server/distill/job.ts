@@ -107,7 +107,7 @@ async function distill(ctx: JobContext, makeDeps: DepsFactory) {
 const formatAccuracy = (a: number | null) => (a === null ? "n/a" : `${(a * 100).toFixed(1)}%`);
 
 /** A registered student starts from its base and its adapter; anything else is a base model. */
-async function studentStart(db: Db, student: string): Promise<StudentStart> {
+export async function studentStart(db: Db, student: string): Promise<StudentStart> {
   const [row] = await db.select().from(students).where(eq(students.name, student));
   if (row?.adapterPath) return { base: checkModelRef(row.baseModel, "student"), adapter: row.adapterPath };
   return { base: checkModelRef(student, "student"), adapter: null };

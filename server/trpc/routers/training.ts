@@ -9,6 +9,7 @@ import { storedBackendChoice } from "@/server/jobs/backends/choice";
 import { checkModelRef } from "@/server/models/model-ref";
 import { checkRunEndpoints } from "@/server/runs/endpoints";
 import { distillConfigInput, resolveDistillConfig } from "@/server/distill/config";
+import { checkTokenizerPair } from "@/server/distill/pair";
 import { evaluateInput, resolveTrainConfig, storedTrainConfig, trainConfigInput } from "@/server/training/config";
 import { researcherProcedure, viewerProcedure, router } from "../init";
 
@@ -33,6 +34,7 @@ export const trainingRouter = router({
     if (config.rayAddress) checkEndpointChoice(config.rayAddress, "ray", "rayAddress");
     await findBenchmark(ctx.db, config);
     if (config.evalLimit) await findBenchmark(ctx.db, { benchmark: config.evalBenchmark ?? config.benchmark, split: "test" });
+    await checkTokenizerPair(ctx.db, config);
     const job = await enqueueJob(ctx.db, {
       kind: "distill",
       backend: config.backend,

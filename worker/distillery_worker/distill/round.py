@@ -23,7 +23,7 @@ from typing import Any
 import torch
 from datasets import Dataset
 from peft import LoraConfig, PeftModel, get_peft_model
-from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback, Trainer, TrainingArguments
+from transformers import AutoModelForCausalLM, PrinterCallback, Trainer, TrainingArguments
 
 from ..train.artifacts import save_adapter, save_merged, write_json
 from ..train.data import DataError, read_samples
@@ -31,10 +31,10 @@ from ..train.events import emit, say
 from ..train.mask import IGNORE, Encoded, encode, verify
 from ..train.progress import ProgressCallback
 from ..train.trainer import device_and_dtype
-from ..weights import ModelNotFound, resolve_model
 from .config import RoundConfig
 from .loss import distill_loss, predicting, sampled_reverse_kl
-from .teacher import describe_tokenizer, same_tokenizer, score_tokens
+from .pair import load_tokenizers, resolve
+from .teacher import score_tokens
 from .teacher_prompt import teacher_view
 
 
@@ -52,26 +52,6 @@ class Episode:
         for position, value in zip(self.positions, values, strict=True):
             row[position] = value
         return row
-
-
-def _resolve(flag: str, name: str) -> Path:
-    try:
-        return resolve_model(name).path
-    except ModelNotFound as error:
-        raise DataError(f"{flag}: {error}") from None
-
-
-def load_tokenizers(config: RoundConfig) -> Any:
-    """The student's tokenizer, after checking that the teacher's gives every id the same meaning."""
-    student = AutoTokenizer.from_pretrained(_resolve("--student", config.student))
-    teacher = AutoTokenizer.from_pretrained(_resolve("--teacher", config.teacher))
-    if not same_tokenizer(student, teacher):
-        raise DataError(
-            f"the teacher {describe_tokenizer(config.teacher, teacher)} and the student "
-            f"{describe_tokenizer(config.student, student)} have different tokenizers; on-policy "
-            "distillation scores the student's own tokens with the teacher, so they must share one"
-        )
-    return student
 
 
 def encode_episodes(tokenizer: Any, config: RoundConfig) -> list[Encoded]:
@@ -120,7 +100,7 @@ def score_with_teacher(config: RoundConfig, tokenizer: Any, encoded: list[Encode
 
 
 def load_student(config: RoundConfig, dtype: torch.dtype) -> Any:
-    base = AutoModelForCausalLM.from_pretrained(_resolve("--student", config.student), dtype=dtype)
+    base = AutoModelForCausalLM.from_pretrained(resolve("--student", config.student), dtype=dtype)
     if config.adapter:
         return PeftModel.from_pretrained(base, config.adapter, is_trainable=True)
     lora = LoraConfig(
@@ -222,7 +202,7 @@ def collate(rows: list[dict[str, Any]]) -> dict[str, torch.Tensor]:
 def run_round(config: RoundConfig) -> dict[str, Any]:
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
-    tokenizer = load_tokenizers(config)
+    tokenizer = load_tokenizers(config.student, config.teacher)
     encoded = encode_episodes(tokenizer, config)
     episodes = score_with_teacher(config, tokenizer, encoded)
 
@@ -281,7 +261,7 @@ def run_round(config: RoundConfig) -> dict[str, Any]:
     result = trainer.train()
 
     save_adapter(model.save_pretrained, tokenizer, out / "adapter")
-    save_merged(_resolve("--student", config.student), out / "adapter", tokenizer, out / "merged")
+    save_merged(resolve("--student", config.student), out / "adapter", tokenizer, out / "merged")
     metrics = {
         "reverse_kl": reverse_kl,
         "episodes": len(episodes),
