@@ -1,10 +1,10 @@
 // Where a worker job runs, as job configs (train, distill) choose it: the `backend` and `rayAddress`
-// fields, the rule that Ray needs an address, and the backend a stored config selects.
+// fields and the rule that Ray needs an address. The browser's forms validate with these schemas, so
+// this module stays free of server-only imports; the backend a config selects is `backendFor`
+// (./index.ts).
 import { z } from "zod";
-import { resolveEndpoint } from "@/server/endpoints/registry";
 import { withoutUrlCredentials } from "@/server/endpoints/url";
 import { nameSchema } from "@/server/names";
-import type { BackendConfig } from "./index";
 
 export const backendFields = {
   backend: z.enum(["local", "ray"]).default("local").describe("local (child process here) | ray (an existing Ray cluster)"),
@@ -26,9 +26,4 @@ export function checkBackendChoice(config: BackendChoice): void {
 /** The choice as stored in a job's config: a Ray URL without credentials. */
 export function storedBackendChoice<T extends { rayAddress?: string }>(config: T): T {
   return config.rayAddress ? { ...config, rayAddress: withoutUrlCredentials(config.rayAddress) } : config;
-}
-
-/** The backend a config selects, its Ray endpoint resolved from endpoints.json when named. */
-export function backendFor(config: BackendChoice): BackendConfig {
-  return config.backend === "ray" ? { backend: "ray", address: resolveEndpoint(config.rayAddress!, "ray").url } : { backend: "local" };
 }
