@@ -1,9 +1,10 @@
 """Whether a teacher can score a student's tokens: their tokenizers must give every id the same
-meaning, since the teacher scores the student's token ids. ``python -m distillery_worker.distill.pair
---student MODEL --teacher MODEL`` prints the shared vocabulary's size as JSON for a pair that shares
-one, else exits 2 with one line naming both
-— what the workbench asks before it queues a distillation, so a mismatched pair is refused at once
-rather than after the first round's episodes. Each round checks again (``load_tokenizers``)."""
+meaning, since the teacher scores the student's token ids.
+
+``python -m distillery_worker.distill.pair --student MODEL --teacher MODEL`` prints the shared
+vocabulary's size as JSON when the two share a tokenizer, else exits 2 with one line naming both. The
+workbench asks it before it queues a distillation, so a mismatched pair is refused at once rather than
+after the first round's episodes; each round checks again (``load_tokenizers``)."""
 
 from __future__ import annotations
 
