@@ -78,12 +78,14 @@ export const experiments = pgTable("experiments", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Trained students: a base model plus the LoRA adapter a train job made, served under the student's name. */
+/** Trained students: a base model plus what a train job made (a LoRA adapter, or every weight), served under the student's name. */
 export const students = pgTable("students", {
   id: serial("id").primaryKey(),
   name: text("name").notNull().unique(),
   baseModel: text("base_model").notNull(),
   adapterPath: text("adapter_path"),
+  /** The student's own weights (the adapter folded into its base, or a full fine-tune): what is served. */
+  modelPath: text("model_path"),
   endpoint: text("endpoint"),
   trainJobId: integer("train_job_id"),
   createdAt: createdAt(),

@@ -128,6 +128,12 @@ test("train a student from the Jobs form, watch it succeed with a loss curve, ev
   await form.getByLabel("Base model").fill(tinyModel);
   await form.getByLabel("Student name").fill("e2e-student");
   await form.getByLabel("Max steps").fill("0");
+  // Full fine-tuning has no LoRA settings and its own default learning rate; back to LoRA for this run.
+  await form.getByLabel("Fine-tuning").selectOption("full");
+  await expect(form.getByLabel("LoRA r")).toHaveCount(0);
+  await expect(form.getByLabel("Learning rate")).toHaveAttribute("placeholder", /^2e-5/);
+  await form.getByLabel("Fine-tuning").selectOption("lora");
+  await expect(form.getByLabel("Learning rate")).toHaveAttribute("placeholder", /^2e-4/);
   await form.getByLabel("LoRA r").fill("4");
   await form.getByLabel("LoRA alpha").fill("8");
   await form.getByLabel("Max length").fill("1024");

@@ -1,6 +1,6 @@
 "use client";
-// Launch a LoRA fine-tune: the same fields as `npx distillery train`, validated in the browser
-// with the API's own schema (`trainConfigInput`); blank fields keep the paper's defaults.
+// Launch a fine-tune (LoRA or full): the same fields as `npx distillery train`, validated in the
+// browser with the API's own schema (`trainConfigInput`); blank fields keep the paper's defaults.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
@@ -9,9 +9,11 @@ import { Labelled } from "@/components/forms/Labelled";
 import { useTRPC } from "@/components/trpc";
 import { trainConfigInput } from "@/server/training/config";
 import { BackendFields, backendErrors } from "./BackendFields";
-import { initialTrainForm, toTrainInput, type TrainFormValues } from "./train-form";
+import { initialTrainForm, lrPlaceholder, toTrainInput, type TrainFormValues } from "./train-form";
 
-type Field = Exclude<keyof TrainFormValues, "backend" | "rayAddress" | "dataset">;
+type Field = Exclude<keyof TrainFormValues, "backend" | "rayAddress" | "dataset" | "finetune">;
+
+const LORA_FIELDS: Field[] = ["loraR", "loraAlpha", "loraDropout"];
 
 const NUMBERS: { field: Field; label: string; placeholder?: string }[] = [
   { field: "epochs", label: "Epochs" },
@@ -70,16 +72,22 @@ export function TrainForm({ initialDataset = "" }: { initialDataset?: string }) 
           {textInput("base")}
         </Labelled>
         <Labelled label="Student name" error={errors.name}>
-          {textInput("name", "<dataset>-<base>-lora")}
+          {textInput("name", `<dataset>-<base>-${values.finetune}`)}
+        </Labelled>
+        <Labelled label="Fine-tuning" error={errors.finetune}>
+          <select value={values.finetune} onChange={(e) => set("finetune", e.target.value)}>
+            <option value="lora">LoRA, all linear layers (the paper's)</option>
+            <option value="full">Full: every weight (small models)</option>
+          </select>
         </Labelled>
       </div>
       <div className="form-row">
         <BackendFields value={values} errors={errors} onChange={(change) => setValues({ ...values, ...change })} />
       </div>
       <div className="form-row numbers">
-        {NUMBERS.map(({ field, label, placeholder }) => (
+        {NUMBERS.filter(({ field }) => values.finetune === "lora" || !LORA_FIELDS.includes(field)).map(({ field, label, placeholder }) => (
           <Labelled key={field} label={label} error={errors[field]}>
-            {textInput(field, placeholder)}
+            {textInput(field, field === "lr" ? lrPlaceholder(values.finetune) : placeholder)}
           </Labelled>
         ))}
       </div>

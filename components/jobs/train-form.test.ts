@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrors } from "@/components/forms/field-errors";
-import { trainConfigInput } from "@/server/training/config";
+import { resolveTrainConfig, trainConfigInput, trainerFlags } from "@/server/training/config";
 import { backendErrors } from "./BackendFields";
-import { initialTrainForm, toTrainInput } from "./train-form";
+import { initialTrainForm, lrPlaceholder, toTrainInput } from "./train-form";
 
 const validate = (values: typeof initialTrainForm) => {
   const input = toTrainInput(values);
@@ -18,13 +18,23 @@ describe("the Train a student form", () => {
       base: "student",
       backend: "local",
       epochs: 2,
-      lr: 2e-4,
+      finetune: "lora",
       loraR: 64,
       loraAlpha: 128,
       loraDropout: 0.05,
     });
     expect(parsed.maxSteps).toBeUndefined();
     expect(parsed.name).toBeUndefined();
+    expect(parsed.lr).toBeUndefined(); // the trainer's default for the chosen fine-tuning
+    expect(lrPlaceholder("lora")).toMatch(/^2e-4/);
+    expect(lrPlaceholder("full")).toMatch(/^2e-5/);
+  });
+  it("sends no LoRA settings with a full fine-tune, and the name says which", () => {
+    const input = toTrainInput({ ...initialTrainForm, dataset: "ds", finetune: "full", loraR: "8" });
+    expect(input).toMatchObject({ finetune: "full" });
+    expect(input).not.toHaveProperty("loraR");
+    expect(resolveTrainConfig(input).name).toBe("ds-student-full");
+    expect(trainerFlags(resolveTrainConfig(input), 2048)).toEqual(expect.arrayContaining(["--finetune", "full"]));
   });
   it("reports each bad field by name", () => {
     const errors = validate({ ...initialTrainForm, dataset: "", maxSteps: "1.5", loraR: "abc", loraDropout: "2" });

@@ -2,7 +2,7 @@
 // (server/training/config.ts). It starts from the schema's defaults (the paper's); blank optional
 // fields stay absent so those defaults apply.
 import { optionalNumber } from "@/components/forms/field-errors";
-import { displayNumber } from "@/server/contracts/train-config";
+import { DEFAULT_LR, displayNumber } from "@/server/contracts/train-config";
 import { trainConfigInput, type TrainConfigInput } from "@/server/training/config";
 
 const defaults = trainConfigInput.parse({ dataset: "-" }); // any dataset: only the defaults are read
@@ -13,6 +13,7 @@ export type TrainFormValues = {
   name: string;
   backend: "local" | "ray";
   rayAddress: string;
+  finetune: "lora" | "full";
   epochs: string;
   maxSteps: string;
   lr: string;
@@ -30,9 +31,10 @@ export const initialTrainForm: TrainFormValues = {
   name: "",
   backend: defaults.backend,
   rayAddress: "",
+  finetune: defaults.finetune,
   epochs: displayNumber(defaults.epochs),
   maxSteps: "",
-  lr: displayNumber(defaults.lr),
+  lr: "", // blank: the default of the chosen fine-tuning (lrPlaceholder)
   loraR: displayNumber(defaults.loraR),
   loraAlpha: displayNumber(defaults.loraAlpha),
   loraDropout: displayNumber(defaults.loraDropout),
@@ -43,6 +45,9 @@ export const initialTrainForm: TrainFormValues = {
 
 const text = (value: string) => (value.trim() === "" ? undefined : value.trim());
 
+/** What a blank learning rate means for this fine-tuning. */
+export const lrPlaceholder = (finetune: TrainFormValues["finetune"]) => `${displayNumber(DEFAULT_LR[finetune])} (${finetune} default)`;
+
 export function toTrainInput(values: TrainFormValues): TrainConfigInput {
   return {
     dataset: values.dataset,
@@ -50,12 +55,18 @@ export function toTrainInput(values: TrainFormValues): TrainConfigInput {
     name: text(values.name),
     backend: values.backend,
     rayAddress: values.backend === "ray" ? text(values.rayAddress) : undefined,
+    finetune: values.finetune,
     epochs: optionalNumber(values.epochs),
     maxSteps: optionalNumber(values.maxSteps),
     lr: optionalNumber(values.lr),
-    loraR: optionalNumber(values.loraR),
-    loraAlpha: optionalNumber(values.loraAlpha),
-    loraDropout: optionalNumber(values.loraDropout),
+    // LoRA's settings mean nothing to a full fine-tune: not sent.
+    ...(values.finetune === "lora"
+      ? {
+          loraR: optionalNumber(values.loraR),
+          loraAlpha: optionalNumber(values.loraAlpha),
+          loraDropout: optionalNumber(values.loraDropout),
+        }
+      : {}),
     batchSize: optionalNumber(values.batchSize),
     gradAccum: optionalNumber(values.gradAccum),
     maxLength: optionalNumber(values.maxLength),

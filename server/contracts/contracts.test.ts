@@ -7,7 +7,7 @@ import { helpFromSchema } from "@/server/cli/schema-flags";
 import { resolveTrainConfig, trainConfigInput, trainerFlags } from "@/server/training/config";
 import { CONTRACTS_DIR, contractFiles } from "./json-schema";
 import { hostOp, sandboxMessage } from "./sandbox-protocol";
-import { trainerConfig } from "./train-config";
+import { DEFAULT_LR, trainerConfig } from "./train-config";
 import { parseTrainerEvent } from "./trainer-events";
 
 describe("the contracts with the Python worker", () => {
@@ -25,19 +25,23 @@ describe("the contracts with the Python worker", () => {
     expect(config).toMatchObject({
       base: "student",
       epochs: 2,
-      lr: 2e-4,
+      finetune: "lora",
       lora_r: 64,
       lora_alpha: 128,
       lora_dropout: 0.05,
       max_length: 10240,
     });
+    expect(config.lr).toBeUndefined(); // the trainer's default for the fine-tuning: DEFAULT_LR
+    expect(DEFAULT_LR).toEqual({ lora: 2e-4, full: 2e-5 });
     expect(trainerConfig.safeParse({ data: "d.jsonl", out: "o", learning_rate: 1 }).success).toBe(false);
+    expect(trainerConfig.safeParse({ data: "d.jsonl", out: "o", finetune: "half" }).success).toBe(false);
   });
 
   it("are where the train job's flags, defaults and CLI help come from", () => {
     const help = helpFromSchema(trainConfigInput);
     expect(help).toMatchObject({
-      lr: "learning rate (default 2e-4)",
+      lr: "learning rate; default 2e-4 with LoRA, 2e-5 with full fine-tuning",
+      finetune: expect.stringMatching(/^lora: .*; full: .* \(default lora\)$/),
       loraR: "LoRA rank (default 64)",
       loraDropout: "LoRA dropout (default 0.05)",
     });
@@ -50,8 +54,8 @@ describe("the contracts with the Python worker", () => {
       "2",
       "--max-steps",
       "3",
-      "--lr",
-      "0.0002",
+      "--finetune",
+      "lora",
       "--lora-r",
       "64",
       "--lora-alpha",

@@ -5,6 +5,12 @@
 // Defaults are the paper's: LoRA r 64, alpha 128, dropout 0.05, lr 2e-4, 2 epochs, effective batch 8.
 import { z } from "zod";
 
+/** How much of the model a run trains: a LoRA adapter on every linear layer (the paper's), or every weight. */
+export const FINETUNE_METHODS = ["lora", "full"] as const;
+
+/** The learning rate when none is given: the paper's for LoRA; TRL's SFT default for full fine-tuning. */
+export const DEFAULT_LR = { lora: 2e-4, full: 2e-5 } as const;
+
 /** Per-device batch × gradient accumulation when neither is given. */
 export const EFFECTIVE_BATCH = 8;
 
@@ -14,11 +20,23 @@ export const MAX_LENGTH_BY_KIND = { agent: 10240, cot: 4096 } as const;
 export const trainerConfig = z
   .strictObject({
     data: z.string().min(1).describe("SFT export to train on, JSON lines"),
-    out: z.string().min(1).describe("output directory: checkpoints, adapter/, config.json, metrics.json"),
+    out: z.string().min(1).describe("output directory: checkpoints, adapter/ (LoRA), merged/, config.json, metrics.json"),
     base: z.string().min(1).default("student").describe("base model: student | teacher | registry id | model directory"),
     max_steps: z.number().int().positive().optional().describe("stop after N optimizer steps"),
     epochs: z.number().positive().default(2).describe("epochs; ignored when --max-steps is set"),
-    lr: z.number().positive().default(2e-4).describe("learning rate"),
+    finetune: z
+      .enum(FINETUNE_METHODS)
+      .default("lora")
+      .describe(
+        "lora: a LoRA adapter on all linear layers; full: every weight (small models: fp32 weights, gradients and AdamW state take 16 bytes a weight)",
+      ),
+    lr: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        `learning rate; default ${displayNumber(DEFAULT_LR.lora)} with LoRA, ${displayNumber(DEFAULT_LR.full)} with full fine-tuning`,
+      ),
     lora_r: z.number().int().positive().default(64).describe("LoRA rank"),
     lora_alpha: z.number().int().positive().default(128).describe("LoRA alpha"),
     lora_dropout: z.number().min(0).max(1).default(0.05).describe("LoRA dropout"),
@@ -49,7 +67,7 @@ export const trainerConfig = z
     seed: z.number().int().default(42).describe("seed"),
     resume: z.boolean().default(false).describe("continue from the latest checkpoint in --out"),
   })
-  .meta({ title: "the trainer's config", effective_batch: EFFECTIVE_BATCH });
+  .meta({ title: "the trainer's config", effective_batch: EFFECTIVE_BATCH, default_lr: DEFAULT_LR });
 
 export type TrainerConfig = z.output<typeof trainerConfig>;
 

@@ -45,12 +45,12 @@ export const trainerEvent = z.discriminatedUnion("event", [
   z
     .strictObject({
       event: z.literal("done"),
-      adapter: z.string().describe("the trained LoRA adapter's directory"),
+      adapter: z.string().optional().describe("the trained LoRA adapter's directory (absent after full fine-tuning)"),
       config: z.string().optional().describe("the resolved config.json (SFT)"),
-      merged: z.string().optional().describe("the merged student's directory (a distillation round)"),
+      merged: z.string().optional().describe("the student's weights: the adapter folded into its base, or every weight trained"),
       metrics: z.record(z.string(), z.unknown()),
     })
-    .describe("the adapter is written; the last event of a successful run"),
+    .describe("the student is written; the last event of a successful run"),
   z.strictObject({ event: z.literal("error"), message: z.string() }).describe("bad input or configuration; the trainer exits 2"),
 ]);
 

@@ -105,10 +105,14 @@ async function distill(ctx: JobContext, makeDeps: DepsFactory) {
 
 const formatAccuracy = (a: number | null) => (a === null ? "n/a" : `${(a * 100).toFixed(1)}%`);
 
-/** A registered student starts from its base and its adapter; anything else is a base model. */
+/**
+ * A registered LoRA student starts from its base and its adapter (the rounds go on training it); a
+ * fully fine-tuned one from its own weights; anything else is a base model.
+ */
 export async function studentStart(db: Db, student: string): Promise<StudentStart> {
   const [row] = await db.select().from(students).where(eq(students.name, student));
   if (row?.adapterPath) return { base: checkModelRef(row.baseModel, "student"), adapter: row.adapterPath };
+  if (row?.modelPath) return { base: checkModelRef(row.modelPath, "student"), adapter: null };
   return { base: checkModelRef(student, "student"), adapter: null };
 }
 
@@ -141,13 +145,16 @@ async function runRound(ctx: JobContext, makeDeps: DepsFactory, config: DistillC
   const metrics = await scoreAndUpdate(ctx, config, { ...input, out, episodeFile });
   const scored = await importTokenScores(ctx.db, path.join(out, "scores.jsonl"), { student: input.student, teacher: config.teacher });
   ctx.log(`round ${round}: per-token scores of ${scored} episodes stored for the trace viewer`);
+  const trained = {
+    baseModel: input.base,
+    adapterPath: path.join(out, "adapter"),
+    modelPath: path.join(out, "merged"),
+    trainJobId: ctx.job.id,
+  };
   await ctx.db
     .insert(students)
-    .values({ name, baseModel: input.base, adapterPath: path.join(out, "adapter"), trainJobId: ctx.job.id })
-    .onConflictDoUpdate({
-      target: students.name,
-      set: { baseModel: input.base, adapterPath: path.join(out, "adapter"), trainJobId: ctx.job.id, createdAt: sql`now()` },
-    });
+    .values({ name, ...trained })
+    .onConflictDoUpdate({ target: students.name, set: { ...trained, createdAt: sql`now()` } });
   return roundResult(round, name, runConfig.run, metrics, accuracy);
 }
 

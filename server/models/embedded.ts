@@ -18,16 +18,19 @@ export const EMBEDDED = "embedded";
 export type EmbeddedSpec = { model: string; name?: string; adapters?: Record<string, string> };
 export type { Lease } from "./server-pool";
 
+type TrainedStudent = { name: string; baseModel: string; adapterPath: string | null; modelPath: string | null };
+
 /**
- * How a trained student is served: its merged weights (the trainer writes `merged/` beside
- * `adapter/`) under the student's own name, since vLLM on a CPU serves an adapter by name 15× slower
- * (worker/README.md); a student trained before merging existed, as its base plus its adapter.
- * Null for a student with no adapter directory recorded: nothing of it to serve.
+ * How a trained student is served: its own weights (`merged/`: the adapter folded into the base, or
+ * a full fine-tune) under the student's own name, since vLLM on a CPU serves an adapter by name 15×
+ * slower (worker/README.md); a student trained before merging existed, as its base plus its adapter.
+ * Null for a student with neither recorded (one served at its own endpoint): nothing of it to serve.
  */
-export function studentSpec(student: { name: string; baseModel: string; adapterPath: string | null }): EmbeddedSpec | null {
+export function studentSpec(student: TrainedStudent): EmbeddedSpec | null {
+  // Students trained before model_path was recorded keep merged/ beside adapter/.
+  const merged = student.modelPath ?? (student.adapterPath && path.join(path.dirname(student.adapterPath), "merged"));
+  if (merged && existsSync(path.join(merged, "config.json"))) return { model: merged, name: student.name };
   if (!student.adapterPath) return null;
-  const merged = path.join(path.dirname(student.adapterPath), "merged");
-  if (existsSync(path.join(merged, "config.json"))) return { model: merged, name: student.name };
   return { model: student.baseModel, adapters: { [student.name]: student.adapterPath } };
 }
 

@@ -14,6 +14,7 @@ const TRAINER_FIELDS = {
   base: "base",
   epochs: "epochs",
   maxSteps: "max_steps",
+  finetune: "finetune",
   lr: "lr",
   loraR: "lora_r",
   loraAlpha: "lora_alpha",
@@ -29,10 +30,11 @@ export const trainConfigInput = z.object({
   base: trainer.base.describe(
     "base model: student | teacher | embedded model id | a model directory inside the model cache or <data dir>/models/",
   ),
-  name: nameSchema.optional().describe("name of the trained student (default: <dataset>-<base>-lora)"),
+  name: nameSchema.optional().describe("name of the trained student (default: <dataset>-<base>-<finetune>)"),
   ...backendFields,
   epochs: trainer.epochs,
   maxSteps: trainer.max_steps,
+  finetune: trainer.finetune,
   lr: trainer.lr,
   loraR: trainer.lora_r,
   loraAlpha: trainer.lora_alpha,
@@ -67,7 +69,7 @@ export type TrainConfig = z.output<typeof trainConfigInput>;
 export function resolveTrainConfig(input: TrainConfigInput) {
   const config = trainConfigInput.parse(input);
   checkBackendChoice(config);
-  const name = config.name ?? toName(`${config.dataset.replace("@", "-v")}-${config.base}-lora`);
+  const name = config.name ?? toName(`${config.dataset.replace("@", "-v")}-${config.base}-${config.finetune}`);
   return { ...config, name };
 }
 

@@ -1,4 +1,4 @@
-// The training job: export the dataset, run the LoRA trainer (worker/distillery_worker/train)
+// The training job: export the dataset, run the trainer (worker/distillery_worker/train; LoRA or full)
 // on the local or Ray backend, stream its JSON-lines progress into job metrics, and register the
 // trained student. The output directory is stable per student name, so retrying a killed job
 // resumes from its last checkpoint.
@@ -62,17 +62,22 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   await Promise.all(pending);
   if (ctx.signal.aborted) throw new JobFailure("cancelled");
   const finished = done as Extract<TrainerEvent, { event: "done" }> | null;
-  if (state.status !== "succeeded" || !finished?.adapter) {
+  if (state.status !== "succeeded" || !finished?.merged) {
     throw new JobFailure(failure ?? state.message ?? `the trainer ended with status ${state.status}`);
   }
+  const trained = { baseModel: config.base, adapterPath: finished.adapter ?? null, modelPath: finished.merged, trainJobId: ctx.job.id };
   await ctx.db
     .insert(students)
-    .values({ name: config.name, baseModel: config.base, adapterPath: finished.adapter, trainJobId: ctx.job.id })
-    .onConflictDoUpdate({
-      target: students.name,
-      set: { baseModel: config.base, adapterPath: finished.adapter, trainJobId: ctx.job.id, createdAt: sql`now()` },
-    });
-  return { model: config.name, adapter: finished.adapter, dataset: `${dataset.name}@${dataset.version}`, metrics: finished.metrics };
+    .values({ name: config.name, ...trained })
+    .onConflictDoUpdate({ target: students.name, set: { ...trained, createdAt: sql`now()` } });
+  return {
+    model: config.name,
+    finetune: config.finetune,
+    weights: finished.merged,
+    ...(finished.adapter ? { adapter: finished.adapter } : {}),
+    dataset: `${dataset.name}@${dataset.version}`,
+    metrics: finished.metrics,
+  };
 };
 
 async function handleEvent(ctx: JobContext, event: TrainerEvent): Promise<void> {

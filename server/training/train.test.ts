@@ -7,7 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/db/client";
+import { eq } from "drizzle-orm";
 import { jobMetrics, jobs, students } from "@/db/schema";
+import { studentSpec } from "@/server/models/embedded";
 import { createChatClient } from "@/server/llm/client";
 import { workerPython } from "@/server/worker/interpreter";
 import { runCli, seedStubDataset } from "@/test/cli";
@@ -49,15 +51,21 @@ describe("distillery train (CLI)", () => {
     ]);
     expect(res.stderr).not.toMatch(/Traceback/);
     expect(res.status).toBe(0);
-    const job = JSON.parse(res.stdout) as { status: string; result: { model: string; adapter: string } };
+    const job = JSON.parse(res.stdout) as { status: string; result: { model: string; adapter: string; weights: string } };
     expect(job.status).toBe("succeeded");
     expect(fs.existsSync(path.join(job.result.adapter, "adapter_config.json"))).toBe(true);
-    expect(fs.existsSync(path.join(path.dirname(job.result.adapter), "merged", "config.json"))).toBe(true);
+    expect(job.result.weights).toBe(path.join(path.dirname(job.result.adapter), "merged"));
+    expect(fs.existsSync(path.join(job.result.weights, "config.json"))).toBe(true);
 
     const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
     try {
       const [student] = await handle.db.select().from(students);
-      expect(student).toMatchObject({ name: "tiny-student", baseModel: tinyModel, adapterPath: job.result.adapter });
+      expect(student).toMatchObject({
+        name: "tiny-student",
+        baseModel: tinyModel,
+        adapterPath: job.result.adapter,
+        modelPath: job.result.weights,
+      });
       const losses = (await handle.db.select().from(jobMetrics)).filter((m) => m.name === "loss");
       expect(losses.map((m) => m.step)).toEqual([1, 2, 3]);
       for (const m of losses) expect(Number.isFinite(m.value)).toBe(true);
@@ -65,6 +73,30 @@ describe("distillery train (CLI)", () => {
       await handle.close();
     }
   });
+
+  it(
+    "fully fine-tunes with --finetune full: no adapter, the student's own weights registered and served",
+    { timeout: 300_000 },
+    async () => {
+      const flags = ["--base", tinyModel, "--name", "tiny-full", "--finetune", "full", "--max-steps", "2", "--batch-size", "2"];
+      const res = await cli(dataDir, ["train", "--dataset", "ds", ...flags, "--grad-accum", "1", "--json"]);
+      expect(res.stderr).not.toMatch(/Traceback/);
+      expect(res.status).toBe(0);
+      const job = JSON.parse(res.stdout) as { status: string; result: { finetune: string; weights: string; adapter?: string } };
+      expect(job.result).toMatchObject({ finetune: "full" });
+      expect(job.result.adapter).toBeUndefined();
+      expect(fs.existsSync(path.join(job.result.weights, "config.json"))).toBe(true);
+      expect(fs.existsSync(path.join(path.dirname(job.result.weights), "adapter"))).toBe(false);
+      const handle = await openDb({ url: "", dir: path.join(dataDir, "pglite") });
+      try {
+        const [student] = await handle.db.select().from(students).where(eq(students.name, "tiny-full"));
+        expect(student).toMatchObject({ baseModel: tinyModel, adapterPath: null, modelPath: job.result.weights });
+        expect(studentSpec(student!)).toEqual({ model: job.result.weights, name: "tiny-full" });
+      } finally {
+        await handle.close();
+      }
+    },
+  );
 
   it("serves the trained student by its name: serve-model --model NAME (its merged weights)", { timeout: 600_000 }, async () => {
     const args = ["--model", "tiny-student", "--port", String(await freePort())];

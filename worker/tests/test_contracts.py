@@ -24,7 +24,14 @@ from distillery_worker.train import events
 from distillery_worker.train.config import TrainConfig, build_parser
 
 TRAIN = WORKER / "distillery_worker" / "train"
-JSON_TYPE = {"str": "string", "int": "integer", "int | None": "integer", "float": "number", "bool": "boolean"}
+JSON_TYPE = {
+    "str": "string",
+    "int": "integer",
+    "int | None": "integer",
+    "float": "number",
+    "float | None": "number",
+    "bool": "boolean",
+}
 
 
 def problems(schema: dict[str, Any], instance: Any) -> list[str]:

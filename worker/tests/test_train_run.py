@@ -87,6 +87,31 @@ def test_three_steps_move_the_lora_weights(tiny, data, tmp_path):
     assert all(torch.equal(before, after[n].detach()) for n, before in frozen.items())
 
 
+def test_full_finetune_moves_every_weight_and_writes_the_student_alone(tiny, data, tmp_path):
+    from distillery_worker.train.trainer import train
+
+    out = tmp_path / "full"
+    config = TrainConfig(
+        data=str(data), out=str(out), base=str(tiny), finetune="full", max_steps=2, batch_size=2, grad_accum=1
+    )
+    assert config.lr == 2e-5  # full fine-tuning's own default, not LoRA's 2e-4
+    run = prepare(config)
+    model = run.trainer.model
+    assert model is not None and not any("lora_" in n for n, _ in model.named_parameters())
+    assert all(p.requires_grad for p in model.parameters())
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    metrics = train(config)
+    assert metrics["global_step"] == 2
+    # Written: the student's weights (merged/, loadable, in the dtype they trained in), no adapter.
+    assert not (out / "adapter").exists() and (out / "merged" / "config.json").is_file()
+    from transformers import AutoModelForCausalLM
+
+    trained = AutoModelForCausalLM.from_pretrained(out / "merged", dtype="auto")
+    assert trained.dtype == next(iter(before.values())).dtype
+    moved = [n for n, p in trained.named_parameters() if not torch.equal(p.detach(), before[n])]
+    assert any("mlp" in n for n in moved) and any("attn" in n for n in moved), moved
+
+
 def test_cli_events_kill_and_resume(tiny, data, tmp_path):
     out = tmp_path / "run"
     args = [
@@ -208,12 +233,18 @@ def test_flags_are_the_config_with_paper_defaults():
     assert parse_config(["--data", "d", "--out", "o", "--batch-size", "8"]).grad_accum == 1
     assert parse_config(["--data", "d", "--out", "o", "--grad-accum", "2"]).batch_size == 4
     assert parse_config(["--data", "d", "--out", "o", "--no-group-by-length"]).group_by_length is False
+    assert config.finetune == "lora"
+    assert parse_config(["--data", "d", "--out", "o", "--finetune", "full"]).lr == 2e-5
+    assert parse_config(["--data", "d", "--out", "o", "--finetune", "full", "--lr", "1e-4"]).lr == 1e-4
 
 
 def test_bad_flag_values_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         parse_config(["--data", "d", "--out", "o", "--batch-size", "0"])
     assert exit_info.value.code == 2 and "--batch-size must be at least 1" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        parse_config(["--data", "d", "--out", "o", "--finetune", "half"])
+    assert exit_info.value.code == 2 and "invalid choice: 'half'" in capsys.readouterr().err
 
 
 def test_length_grouping_cuts_padding_even_on_small_datasets():

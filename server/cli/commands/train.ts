@@ -9,7 +9,7 @@ import { helpFromSchema, inputFromFlags, optionsFromSchema, usageErrorFromZod } 
 
 export const trainCommand: Command = {
   name: "train",
-  summary: "fine-tune a student with LoRA on a dataset (local or Ray); resumable",
+  summary: "fine-tune a student on a dataset, LoRA or full (local or Ray); resumable",
   usage: "--dataset NAME[@VERSION] [--base MODEL] [--backend local|ray] [overrides]",
   // Flags, help and defaults are the config schema's (and, for the trainer's own fields, its contract's).
   options: { ...optionsFromSchema(trainConfigInput, helpFromSchema(trainConfigInput)), json: { type: "boolean", help: "print JSON" } },
@@ -31,8 +31,8 @@ export const trainCommand: Command = {
         console.error(`distillery: training ${model} ${job.status}: ${job.error ?? "see npx distillery jobs show " + job.id}`);
         return job.status === "cancelled" ? 130 : 1;
       }
-      const result = job.result as { model: string; adapter: string; metrics: Record<string, unknown> };
-      console.log(table([{ model: result.model, adapter: result.adapter, ...flatMetrics(result.metrics) }]));
+      const result = job.result as { model: string; finetune: string; weights: string; metrics: Record<string, unknown> };
+      console.log(table([{ model: result.model, finetune: result.finetune, weights: result.weights, ...flatMetrics(result.metrics) }]));
     } finally {
       await conn.close();
     }

@@ -25,7 +25,7 @@ from datasets import Dataset
 from peft import LoraConfig, PeftModel, get_peft_model
 from transformers import AutoModelForCausalLM, PrinterCallback, Trainer, TrainingArguments
 
-from ..train.artifacts import save_adapter, save_merged, write_json
+from ..train.artifacts import save_merged, save_trained, write_json
 from ..train.data import DataError, read_samples
 from ..train.events import emit, say
 from ..train.mask import IGNORE, Encoded, encode, verify
@@ -260,7 +260,7 @@ def run_round(config: RoundConfig) -> dict[str, Any]:
     trainer.remove_callback(PrinterCallback)
     result = trainer.train()
 
-    save_adapter(model.save_pretrained, tokenizer, out / "adapter")
+    save_trained(model.save_pretrained, tokenizer, out / "adapter")
     save_merged(resolve("--student", config.student), out / "adapter", tokenizer, out / "merged")
     metrics = {
         "reverse_kl": reverse_kl,

@@ -1,6 +1,7 @@
 """What a training run leaves behind, written so that a crash never leaves half of it: the LoRA
 adapter and the merged student (the adapter folded into the base, how the embedded server serves a
-student), each staged in ``NAME.partial`` and renamed into place. Shared by SFT and distillation."""
+student), or a fully fine-tuned student's weights, each staged in ``NAME.partial`` and renamed into
+place. Shared by SFT and distillation."""
 
 from __future__ import annotations
 
@@ -41,9 +42,10 @@ def _staged(dest: Path, write: Callable[[Path], None]) -> None:
     os.replace(staging, dest)
 
 
-def save_adapter(save: Callable[[str], Any], tokenizer: Any, dest: Path) -> None:
-    """``save`` writes the adapter into a folder: ``Trainer.save_model`` (which gathers sharded
-    weights under FSDP or DeepSpeed) or ``PeftModel.save_pretrained``."""
+def save_trained(save: Callable[[str], Any], tokenizer: Any, dest: Path) -> None:
+    """What was trained, with the tokenizer: a LoRA adapter, or every weight after full fine-tuning.
+    ``save`` writes it into a folder: ``Trainer.save_model`` (which gathers sharded weights under
+    FSDP or DeepSpeed) or ``save_pretrained``."""
 
     def write(staging: Path) -> None:
         save(str(staging))

@@ -14,6 +14,8 @@ from ..contracts import load_contract
 # train-config.ts); tests/test_contracts.py checks that the fields here are exactly its fields.
 _FIELDS: dict[str, dict[str, Any]] = load_contract("train-config")["properties"]
 EFFECTIVE_BATCH: int = load_contract("train-config")["effective_batch"]
+DEFAULT_LR: dict[str, float] = load_contract("train-config")["default_lr"]
+FINETUNE_METHODS: list[str] = _FIELDS["finetune"]["enum"]
 
 
 def _default(name: str) -> Any:
@@ -27,7 +29,8 @@ class TrainConfig:
     base: str = _default("base")
     max_steps: int | None = None
     epochs: float = float(_default("epochs"))
-    lr: float = _default("lr")
+    finetune: str = _default("finetune")
+    lr: float | None = None  # filled in below: DEFAULT_LR by --finetune
     lora_r: int = _default("lora_r")
     lora_alpha: int = _default("lora_alpha")
     lora_dropout: float = _default("lora_dropout")
@@ -54,6 +57,12 @@ class TrainConfig:
             self.batch_size = 2 if self.grad_accum is None else max(1, EFFECTIVE_BATCH // self.grad_accum)
         if self.grad_accum is None:
             self.grad_accum = max(1, EFFECTIVE_BATCH // self.batch_size)
+        if self.finetune not in FINETUNE_METHODS:
+            raise ValueError(f"--finetune must be one of {', '.join(FINETUNE_METHODS)}")
+        if self.lr is None:
+            self.lr = DEFAULT_LR[self.finetune]
+        if not self.lr > 0:
+            raise ValueError("--lr must be positive")
         if self.max_length < 16:
             raise ValueError("--max-length must be at least 16")
 
@@ -68,7 +77,7 @@ def _flag(name: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m distillery_worker.train",
-        description="LoRA SFT on assistant turns only; JSON-lines progress on stdout, logs on stderr.",
+        description="SFT (LoRA or full) on assistant turns only; JSON-lines events on stdout, logs on stderr",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     for f in dataclasses.fields(TrainConfig):
@@ -79,9 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
                 _flag(f.name), action=argparse.BooleanOptionalAction, default=f.default, help=help_text
             )
             continue
-        kind = {"int | None": int, "int": int, "float": float}.get(str(f.type), str)
+        kind = {"int | None": int, "int": int, "float": float, "float | None": float}.get(str(f.type), str)
         default = None if required else f.default
-        parser.add_argument(_flag(f.name), type=kind, default=default, required=required, help=help_text)
+        choices = _FIELDS[f.name].get("enum")
+        parser.add_argument(
+            _flag(f.name), type=kind, default=default, required=required, choices=choices, help=help_text
+        )
     return parser
 
 

@@ -1,6 +1,7 @@
-"""One LoRA SFT run: read and verify the data, load the base model, train with TRL's SFTTrainer on
-pre-tokenised examples (our labels, dynamic padding, length-grouped batches), checkpoint, and
-write ``adapter/``, ``merged/``, ``config.json`` and ``metrics.json`` into ``--out``."""
+"""One SFT run, LoRA or full: read and verify the data, load the base model, train with TRL's
+SFTTrainer on pre-tokenised examples (our labels, padding-free length-grouped batches), checkpoint,
+and write ``merged/`` (the student's weights: the adapter folded in, or every weight trained),
+``adapter/`` (LoRA only), ``config.json`` and ``metrics.json`` into ``--out``."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback
 from trl import SFTConfig  # pyright: ignore[reportPrivateImportUsage] (trl exports lazily)
 
 from ..weights import ResolvedModel
-from .artifacts import save_adapter, save_merged, write_json
+from .artifacts import save_merged, save_trained, write_json
 from .batching import GroupedSFTTrainer
 from .config import TrainConfig
 from .data import DataError
@@ -51,7 +52,7 @@ def device_and_dtype() -> tuple[str, torch.dtype, bool]:
 
 
 def _sft_config(config: TrainConfig, device: str, bf16: bool) -> SFTConfig:
-    assert config.batch_size and config.grad_accum  # TrainConfig.__post_init__ fills both
+    assert config.batch_size and config.grad_accum and config.lr  # TrainConfig.__post_init__ fills them
     return SFTConfig(
         output_dir=config.out,
         max_steps=config.max_steps or -1,
@@ -98,7 +99,7 @@ class Prepared:
 
 def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
     """Everything up to the first step: data read and mask verified (before any model loads),
-    base model with LoRA, SFTTrainer, resolved config written."""
+    base model (with LoRA unless --finetune full), SFTTrainer, resolved config written."""
     checked = checked or preflight(config)
     out, resume_from, base = checked.out, checked.resume_from, checked.base
     if config.resume and resume_from is None:
@@ -124,13 +125,15 @@ def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
     device, dtype, bf16 = device_and_dtype()
     say(f"base {base.id} on {device} ({dtype}); output in {out}")
     model = AutoModelForCausalLM.from_pretrained(base.path, dtype=dtype, **gguf)
-    lora = LoraConfig(
-        r=config.lora_r,
-        lora_alpha=config.lora_alpha,
-        lora_dropout=config.lora_dropout,
-        target_modules="all-linear",
-        task_type="CAUSAL_LM",
-    )
+    lora = None
+    if config.finetune == "lora":
+        lora = LoraConfig(
+            r=config.lora_r,
+            lora_alpha=config.lora_alpha,
+            lora_dropout=config.lora_dropout,
+            target_modules="all-linear",
+            task_type="CAUSAL_LM",
+        )
     args = _sft_config(config, device, bf16)
     args.output_dir = str(out)
     trainer = GroupedSFTTrainer(
@@ -170,10 +173,20 @@ def train(config: TrainConfig, checked: Checked | None = None) -> dict[str, Any]
         "trainable_fraction": report.trainable_fraction,
         "dropped_truncated": len(report.dropped_truncated),
     }
-    adapter = out / "adapter"
-    if trainer.is_world_process_zero():
-        save_adapter(trainer.save_model, run.tokenizer, adapter)
-        save_merged(run.base.path, adapter, run.tokenizer, out / "merged", run.base.gguf_file)
+    adapter, merged = out / "adapter", out / "merged"
+    if not trainer.is_world_process_zero():
+        return metrics
+    if config.finetune == "lora":
+        save_trained(trainer.save_model, run.tokenizer, adapter)
+        save_merged(run.base.path, adapter, run.tokenizer, merged, run.base.gguf_file)
         write_json(out / "metrics.json", metrics)
-        emit("done", adapter=str(adapter), config=str(out / "config.json"), metrics=metrics)
+        emit(
+            "done", adapter=str(adapter), merged=str(merged), config=str(out / "config.json"), metrics=metrics
+        )
+    else:
+        # In the dtype it trained in (fp32 on a CPU), not the base's bf16: at lr 2e-5 most updates
+        # are smaller than half a bf16 step of the weight they move, and rounding would undo them.
+        save_trained(trainer.save_model, run.tokenizer, merged)
+        write_json(out / "metrics.json", metrics)
+        emit("done", merged=str(merged), config=str(out / "config.json"), metrics=metrics)
     return metrics

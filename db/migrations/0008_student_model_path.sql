@@ -1,0 +1,1 @@
+ALTER TABLE "students" ADD COLUMN "model_path" text;
