@@ -42,4 +42,9 @@ describe("methodOfRun", () => {
   it("leaves untagged teacher runs out of the matrix", () => {
     expect(methodOfRun(student({ role: "teacher" }))).toBeNull();
   });
+
+  it("leaves validation runs out of the matrix, whatever else they are tagged", () => {
+    expect(methodOfRun(student({ tags: ["validation"] }))).toBeNull();
+    expect(methodOfRun(student({ tags: ["validation", "method:agent"] }))).toBeNull();
+  });
 });

@@ -4,7 +4,7 @@
 // non-paper method:agent-sag, method:agent-opd and method:base-opd (on-policy distillation), and the untrained baselines method:base-cot, method:base-agent,
 // method:base-agent-sag) joins that row, whatever its role.
 //
-// Tags win. A *student* run without a method tag is placed from its config: an untrained student
+// Tags win; a run tagged `validation` (it chooses a setting) is in no row. A *student* run without a method tag is placed from its config: an untrained student
 // (a base model, not a trained student: no studentId) in a baseline row of its own, never pooled
 // with distilled ones; a trained one by mode cot / cot-rag, or agent (+ FTP when config.ftp, + SAG
 // when config.sag > 1). FTP is a property of the teacher data, which a student's own config does
@@ -53,6 +53,9 @@ export const METHODS = [
 export type MethodId = (typeof METHODS)[number]["id"];
 export const METHOD_TAG_PREFIX = "method:";
 
+/** A run that chooses a setting on validation data: its accuracy is not a result, so no matrix row takes it. */
+export const VALIDATION_TAG = "validation";
+
 const METHOD_IDS = new Set<string>(METHODS.map((m) => m.id));
 
 export type MethodSource = {
@@ -67,6 +70,7 @@ export type MethodSource = {
 
 /** The method a run belongs to, and whether it came from a tag or was derived; null: not in the matrix. */
 export function methodOfRun(run: MethodSource): { method: MethodId; from: "tag" | "config" } | null {
+  if (run.tags.includes(VALIDATION_TAG)) return null;
   const tagged = run.tags.find((t) => t.startsWith(METHOD_TAG_PREFIX) && METHOD_IDS.has(t.slice(METHOD_TAG_PREFIX.length)));
   if (tagged) return { method: tagged.slice(METHOD_TAG_PREFIX.length) as MethodId, from: "tag" };
   if (run.role !== "student") return null;
