@@ -4,7 +4,8 @@
 // non-paper method:agent-sag, method:agent-opd and method:base-opd (on-policy distillation), and the untrained baselines method:base-cot, method:base-agent,
 // method:base-agent-sag) joins that row, whatever its role.
 //
-// Tags win; a run tagged `validation` (it chooses a setting) is in no row. A *student* run without a method tag is placed from its config: an untrained student
+// Tags win; a run tagged `validation` (it chooses a setting) is in no row. A *student* run
+// without a method tag is placed from its config: an untrained student
 // (a base model, not a trained student: no studentId) in a baseline row of its own, never pooled
 // with distilled ones; a trained one by mode cot / cot-rag, or agent (+ FTP when config.ftp, + SAG
 // when config.sag > 1). FTP is a property of the teacher data, which a student's own config does
