@@ -115,12 +115,16 @@ def plain_trl(args, records: list[dict], out: Path) -> dict:
                        gradient_accumulation_steps=args.grad_accum, max_length=args.max_length,
                        learning_rate=2e-4, use_cpu=True, report_to="none", save_strategy="no",
                        logging_steps=10**6, disable_tqdm=True, include_num_input_tokens_seen="non_padding",
-                       gradient_checkpointing=args.gradient_checkpointing, seed=42,
+                       gradient_checkpointing=trl_checkpointing(args), seed=42,
                        **({} if args.trl_precision == "default" else {"bf16": device_and_dtype()[2]}))
     lora = LoraConfig(r=64, lora_alpha=128, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
     trainer = SFTTrainer(model=model, args=config, train_dataset=Dataset.from_list(chats),
                          processing_class=tokenizer, peft_config=lora)
     return measure(trainer, "plain TRL")
+
+
+def trl_checkpointing(args) -> bool:
+    return {"same": args.gradient_checkpointing, "on": True, "off": False}[args.trl_gradient_checkpointing]
 
 
 def main() -> int:
@@ -132,7 +136,9 @@ def main() -> int:
     parser.add_argument("--max-length", type=int, default=4096)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--gradient-checkpointing", action=argparse.BooleanOptionalAction, default=True,
-                        help="same on both sides (both trainers default to on)")
+                        help="our side's (both trainers default to on)")
+    parser.add_argument("--trl-gradient-checkpointing", choices=["same", "on", "off"], default="same",
+                        help="TRL's side: same as ours, or on (TRL's default) / off")
     parser.add_argument("--padding-free", action=argparse.BooleanOptionalAction, default=True,
                         help="our side flattens each batch (our default); --no-padding-free measures without it")
     parser.add_argument("--trl-precision", choices=["matched", "default"], default="matched",
@@ -160,7 +166,8 @@ def main() -> int:
             for side in ("ours", "plain TRL")}
     summary = {
         "base": args.base, "samples": args.samples, "batch_size": args.batch_size, "grad_accum": args.grad_accum,
-        "gradient_checkpointing": args.gradient_checkpointing, "padding_free": args.padding_free, "trl_precision": args.trl_precision, "threads": torch.get_num_threads(), "load_avg": os.getloadavg(), "runs": results, "best": best,
+        "gradient_checkpointing": args.gradient_checkpointing, "trl_gradient_checkpointing": trl_checkpointing(args),
+        "padding_free": args.padding_free, "trl_precision": args.trl_precision, "threads": torch.get_num_threads(), "load_avg": os.getloadavg(), "runs": results, "best": best,
         "ratio_tokens_per_s": round(best["ours"]["tokens_per_s"] / best["plain TRL"]["tokens_per_s"], 2),
         "ratio_tokens_per_cpu_s": round(best["ours"]["tokens_per_cpu_s"] / best["plain TRL"]["tokens_per_cpu_s"], 2),
     }

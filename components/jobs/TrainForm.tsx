@@ -11,7 +11,7 @@ import { trainConfigInput } from "@/server/training/config";
 import { BackendFields, backendErrors } from "./BackendFields";
 import { initialTrainForm, lrPlaceholder, toTrainInput, type TrainFormValues } from "./train-form";
 
-type Field = Exclude<keyof TrainFormValues, "backend" | "rayAddress" | "dataset" | "finetune">;
+type Field = Exclude<keyof TrainFormValues, "backend" | "rayAddress" | "dataset" | "finetune" | "gradientCheckpointing">;
 
 const LORA_FIELDS: Field[] = ["loraR", "loraAlpha", "loraDropout"];
 
@@ -38,7 +38,7 @@ export function TrainForm({ initialDataset = "" }: { initialDataset?: string }) 
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.jobs.list.queryKey() }),
     }),
   );
-  const set = (field: keyof TrainFormValues, value: string) => setValues({ ...values, [field]: value });
+  const set = (field: keyof TrainFormValues, value: string | boolean) => setValues({ ...values, [field]: value });
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -83,6 +83,10 @@ export function TrainForm({ initialDataset = "" }: { initialDataset?: string }) 
       </div>
       <div className="form-row">
         <BackendFields value={values} errors={errors} onChange={(change) => setValues({ ...values, ...change })} />
+        <label>
+          <input type="checkbox" checked={values.gradientCheckpointing} onChange={(e) => set("gradientCheckpointing", e.target.checked)} />{" "}
+          Gradient checkpointing (less memory for long samples; off trains faster when the samples fit)
+        </label>
       </div>
       <div className="form-row numbers">
         {NUMBERS.filter(({ field }) => values.finetune === "lora" || !LORA_FIELDS.includes(field)).map(({ field, label, placeholder }) => (

@@ -23,6 +23,7 @@ export type TrainFormValues = {
   batchSize: string;
   gradAccum: string;
   maxLength: string;
+  gradientCheckpointing: boolean;
 };
 
 export const initialTrainForm: TrainFormValues = {
@@ -41,6 +42,7 @@ export const initialTrainForm: TrainFormValues = {
   batchSize: "",
   gradAccum: "",
   maxLength: "",
+  gradientCheckpointing: defaults.gradientCheckpointing,
 };
 
 const text = (value: string) => (value.trim() === "" ? undefined : value.trim());
@@ -70,5 +72,6 @@ export function toTrainInput(values: TrainFormValues): TrainConfigInput {
     batchSize: optionalNumber(values.batchSize),
     gradAccum: optionalNumber(values.gradAccum),
     maxLength: optionalNumber(values.maxLength),
+    gradientCheckpointing: values.gradientCheckpointing,
   };
 }

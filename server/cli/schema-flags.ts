@@ -1,6 +1,7 @@
 // The signature is the config: a command's flags are derived from the zod schema of its config
-// (camelCase key → --kebab-case flag), and flag values are validated by that same schema, so the
-// CLI, the tRPC input and the stored config can never drift apart.
+// (camelCase key → --kebab-case flag; a boolean that defaults to true also gets --no-…), and flag
+// values are validated by that same schema, so the CLI, the tRPC input and the stored config can
+// never drift apart.
 import { z } from "zod";
 import { displayNumber } from "@/server/contracts/train-config";
 import { UsageError, type OptionSpec, type ParsedArgs } from "./command";
@@ -20,6 +21,12 @@ function kindOf(schema: z.ZodType): Kind {
   return "string";
 }
 
+/** A boolean field whose default is true: only a --no-… flag can change it. */
+function defaultsTrue(schema: z.ZodType): boolean {
+  const parsed = (schema as z.ZodType<unknown>).safeParse(undefined);
+  return kindOf(schema) === "boolean" && parsed.success && parsed.data === true;
+}
+
 export function optionsFromSchema(schema: z.ZodObject, help: Record<string, string>, skip: string[] = []): Record<string, OptionSpec> {
   const options: Record<string, OptionSpec> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
@@ -30,6 +37,7 @@ export function optionsFromSchema(schema: z.ZodObject, help: Record<string, stri
       multiple: kind === "string[]" || undefined,
       help: help[key] ?? key,
     };
+    if (defaultsTrue(field as z.ZodType)) options[`no-${kebab(key)}`] = { type: "boolean", help: `turn off --${kebab(key)}` };
   }
   return options;
 }
@@ -55,6 +63,11 @@ export function inputFromFlags<S extends z.ZodObject>(schema: S, args: ParsedArg
   for (const [key, field] of Object.entries(schema.shape)) {
     if (skip.includes(key)) continue;
     const raw = args.values[kebab(key)];
+    if (args.values[`no-${kebab(key)}`] === true) {
+      if (raw !== undefined) throw new UsageError(`--${kebab(key)} and --no-${kebab(key)} contradict each other`);
+      input[key] = false;
+      continue;
+    }
     if (raw === undefined) continue;
     if (kindOf(field as z.ZodType) === "number") {
       const value = Number(raw);

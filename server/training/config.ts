@@ -22,6 +22,7 @@ const TRAINER_FIELDS = {
   batchSize: "batch_size",
   gradAccum: "grad_accum",
   maxLength: "max_length",
+  gradientCheckpointing: "gradient_checkpointing",
   seed: "seed",
 } as const satisfies Record<string, keyof typeof trainer>;
 
@@ -46,6 +47,7 @@ export const trainConfigInput = z.object({
     .unwrap()
     .optional()
     .describe(trainer.max_length.description ?? "max tokens per example"),
+  gradientCheckpointing: trainer.gradient_checkpointing,
   seed: trainer.seed,
 });
 
@@ -87,7 +89,9 @@ export function trainerFlags(config: TrainConfig, maxLengthDefault: number): str
   const flags: string[] = [];
   for (const [key, field] of Object.entries(TRAINER_FIELDS)) {
     const value = values[key as keyof typeof TRAINER_FIELDS];
-    if (value !== undefined) flags.push(`--${field.replaceAll("_", "-")}`, String(value));
+    const flag = field.replaceAll("_", "-");
+    if (typeof value === "boolean") flags.push(value ? `--${flag}` : `--no-${flag}`);
+    else if (value !== undefined) flags.push(`--${flag}`, String(value));
   }
   return flags;
 }
