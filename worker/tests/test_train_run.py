@@ -233,6 +233,8 @@ def test_flags_are_the_config_with_paper_defaults():
     assert parse_config(["--data", "d", "--out", "o", "--batch-size", "8"]).grad_accum == 1
     assert parse_config(["--data", "d", "--out", "o", "--grad-accum", "2"]).batch_size == 4
     assert parse_config(["--data", "d", "--out", "o", "--no-group-by-length"]).group_by_length is False
+    no_checkpointing = parse_config(["--data", "d", "--out", "o", "--no-gradient-checkpointing"])
+    assert no_checkpointing.gradient_checkpointing is False
     assert config.finetune == "lora"
     assert parse_config(["--data", "d", "--out", "o", "--finetune", "full"]).lr == 2e-5
     assert parse_config(["--data", "d", "--out", "o", "--finetune", "full", "--lr", "1e-4"]).lr == 1e-4
