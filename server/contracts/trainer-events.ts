@@ -47,7 +47,7 @@ export const trainerEvent = z.discriminatedUnion("event", [
       event: z.literal("done"),
       adapter: z.string().optional().describe("the trained LoRA adapter's directory (absent after full fine-tuning)"),
       config: z.string().optional().describe("the resolved config.json (SFT)"),
-      merged: z.string().optional().describe("the student's weights: the adapter folded into its base, or every weight trained"),
+      merged: z.string().describe("the student's weights: the adapter folded into its base, or every weight trained"),
       metrics: z.record(z.string(), z.unknown()),
     })
     .describe("the student is written; the last event of a successful run"),

@@ -7,7 +7,7 @@
 // not run again, and runs resume by name without duplicating trajectories.
 import fs from "node:fs";
 import path from "node:path";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { questions, steps, students, trajectories } from "@/db/schema";
 import { prompt } from "@/server/agent/prompts";
@@ -23,7 +23,7 @@ import { resolveRunConfig, type RunConfigInput } from "@/server/runs/config";
 import { expectedFailure, type DepsFactory } from "@/server/runs/job";
 import { completedRun, findBenchmark, generateRun } from "@/server/runs/generate";
 import { runStats } from "@/server/runs/stats";
-import { modelDir } from "@/server/training/job";
+import { modelDir, registerStudent } from "@/server/training/job";
 import { workerPython } from "@/server/worker/interpreter";
 import { repoRoot } from "@/server/worker/root";
 import { importTokenScores } from "./scores";
@@ -145,16 +145,12 @@ async function runRound(ctx: JobContext, makeDeps: DepsFactory, config: DistillC
   const metrics = await scoreAndUpdate(ctx, config, { ...input, out, episodeFile });
   const scored = await importTokenScores(ctx.db, path.join(out, "scores.jsonl"), { student: input.student, teacher: config.teacher });
   ctx.log(`round ${round}: per-token scores of ${scored} episodes stored for the trace viewer`);
-  const trained = {
+  await registerStudent(ctx.db, name, {
     baseModel: input.base,
     adapterPath: path.join(out, "adapter"),
     modelPath: path.join(out, "merged"),
     trainJobId: ctx.job.id,
-  };
-  await ctx.db
-    .insert(students)
-    .values({ name, ...trained })
-    .onConflictDoUpdate({ target: students.name, set: { ...trained, createdAt: sql`now()` } });
+  });
   return roundResult(round, name, runConfig.run, metrics, accuracy);
 }
 

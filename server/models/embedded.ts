@@ -18,7 +18,7 @@ export const EMBEDDED = "embedded";
 export type EmbeddedSpec = { model: string; name?: string; adapters?: Record<string, string> };
 export type { Lease } from "./server-pool";
 
-type TrainedStudent = { name: string; baseModel: string; adapterPath: string | null; modelPath: string | null };
+type ServableStudent = { name: string; baseModel: string; adapterPath: string | null; modelPath: string | null };
 
 /**
  * How a trained student is served: its own weights (`merged/`: the adapter folded into the base, or
@@ -26,7 +26,7 @@ type TrainedStudent = { name: string; baseModel: string; adapterPath: string | n
  * slower (worker/README.md); a student trained before merging existed, as its base plus its adapter.
  * Null for a student with neither recorded (one served at its own endpoint): nothing of it to serve.
  */
-export function studentSpec(student: TrainedStudent): EmbeddedSpec | null {
+export function studentSpec(student: ServableStudent): EmbeddedSpec | null {
   // Students trained before model_path was recorded keep merged/ beside adapter/.
   const merged = student.modelPath ?? (student.adapterPath && path.join(path.dirname(student.adapterPath), "merged"));
   if (merged && existsSync(path.join(merged, "config.json"))) return { model: merged, name: student.name };

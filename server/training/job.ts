@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
 import { jobs, students } from "@/db/schema";
 import { findDataset } from "@/server/datasets/create";
 import { InputError } from "@/server/errors";
@@ -17,6 +18,16 @@ import { workerPython } from "@/server/worker/interpreter";
 import { repoRoot } from "@/server/worker/root";
 import { parseTrainerEvent, type TrainerEvent } from "@/server/contracts/trainer-events";
 import { maxLengthFor, resolveTrainConfig, trainerFlags, type TrainConfigInput } from "./config";
+
+/** What a training made, recorded (or replaced) under the student's name. */
+export type TrainedStudent = { baseModel: string; adapterPath: string | null; modelPath: string; trainJobId: number };
+
+export async function registerStudent(db: Db, name: string, trained: TrainedStudent): Promise<void> {
+  await db
+    .insert(students)
+    .values({ name, ...trained })
+    .onConflictDoUpdate({ target: students.name, set: { ...trained, createdAt: sql`now()` } });
+}
 
 export function modelDir(name: string): string {
   if (!isName(name)) throw new InputError(`name: ${NAME_RULE}`); // the student's name becomes a directory
@@ -62,14 +73,15 @@ export const trainJobHandler: JobHandler = async (ctx) => {
   await Promise.all(pending);
   if (ctx.signal.aborted) throw new JobFailure("cancelled");
   const finished = done as Extract<TrainerEvent, { event: "done" }> | null;
-  if (state.status !== "succeeded" || !finished?.merged) {
+  if (state.status !== "succeeded" || !finished) {
     throw new JobFailure(failure ?? state.message ?? `the trainer ended with status ${state.status}`);
   }
-  const trained = { baseModel: config.base, adapterPath: finished.adapter ?? null, modelPath: finished.merged, trainJobId: ctx.job.id };
-  await ctx.db
-    .insert(students)
-    .values({ name: config.name, ...trained })
-    .onConflictDoUpdate({ target: students.name, set: { ...trained, createdAt: sql`now()` } });
+  await registerStudent(ctx.db, config.name, {
+    baseModel: config.base,
+    adapterPath: finished.adapter ?? null,
+    modelPath: finished.merged,
+    trainJobId: ctx.job.id,
+  });
   return {
     model: config.name,
     finetune: config.finetune,
