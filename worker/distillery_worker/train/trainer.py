@@ -24,6 +24,7 @@ from .config import TrainConfig
 from .data import DataError
 from .events import emit, say
 from .mask import MaskReport, build_examples
+from .packed_attention import register as register_packed_attention
 from .preflight import Checked, preflight
 from .progress import ProgressCallback
 
@@ -124,7 +125,11 @@ def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
 
     device, dtype, bf16 = device_and_dtype()
     say(f"base {base.id} on {device} ({dtype}); output in {out}")
-    model = AutoModelForCausalLM.from_pretrained(base.path, dtype=dtype, **gguf)
+    # Padding-free rows: attention per sample instead of masked over the whole row (packed_attention).
+    attention = register_packed_attention() if config.padding_free else "sdpa"
+    model = AutoModelForCausalLM.from_pretrained(
+        base.path, dtype=dtype, attn_implementation=attention, **gguf
+    )
     lora = None
     if config.finetune == "lora":
         lora = LoraConfig(
