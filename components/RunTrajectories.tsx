@@ -10,6 +10,7 @@ import { FilterBar } from "./FilterBar";
 import { RunFailures } from "./RunFailures";
 import { TrajectoryTable } from "./TrajectoryTable";
 import { useTRPC } from "./trpc";
+import { servedLabel } from "@/server/models/served";
 
 export function RunTrajectories({
   filter,
@@ -45,6 +46,7 @@ export function RunTrajectories({
           {r.model} · {r.mode} · {r.benchmark ?? "?"} ({r.split ?? "?"}) · {r.ftp ? "FTP" : "no FTP"} ·{" "}
           {r.sag > 1 ? `SAG ×${r.sag}` : "no SAG"} · {r.status} · {r.stats.trajectories} trajectories · accuracy{" "}
           {r.stats.accuracy === null ? "—" : `${(r.stats.accuracy * 100).toFixed(1)}%`}
+          {r.stats.served.length > 0 && <> · served on {servedLabel(r.stats.served)}</>}
         </p>
       )}
       <div className="toolbar">

@@ -141,6 +141,12 @@ export const trajectories = pgTable(
     tokensIn: integer("tokens_in").notNull().default(0),
     tokensOut: integer("tokens_out").notNull().default(0),
     latencyMs: integer("latency_ms").notNull().default(0),
+    /**
+     * What the embedded model server said it ran on (engine, device, weight dtype) when this
+     * trajectory was made; null for an endpoint of one's own, which does not say. A run resumed on
+     * another machine can mix them, so it is kept per trajectory.
+     */
+    served: jsonb("served").$type<{ engine: string; device: string; dtype: string }>(),
     /** The whole conversation as sent to the model, for export and debugging. */
     messages: jsonb("messages").$type<unknown[]>(),
     error: text("error"),

@@ -36,6 +36,7 @@ function run(name: string, over: Partial<CompareRun> & { n: number; correct: num
       retrievalCalls: 0,
       meanCandidatesPerStep: null,
       voteAgreement: null,
+      served: [],
       ...extra,
     },
     ...rest,

@@ -10,6 +10,7 @@ import type { Env } from "@/server/runtime/mode";
 import { wholeNumberSetting } from "@/server/runtime/settings";
 import { startWorker } from "@/server/worker/process";
 import { checkModelPath, checkModelRef, modelRootsEnv } from "./model-ref";
+import type { Served } from "./served";
 import { createServerPool, type Lease, type Log, type PooledServer, type ServerPool } from "./server-pool";
 
 export const EMBEDDED = "embedded";
@@ -108,13 +109,13 @@ async function start(spec: EmbeddedSpec, log?: Log): Promise<PooledServer> {
     );
     server.onStdoutLine((line) => {
       try {
-        const event = JSON.parse(line) as { event?: string; url?: string };
+        const event = JSON.parse(line) as { event?: string; url?: string } & Partial<Served>;
         if (event.event === "listening" && event.url) {
           deadline.cancel();
           const stop = async () => {
             await server.terminate("SIGTERM", STOP_GRACE_MS);
           };
-          resolve({ url: event.url, exited: server.exited, stop });
+          resolve({ url: event.url, served: servedFrom(event), exited: server.exited, stop });
         }
       } catch {
         // not a JSON event line
@@ -125,6 +126,13 @@ async function start(spec: EmbeddedSpec, log?: Log): Promise<PooledServer> {
       reject(new Error(`the embedded model server for ${spec.model} exited (code ${code}): ${server.stderr.lastLines(3, " | ")}`));
     });
   });
+}
+
+/** The engine, device and dtype a listening event names, when it names all three as strings. */
+export function servedFrom(event: Partial<Record<keyof Served, unknown>>): Served | undefined {
+  const { engine, device, dtype } = event;
+  if (typeof engine !== "string" || typeof device !== "string" || typeof dtype !== "string") return undefined;
+  return { engine, device, dtype };
 }
 
 /** Stop every embedded server this process started (shutdown, tests). */

@@ -1,7 +1,7 @@
 // The lifecycle of pooled model servers with fake servers (no model is loaded): idle stop, leases,
 // eviction, the resident bound, a server that exits by itself, shared starts. Timers are faked.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { embeddedServerPolicy } from "./embedded";
+import { embeddedServerPolicy, servedFrom } from "./embedded";
 import { createServerPool, type PooledServer } from "./server-pool";
 
 /** A fake server per start: records starts and stops, and can exit by itself. */
@@ -239,5 +239,30 @@ describe("the embedded servers' settings", () => {
     ["DISTILLERY_MAX_RESIDENT_MODELS", "1.5"],
   ])("refuse %s=%s with a message naming it", (name, value) => {
     expect(() => embeddedServerPolicy({ [name]: value })).toThrow(name);
+  });
+});
+
+describe("what a server says it runs on", () => {
+  it("reaches every lease on it", async () => {
+    const served = { engine: "vllm", device: "cpu", dtype: "bfloat16" };
+    const pool = createServerPool<string>({
+      start: async () => ({ url: "http://127.0.0.1/x", served, exited: new Promise(() => {}), stop: async () => {} }),
+      key: (spec) => spec,
+      describe: (spec) => spec,
+      idleMs: 0,
+      maxResident: 1,
+    });
+    const [a, b] = [await pool.acquire("teacher"), await pool.acquire("teacher")];
+    expect([a.served, b.served]).toEqual([served, served]);
+  });
+
+  it("is read from the listening event only when it names all three", () => {
+    expect(servedFrom({ engine: "vllm", device: "cuda", dtype: "auto" })).toEqual({
+      engine: "vllm",
+      device: "cuda",
+      dtype: "auto",
+    });
+    expect(servedFrom({ engine: "vllm", device: "cpu" })).toBeUndefined();
+    expect(servedFrom({ engine: "vllm", device: "cpu", dtype: 16 })).toBeUndefined();
   });
 });

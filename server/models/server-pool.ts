@@ -4,11 +4,14 @@
 // stay up: starting another first stops the least recently released idle one. When every resident
 // server is leased the new one starts anyway (a run never waits on another run) and the log says so.
 
+import type { Served } from "./served";
+
 export type Log = (line: string) => void;
 
 /** A started server as the pool sees it. */
 export type PooledServer = {
   url: string;
+  served?: Served;
   /** Resolves when it has exited, whoever stopped it. */
   exited: Promise<unknown>;
   /** Stop it and resolve once it has exited. */
@@ -30,6 +33,7 @@ export type ServerPoolOptions<S> = {
 
 export type Lease = {
   url: string;
+  served?: Served;
   /** Give the server back; a second call does nothing. */
   release(): void;
 };
@@ -141,6 +145,7 @@ export function createServerPool<S>(options: ServerPoolOptions<S>): ServerPool<S
       let released = false;
       return {
         url: server.url,
+        served: server.served,
         release: () => {
           if (released) return;
           released = true;

@@ -7,6 +7,7 @@ import { students } from "@/db/schema";
 import { resolveEndpoint, retrieverTarget, type ResolvedEndpoint } from "@/server/endpoints/registry";
 import { createChatClient } from "@/server/llm";
 import { acquireEmbeddedServer, EMBEDDED, studentSpec } from "@/server/models/embedded";
+import type { Served } from "@/server/models/served";
 import { gradeMath, scoreQa } from "@/server/scoring";
 import { openRetriever } from "@/server/tools/retrieval";
 import { SandboxSession } from "@/server/tools/sandbox/session";
@@ -35,7 +36,7 @@ async function modelEndpoint(
   db: Db,
   config: RunConfig,
   log?: (line: string) => void,
-): Promise<ResolvedEndpoint & { release?: () => void }> {
+): Promise<ResolvedEndpoint & { release?: () => void; served?: Served }> {
   // A configured endpoint's name or a URL; the key comes from the environment, never the config.
   if (config.modelUrl !== EMBEDDED) return resolveEndpoint(config.modelUrl, "model");
   const [student] = await db.select().from(students).where(eq(students.name, config.model));
@@ -60,5 +61,6 @@ export async function defaultRunDeps(config: RunConfig, db: Db, log?: (line: str
     startSession: () => SandboxSession.start({ tools: ["web_search"], allowUnsafe: config.unsafeNoSandbox }),
     probeSandbox: () => probeSandbox(config),
     close: async () => endpoint.release?.(),
+    served: endpoint.served,
   };
 }

@@ -239,6 +239,32 @@ describe.each(testDatabases().slice(0, 1))("generate runs on $name", ({ open }) 
     }
   });
 
+  it("stores what served each trajectory, and the run's numbers count them per engine and dtype", async () => {
+    const stub = await startStubLlm(() => "The answer is \\boxed{1}.");
+    try {
+      const base = { run: "served-mix", benchmark: "gsm_hard", modelUrl: stub.url, model: "stub-model", mode: "cot" } as const;
+      const bf16 = { engine: "vllm", device: "cpu", dtype: "bfloat16" };
+      const fp32 = { engine: "vllm", device: "cpu", dtype: "float32" };
+      // The same run resumed on another machine: its first two trajectories in bf16, the next one in fp32.
+      await generateRun(handle.db, resolveRunConfig({ ...base, limit: 2 }), { ...deps(stub), served: bf16 });
+      const resumed = await generateRun(handle.db, resolveRunConfig({ ...base, limit: 3 }), { ...deps(stub), served: fp32 });
+      const rows = await handle.db.select().from(trajectories).where(eq(trajectories.runId, resumed.runId)).orderBy(trajectories.id);
+      expect(rows.map((t) => t.served)).toEqual([bf16, bf16, fp32]);
+      const stats = (await runStats(handle.db, [resumed.runId])).get(resumed.runId)!;
+      expect(stats.served).toEqual([
+        { ...bf16, trajectories: 2 },
+        { ...fp32, trajectories: 1 },
+      ]);
+      // An endpoint of one's own says nothing: stored as null, not counted.
+      const own = await generateRun(handle.db, resolveRunConfig({ ...base, run: "served-own", limit: 1 }), deps(stub));
+      const [t] = await handle.db.select().from(trajectories).where(eq(trajectories.runId, own.runId));
+      expect(t!.served).toBeNull();
+      expect((await runStats(handle.db, [own.runId])).get(own.runId)!.served).toEqual([]);
+    } finally {
+      await stub.close();
+    }
+  });
+
   it("gives back what its deps hold when it ends, finished or failed", async () => {
     const stub = await startStubLlm(() => "The answer is 1.");
     try {

@@ -9,6 +9,7 @@ import { runEpisode } from "@/server/agent/episode";
 import type { ChatModel, CodeSession, EpisodeResult } from "@/server/agent/types";
 import { InputError } from "@/server/errors";
 import { LlmHttpError, LlmUnreachableError } from "@/server/llm";
+import type { Served } from "@/server/models/served";
 import { RetrievalConfigError, webSearch, type Retriever } from "@/server/tools/retrieval";
 import type { ToolHandler } from "@/server/tools/sandbox/session";
 import { IDENTITY_KEYS, type RunConfig } from "./config";
@@ -27,6 +28,8 @@ export type RunDeps = {
   probeSandbox?: () => Promise<string[]>;
   /** Gives back what the run held (the embedded model server's lease); generateRun calls it when the run ends. */
   close?: () => Promise<void>;
+  /** What the embedded model server runs on, stored with each trajectory; absent for other endpoints. */
+  served?: Served;
 };
 
 export type RunHooks = {
@@ -177,7 +180,7 @@ async function answerQuestions(db: Db, config: RunConfig, deps: RunDeps, hooks: 
           episode = errorEpisode(err);
         }
         const score = await deps.score(item.q, episode.finalAnswer);
-        await saveTrajectory(db, key, episode, score);
+        await saveTrajectory(db, key, episode, score, deps.served);
         finished++;
         hooks.progress?.(finished, total, score.correct ? "✓" : "✗");
       } catch (err) {

@@ -1,9 +1,10 @@
 // Per-run numbers for `runs list|show`, the home page and the compare charts, computed in SQL
 // from the stored trajectories (indexed by run), so they are always in step with the data.
 import { unsafeSandboxOf } from "@/server/runs/sandbox-flag";
-import { desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { candidates, jobs, runs, steps, trajectories } from "@/db/schema";
+import type { Served } from "@/server/models/served";
 
 export type RunStats = {
   trajectories: number;
@@ -20,6 +21,8 @@ export type RunStats = {
   /** SAG runs only. */
   meanCandidatesPerStep: number | null;
   voteAgreement: number | null;
+  /** What the embedded model server ran on, with how many trajectories each (a resumed run can mix them). */
+  served: (Served & { trajectories: number })[];
 };
 
 export async function runStats(db: Db, runIds: number[]): Promise<Map<number, RunStats>> {
@@ -60,6 +63,11 @@ export async function runStats(db: Db, runIds: number[]): Promise<Map<number, Ru
     .where(inArray(trajectories.runId, runIds))
     .groupBy(trajectories.runId);
   const sagByRun = new Map(sag.map((r) => [r.runId, r]));
+  const servedRows = await db
+    .select({ runId: trajectories.runId, served: trajectories.served, n: sql<number>`count(*)::int` })
+    .from(trajectories)
+    .where(and(inArray(trajectories.runId, runIds), isNotNull(trajectories.served)))
+    .groupBy(trajectories.runId, trajectories.served);
   for (const id of runIds) {
     const b = base.find((r) => r.runId === id);
     const s = sagByRun.get(id);
@@ -77,6 +85,10 @@ export async function runStats(db: Db, runIds: number[]): Promise<Map<number, Ru
       retrievalCalls: b?.retrieval ?? 0,
       meanCandidatesPerStep: s?.meanCandidates ?? null,
       voteAgreement: s?.agreement ?? null,
+      served: servedRows
+        .filter((r) => r.runId === id && r.served)
+        .map((r) => ({ ...r.served!, trajectories: r.n }))
+        .sort((a, b) => b.trajectories - a.trajectories),
     });
   }
   return out;

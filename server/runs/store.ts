@@ -6,6 +6,7 @@ import type { Db } from "@/db/client";
 import { candidates, steps, trajectories } from "@/db/schema";
 import type { EpisodeResult } from "@/server/agent/types";
 import { redact } from "@/server/endpoints/redact";
+import type { Served } from "@/server/models/served";
 
 export type Score = { correct: boolean | null; detail: Record<string, unknown> };
 
@@ -14,6 +15,7 @@ export async function saveTrajectory(
   key: { runId: number; questionId: number; sampleIdx: number },
   episode: EpisodeResult,
   score: Score,
+  served?: Served | null,
 ): Promise<number | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -32,6 +34,7 @@ export async function saveTrajectory(
         tokensIn: episode.tokensIn,
         tokensOut: episode.tokensOut,
         latencyMs: episode.latencyMs,
+        served: served ?? null,
         messages: episode.messages,
         error: episode.error === null ? null : redact(episode.error),
       })

@@ -47,6 +47,8 @@ def served(tiny_dir: Path, adapter_dir: Path) -> Iterator[Served]:
     process, ready = start_server(str(tiny_dir), *flags)
     try:
         assert ready["models"] == [tiny_dir.name, f"{tiny_dir.name}:sharp"]
+        # What a run records with each trajectory: the engine and the dtype it was asked to serve in.
+        assert (ready["engine"], ready["dtype"]) == ("vllm", "float32")
         base_url = ready["url"].removesuffix("/v1")
         yield Served(base_url, tiny_dir.name, "sharp", AutoTokenizer.from_pretrained(tiny_dir))
     finally:

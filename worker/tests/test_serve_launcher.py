@@ -94,7 +94,7 @@ def test_a_cpu_without_native_bf16_serves_in_float32(
     monkeypatch.setenv(vllm.PYTHON_ENV, sys.executable)
     for cpu_build, native, asked, served in [
         (True, False, "auto", "float32"),  # emulated bf16: fp32 is faster
-        (True, True, "auto", "auto"),
+        (True, True, "auto", "bfloat16"),  # named: what vLLM's auto picks on x86, so a run can record it
         (True, False, "bfloat16", "bfloat16"),  # asked for explicitly: kept
         (False, False, "auto", "auto"),  # a CUDA build: the GPU decides
     ]:
@@ -102,6 +102,13 @@ def test_a_cpu_without_native_bf16_serves_in_float32(
         monkeypatch.setattr(vllm, "cpu_has_native_bf16", lambda native=native: native)
         argv = vllm.plan(str(tiny_dir), {}, 8400, dtype=asked).command()
         assert argv[argv.index("--dtype") + 1] == served, (cpu_build, native, asked)
+
+
+def test_flag_value_is_the_last_one_given() -> None:
+    argv = ["vllm", "--dtype", "bfloat16", "--port", "1", "--dtype=float32"]
+    assert vllm.flag_value(argv, "--dtype") == "float32"
+    assert vllm.flag_value(argv[:3], "--dtype") == "bfloat16"
+    assert vllm.flag_value(["vllm", "--dtype"], "--dtype") is None
 
 
 def test_operator_flags_come_last_so_they_win(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path) -> None:

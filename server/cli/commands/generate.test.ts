@@ -141,8 +141,10 @@ describe("distillery generate (CLI)", () => {
     const show = await cli(dataDir, ["runs", "show", "resume-me"]);
     expect(show.status).toBe(0);
     expect(show.stdout).toMatch(/resume-me/);
-    expect(show.stdout).toMatch(/^model: stub-model$/m);
-    expect(show.stdout).toMatch(/^tags: {2}–$/m);
+    expect(show.stdout).toMatch(/^model: {2}stub-model$/m);
+    expect(show.stdout).toMatch(/^tags: {3}–$/m);
+    // An endpoint of its own (the stub) says nothing about engine or dtype.
+    expect(show.stdout).toMatch(/^served: – \(an endpoint of its own/m);
   });
 
   it("compare prints the method matrix with n and 95% intervals, and names runs that are not in it", async () => {

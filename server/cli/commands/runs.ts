@@ -1,4 +1,5 @@
 import { withApi } from "@/server/client/api";
+import { servedLabel } from "@/server/models/served";
 import type { getRunByName } from "@/server/runs/stats";
 import { jsonOption, UsageError, type Command } from "../command";
 import { printJson, table } from "../format";
@@ -54,7 +55,9 @@ export const runsCommand: Command = {
     printRunSummary(list);
     if (!Array.isArray(result)) {
       // What the table has no room for: which model, and the tags the compare matrix reads.
-      console.log(`\nmodel: ${result.model}\ntags:  ${result.tags.length ? result.tags.join(", ") : "–"}`);
+      console.log(`\nmodel:  ${result.model}\ntags:   ${result.tags.length ? result.tags.join(", ") : "–"}`);
+      // The engine and weight dtype (a run resumed on another machine may list two).
+      console.log(`served: ${servedLabel(result.stats.served) || "– (an endpoint of its own, or made before this was recorded)"}`);
     }
   },
 };

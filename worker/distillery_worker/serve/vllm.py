@@ -158,10 +158,12 @@ def plan(
         served[adapter] = served[f"{names[0]}:{adapter}"] = str(Path(path).resolve())
     python = vllm_python()
     cpu_build = is_cpu_build(python)
-    if dtype == "auto" and cpu_build and not cpu_has_native_bf16():
-        # The models ship bf16, which such a CPU emulates: an agent's traffic is mostly prompt
-        # (prefill is compute-bound), and vLLM's start-up profile pass took over 7 minutes in bf16.
-        dtype = "float32"
+    if dtype == "auto" and cpu_build:
+        # Named rather than left to vLLM, so that a run records what served it. Without native bf16
+        # the CPU emulates it: an agent's traffic is mostly prompt (prefill is compute-bound), and
+        # vLLM's start-up profile pass took over 7 minutes in bf16, so float32. With it, what vLLM's
+        # auto picks on x86 (bf16 first among its CPU dtypes, float32 weights downcast).
+        dtype = "bfloat16" if cpu_has_native_bf16() else "float32"
     return VllmLaunch(python, resolved.path, names, served, port, threads, context, dtype, eager, cpu_build)
 
 
@@ -236,10 +238,22 @@ def serve(launch: VllmLaunch, exit_with_stdin: bool = False) -> int:
         "models": served_names(launch.names[0], [a for a in launch.adapters if ":" not in a]),
         "engine": "vllm",
         "device": "cpu" if launch.cpu_build else "cuda",
-        "dtype": launch.dtype,
+        "dtype": flag_value(launch.command(), "--dtype"),
     }
     print(json.dumps(announce), flush=True)
     return child.wait()
+
+
+def flag_value(argv: list[str], flag: str) -> str | None:
+    """The value the last ``flag`` in ``argv`` gives (``--flag V`` or ``--flag=V``): vLLM's parser
+    keeps the last, and an operator's DISTILLERY_VLLM_ARGS come after ours."""
+    value = None
+    for i, arg in enumerate(argv):
+        if arg == flag and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith(flag + "="):
+            value = arg.split("=", 1)[1]
+    return value
 
 
 def _wait_until_ready(child: subprocess.Popen[bytes], url: str) -> bool:
