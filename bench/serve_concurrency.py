@@ -53,12 +53,15 @@ def episode(
     tokens: int,
     seed: int,
     forcing: dict[str, object],
+    round_: int = 0,
 ) -> int:
     """One agent-like episode; returns the completion tokens it produced. `forcing` holds the
-    request fields that make each step exactly `tokens` long."""
+    request fields that make each step exactly `tokens` long. A later `round_` asks in other words
+    and samples with other seeds, so nothing after the system prompt is cached from an earlier one."""
+    task = f"Task: {question}" if round_ == 0 else f"Task (round {round_}): {question}"
     messages = [
         {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": f"Task: {question}"},
+        {"role": "user", "content": task},
     ]
     produced = 0
     for step in range(steps):
@@ -67,7 +70,7 @@ def episode(
             "messages": messages,
             "temperature": 0.7,
             "top_p": 0.95,
-            "seed": seed + step,
+            "seed": seed + step + 10_000 * round_,
         }
         reply = post(
             url,
@@ -89,6 +92,7 @@ def run(
     steps: int,
     tokens: int,
     forcing: dict[str, object] | None = None,
+    round_: int = 0,
 ) -> tuple[float, int]:
     """`episodes` episodes at once: (seconds, completion tokens in all)."""
     produced = [0] * episodes
@@ -103,6 +107,7 @@ def run(
             tokens,
             seed=100 * i,
             forcing=fields,
+            round_=round_,
         )
 
     start = time.perf_counter()

@@ -18,7 +18,8 @@ Measured for each:
   2. time to the first token of a request whose 780-token system prompt is cached vs one whose
      prompt starts with a token never seen (nothing reusable), median of 3;
   3. agent-shaped throughput: E episodes in flight, each S steps of T tokens whose prompt is the
-     teacher's system prompt plus the conversation so far (bench/serve_concurrency.py's traffic).
+     teacher's system prompt plus the conversation so far (bench/serve_concurrency.py's traffic),
+     as a cold burst and again with the system prompt cached (a run's steady state).
 
 Run from the repo root (about 15 minutes for the teacher on 2 cores):
   .venv/bin/python bench/serve_engines.py --model teacher --engines transformers,vllm
@@ -93,13 +94,19 @@ def first_token_times(url: str, model: str) -> tuple[float, float]:
     return statistics.median(uncached), statistics.median(cached)
 
 
-def agent_throughput(url: str, model: str, episodes: int, steps: int, tokens: int) -> float:
+def agent_throughput(url: str, model: str, episodes: int, steps: int, tokens: int) -> tuple[float, float]:
     """Completion tokens per second with `episodes` agent episodes in flight (serve_concurrency's
-    traffic, every step forced to `tokens` with `ignore_eos`, which all engines here accept)."""
-    seconds, produced = run(url, model, episodes, steps, tokens, forcing={"ignore_eos": True})
-    expected = episodes * steps * tokens
-    assert produced == expected, f"expected {expected} tokens, got {produced}"
-    return expected / seconds
+    traffic, every step forced to `tokens` with `ignore_eos`, which all engines here accept), twice:
+    a cold burst (nothing of the teacher's system prompt cached: every episode arrives at once) and
+    then the same traffic in other words and seeds, with only the system prompt cached from the
+    first round: what a run sees after its first requests."""
+    rates = []
+    for round_ in (0, 1):
+        seconds, produced = run(url, model, episodes, steps, tokens, forcing={"ignore_eos": True}, round_=round_)
+        expected = episodes * steps * tokens
+        assert produced == expected, f"expected {expected} tokens, got {produced}"
+        rates.append(expected / seconds)
+    return rates[0], rates[1]
 
 
 def main() -> None:
@@ -134,24 +141,26 @@ def main() -> None:
             post(url, {"model": served, "messages": [{"role": "user", "content": "hi"}], "max_tokens": 2})
             decode = decode_rate(url, served)
             uncached, cached = first_token_times(url, served)
-            throughput = agent_throughput(url, served, args.episodes, args.steps, args.tokens)
-        rows.append((engine, size, decode, bound, uncached, cached, throughput))
+            cold, warm = agent_throughput(url, served, args.episodes, args.steps, args.tokens)
+        rows.append((engine, size, decode, bound, uncached, cached, cold, warm))
         print(
             f"  {engine}: load {load:.0f} s, decode {decode:.2f} tok/s ({decode / bound:.2f} of the bound "
             f"{bound:.1f}), first token {uncached:.2f} s uncached / {cached:.2f} s cached, "
-            f"{throughput:.2f} tok/s with {args.episodes} episodes",
+            f"{cold:.2f} tok/s with {args.episodes} episodes cold, {warm:.2f} with the system prompt cached",
             flush=True,
         )
     base = rows[0]
     print(
         f"\n| engine | weights (GB) | decode, 1 sequence (tok/s) | ÷ bandwidth bound | first token "
-        f"uncached / cached (s) | cached speed-up | {args.episodes} episodes (tok/s) | vs {base[0]} |"
+        f"uncached / cached (s) | cached speed-up | {args.episodes} episodes, cold / system prompt cached "
+        f"(tok/s) | vs {base[0]}, cold / cached |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for engine, size, decode, bound, uncached, cached, throughput in rows:
+    for engine, size, decode, bound, uncached, cached, cold, warm in rows:
         print(
             f"| {engine} | {size / 1e9:.2f} | {decode:.2f} | {decode / bound:.2f} | {uncached:.2f} / "
-            f"{cached:.2f} | {uncached / cached:.1f}× | {throughput:.2f} | {throughput / base[6]:.1f}× |"
+            f"{cached:.2f} | {uncached / cached:.1f}× | {cold:.2f} / {warm:.2f} | "
+            f"{cold / base[6]:.1f}× / {warm / base[7]:.1f}× |"
         )
     print(f"load average {os.getloadavg()[0]:.1f} at end")
 
