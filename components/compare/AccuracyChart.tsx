@@ -6,7 +6,7 @@ import { ChartCard } from "./ChartCard";
 import { PercentBars } from "./PercentBars";
 import { pct, pivot } from "./series";
 
-const CSV_KEYS = ["run", "benchmark", "n", "correct", "accuracy", "ciLow", "ciHigh"] as const;
+const CSV_KEYS = ["run", "benchmark", "n", "correct", "accuracy", "ciLow", "ciHigh", "served"] as const;
 
 export function AccuracyChart({ rows }: { rows: AccuracyRow[] }) {
   const { data, series } = pivot(rows, {

@@ -95,6 +95,16 @@ describe("per-run charts", () => {
     expect(accuracyByBenchmark([run("a", { n: 10, correct: 5 })])[0]).toMatchObject({ run: "a", n: 10, correct: 5, accuracy: 0.5 });
   });
 
+  it("accuracy rows say what served each run, when it was recorded", () => {
+    const served = [
+      { engine: "vllm", device: "cpu", dtype: "float32", trajectories: 6 },
+      { engine: "vllm", device: "cpu", dtype: "bfloat16", trajectories: 4 },
+    ];
+    const [mixed, unknown] = accuracyByBenchmark([run("a", { n: 10, correct: 5, extra: { served } }), run("b", { n: 1, correct: 1 })]);
+    expect(mixed!.served).toBe("vllm · cpu · float32 (6), vllm · cpu · bfloat16 (4)");
+    expect(unknown!.served).toBe("");
+  });
+
   it("FTP compares teacher agent runs only, off before on, with retrieval calls per question", () => {
     const rows = teacherFtp([
       run("t-ftp", { role: "teacher", ftp: true, n: 4, correct: 3, extra: { retrievalCalls: 2 } }),

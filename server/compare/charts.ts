@@ -1,5 +1,6 @@
 // The compare page's chart data, derived from the selected runs. Pure functions: each returns
 // the rows its chart draws and its "Export CSV" writes, so what is seen is what is exported.
+import { servedLabel } from "@/server/models/served";
 import { METHODS, type MethodId } from "./methods";
 import type { CompareRun } from "./runs";
 import { meanOfProportionsInterval, wilsonInterval } from "./wilson";
@@ -14,6 +15,8 @@ export type AccuracyRow = {
   accuracy: number | null;
   ciLow: number | null;
   ciHigh: number | null;
+  /** What served the run's trajectories ("vllm · cpu · bfloat16 (100)"), empty when not recorded. */
+  served: string;
 };
 
 /** Chart 1: accuracy per benchmark, one bar per run. */
@@ -26,6 +29,7 @@ export function accuracyByBenchmark(runs: CompareRun[]): AccuracyRow[] {
     accuracy: r.stats.accuracy,
     ciLow: r.accuracyInterval?.low ?? null,
     ciHigh: r.accuracyInterval?.high ?? null,
+    served: servedLabel(r.stats.served),
   }));
 }
 
