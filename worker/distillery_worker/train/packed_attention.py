@@ -18,18 +18,22 @@ import torch
 import torch.nn.functional as F
 from transformers import AttentionInterface
 from transformers.integrations.sdpa_attention import sdpa_attention_forward
-from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
+from transformers.masking_utils import (
+    ALL_MASK_ATTENTION_FUNCTIONS,
+    find_packed_sequence_indices,
+    sdpa_mask,
+)
 
 NAME = "sdpa_packed"
 
 
 def sample_lengths(position_ids: torch.Tensor) -> list[int]:
-    """Lengths of the samples in one row: a new sample starts wherever the position does not
-    follow the one before it (as transformers' ``find_packed_sequence_indices`` reads them)."""
-    row = position_ids[0]
-    starts = torch.cat([row.new_zeros(1), (torch.diff(row) != 1).nonzero().flatten() + 1])
-    ends = torch.cat([starts[1:], row.new_tensor([row.numel()])])
-    return (ends - starts).tolist()
+    """Lengths of the samples in one row, cut where transformers' own packed-sequence detection
+    (``find_packed_sequence_indices``: wherever a position does not follow the one before) cuts."""
+    samples = find_packed_sequence_indices(position_ids)
+    if samples is None:  # one sample
+        return [position_ids.shape[-1]]
+    return torch.bincount(samples[0]).tolist()
 
 
 def packed_mask(*args: Any, attention_mask: torch.Tensor | None = None, **kwargs: Any) -> torch.Tensor | None:
