@@ -68,6 +68,11 @@ export async function runStats(db: Db, runIds: number[]): Promise<Map<number, Ru
     .from(trajectories)
     .where(and(inArray(trajectories.runId, runIds), isNotNull(trajectories.served)))
     .groupBy(trajectories.runId, trajectories.served);
+  const servedByRun = new Map<number, RunStats["served"]>();
+  for (const r of servedRows) {
+    if (!r.served) continue;
+    servedByRun.set(r.runId, [...(servedByRun.get(r.runId) ?? []), { ...r.served, trajectories: r.n }]);
+  }
   for (const id of runIds) {
     const b = base.find((r) => r.runId === id);
     const s = sagByRun.get(id);
@@ -85,10 +90,7 @@ export async function runStats(db: Db, runIds: number[]): Promise<Map<number, Ru
       retrievalCalls: b?.retrieval ?? 0,
       meanCandidatesPerStep: s?.meanCandidates ?? null,
       voteAgreement: s?.agreement ?? null,
-      served: servedRows
-        .filter((r) => r.runId === id && r.served)
-        .map((r) => ({ ...r.served!, trajectories: r.n }))
-        .sort((a, b) => b.trajectories - a.trajectories),
+      served: (servedByRun.get(id) ?? []).sort((a, b) => b.trajectories - a.trajectories),
     });
   }
   return out;
