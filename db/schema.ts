@@ -69,9 +69,11 @@ export const experiments = pgTable("experiments", {
   status: text("status", { enum: ["pending", "running", "succeeded", "failed", "cancelled"] })
     .notNull()
     .default("pending"),
-  /** One entry per recipe step: its status, the job that ran it, what it made and what it did. */
+  /** One entry per recipe step: its status, the job that ran it, what it made and what it did, its wall time over every invocation. */
   steps: jsonb("steps")
-    .$type<{ id: string; kind: string; status: string; jobId?: number; product?: string; summary?: string; error?: string }[]>()
+    .$type<
+      { id: string; kind: string; status: string; jobId?: number; product?: string; summary?: string; error?: string; wallS?: number }[]
+    >()
     .notNull()
     .default([]),
   createdAt: createdAt(),

@@ -58,6 +58,11 @@ describe("distillery experiment run", () => {
     const callsBefore = stub.requests.length;
     const again = await cli(dataDir, ["experiment", "run", recipe, "--json"]);
     expect(again.status).toBe(0);
+    // A step's wall time is its total over every invocation: the student, trained by the first run
+    // and only found registered by the second, keeps the first run's seconds instead of showing ~0.
+    const trained = (r: typeof report) => r.steps.find((s) => s.id === "student")!.wallS;
+    expect(trained(report)).toBeGreaterThan(0);
+    expect(trained(JSON.parse(again.stdout) as typeof report)).toBeGreaterThanOrEqual(trained(report));
     expect(stub.requests.length).toBe(callsBefore); // the teacher run was complete: no new calls
     const jobs = await cli(dataDir, ["jobs", "list", "--json"]);
     const jobList = JSON.parse(jobs.stdout) as { kind: string; config: { run?: string; concurrency?: number } }[];

@@ -11,7 +11,7 @@ import { runOrFollowJob } from "@/server/client/follow-job";
 import { jobHandlers } from "@/server/wiring/job-handlers";
 import { baselineRunOf, productName, studentName, type Recipe, type RecipeStep } from "./recipe";
 
-/** One step's state; wallS is how long this invocation spent on it (a resumed step counts only what was left). */
+/** One step's state; wallS is the wall time spent on it, summed over every invocation of the recipe (a resumed step adds what was left). */
 export type StepState = {
   id: string;
   kind: string;
@@ -34,6 +34,8 @@ export async function runExperiment(
     recipe: recipe as unknown as Record<string, unknown>,
     steps: states,
   });
+  // Taken up again after a crash: the steps' wall time so far carries over, so a step's total survives resumes.
+  const priorWallS = new Map(experiment.steps.map((s) => [s.id, s.wallS ?? 0]));
   const save = (status: "running" | "succeeded" | "failed") =>
     conn.api.experiments.update.mutate({ id: experiment.id, status, steps: states });
   // A generate or distill step's model may name a train or distill step before it: that step's student.
@@ -52,7 +54,7 @@ export async function runExperiment(
       state.status = "failed";
       state.error = err instanceof Error ? err.message : String(err);
     }
-    state.wallS = Math.round((Date.now() - started) / 1000);
+    state.wallS = (priorWallS.get(step.id) ?? 0) + Math.round((Date.now() - started) / 1000);
     onStep?.(index, step, state);
     const student = studentName(recipe, step);
     if (student) studentOfStep.set(step.id, student);

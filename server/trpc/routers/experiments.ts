@@ -12,11 +12,12 @@ const stepState = z.object({
   product: z.string().optional(),
   summary: z.string().optional(),
   error: z.string().optional(),
+  wallS: z.number().int().nonnegative().optional(),
 });
 
 export const experimentsRouter = router({
   list: viewerProcedure.query(({ ctx }) => ctx.db.select().from(experiments).orderBy(desc(experiments.updatedAt))),
-  /** Create the experiment, or take it up again after a crash (its recipe is replaced). */
+  /** Create the experiment, or take it up again after a crash (its recipe is replaced; the steps recorded so far are returned). */
   start: researcherProcedure
     .input(z.object({ name: nameSchema, recipe: z.record(z.string(), z.unknown()), steps: z.array(stepState) }))
     .mutation(async ({ ctx, input }) => {
