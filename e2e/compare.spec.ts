@@ -47,7 +47,8 @@ test.beforeAll(async () => {
   test.setTimeout(240_000);
   await distillery("import-benchmarks");
   stub = await startStubLlm(script, { model: "stub" });
-  await generate("--run", "cmp-A", "--model", "stub-teacher", "--tags", "method:agent", "--tags", "experiment:e2e-cmp");
+  // cmp-A and cmp-B: one student model evaluated two ways, so the matrix has one block of rows.
+  await generate("--run", "cmp-A", "--model", "stub-student", "--tags", "method:agent", "--tags", "experiment:e2e-cmp");
   await generate(
     "--run",
     "cmp-B",
@@ -119,6 +120,9 @@ test("a 0% bar keeps its Wilson whisker, and an untrained student gets a row of 
   const row = matrix.locator("tr", { has: page.getByRole("rowheader", { name: "Untrained student, agent prompt", exact: true }) });
   await expect(row).toContainText("0.0%");
   await expect(row).toContainText("n=3");
+  // Two student models (stub-student, stub-zero): each has its block of rows, named in a Student column.
+  await expect(matrix.getByRole("columnheader", { name: "Student" })).toBeVisible();
+  await expect(row).toContainText("stub-zero");
   // Two rows (Agent distill, the untrained student) × two columns (gsm_hard, Average): four bars,
   // two of them at 0%, each with its whisker.
   await expect(page.getByRole("region", { name: "Method matrix" }).locator(".recharts-errorBar")).toHaveCount(4);

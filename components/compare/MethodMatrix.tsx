@@ -1,7 +1,8 @@
 "use client";
-// Chart 2: the paper's matrix (Kang et al., Table 1): methods × benchmarks + average, each cell
-// pooled over the runs placed there by their `method:` tag (or, for untagged student runs,
-// their config). The table shows n and the 95% interval; the chart draws the same numbers.
+// Chart 2: the paper's matrix (Kang et al., Table 1): methods × benchmarks + average, one block of
+// rows per student model, each cell pooled over the runs placed there by their `method:` tag (or,
+// for untagged student runs, their config). The table shows n and the 95% interval; the chart
+// draws the same numbers.
 import type { MatrixCell, MethodMatrix as Matrix } from "@/server/compare/charts";
 import { toCsv } from "@/server/compare/csv";
 import { METHODS, METHOD_TAG_PREFIX } from "@/server/compare/methods";
@@ -11,13 +12,14 @@ import { fmtPct, pct, pivot } from "./series";
 
 const AVERAGE = "Average";
 
-type Flat = { method: string; benchmark: string } & MatrixCell;
+type Flat = { method: string; student: string; series: string; benchmark: string } & MatrixCell;
 
 function flatten(matrix: Matrix): Flat[] {
-  return matrix.rows.flatMap((row) => [
-    ...matrix.benchmarks.map((b) => ({ method: row.label, benchmark: b, ...row.cells[b]! })),
-    { method: row.label, benchmark: AVERAGE, ...row.average },
-  ]);
+  const several = matrix.students.length > 1;
+  return matrix.rows.flatMap((row) => {
+    const key = { method: row.label, student: row.student, series: several ? `${row.label} · ${row.student}` : row.label };
+    return [...matrix.benchmarks.map((b) => ({ ...key, benchmark: b, ...row.cells[b]! })), { ...key, benchmark: AVERAGE, ...row.average }];
+  });
 }
 
 function Cell({ cell }: { cell: MatrixCell }) {
@@ -67,15 +69,17 @@ function TagVocabulary() {
 }
 
 export function MethodMatrix({ matrix }: { matrix: Matrix }) {
+  const several = matrix.students.length > 1;
   const flat = flatten(matrix).filter((c) => c.n > 0);
   const { data, series } = pivot(flat, {
     x: (c) => c.benchmark,
-    series: (c) => c.method,
+    series: (c) => c.series,
     value: (c) => pct(c.accuracy),
     interval: (c) => (c.ciLow === null || c.ciHigh === null ? null : [pct(c.ciLow)!, pct(c.ciHigh)!]),
   });
   const csv = () =>
     toCsv(flatten(matrix), [
+      { header: "student", value: (c) => c.student },
       { header: "method", value: (c) => c.method },
       { header: "benchmark", value: (c) => c.benchmark },
       { header: "n", value: (c) => c.n },
@@ -88,7 +92,7 @@ export function MethodMatrix({ matrix }: { matrix: Matrix }) {
   return (
     <ChartCard
       title="Method matrix"
-      description="The paper's table: rows are distillation methods, columns the benchmarks present plus their unweighted average. Cells: accuracy, sample size n, 95% Wilson interval; runs of one method on one benchmark are pooled."
+      description="The paper's table: rows are distillation methods, one block per student model (a trained student's base), columns the benchmarks present plus their unweighted average. Cells: accuracy, sample size n, 95% Wilson interval; runs of one method on one benchmark for one student are pooled."
       csv={matrix.benchmarks.length ? csv : null}
       legend={series}
     >
@@ -101,6 +105,7 @@ export function MethodMatrix({ matrix }: { matrix: Matrix }) {
             <thead>
               <tr>
                 <th>Method</th>
+                {several && <th>Student</th>}
                 {matrix.benchmarks.map((b) => (
                   <th key={b} className="num">
                     {b}
@@ -111,8 +116,9 @@ export function MethodMatrix({ matrix }: { matrix: Matrix }) {
             </thead>
             <tbody>
               {matrix.rows.map((row) => (
-                <tr key={row.method}>
+                <tr key={`${row.student}/${row.method}`}>
                   <th scope="row">{row.label}</th>
+                  {several && <td>{row.student}</td>}
                   {matrix.benchmarks.map((b) => (
                     <Cell key={b} cell={row.cells[b]!} />
                   ))}

@@ -14,6 +14,7 @@ function run(name: string, over: Partial<CompareRun> & { n: number; correct: num
     mode: "agent",
     model: "m",
     studentId: null,
+    studentBase: "m",
     benchmark: "gsm_hard",
     ftp: false,
     sag: 1,
@@ -81,6 +82,23 @@ describe("methodMatrix", () => {
     expect(cot.average.ciLow!).toBeLessThan(0.3);
     expect(cot.average.ciHigh!).toBeGreaterThan(0.3);
     expect(matrix.rows.find((r) => r.method === "cot-rag")!.average.accuracy).toBeNull();
+  });
+
+  it("gives each student model a block of rows of its own: two sizes are never pooled", () => {
+    const sized = methodMatrix([
+      run("small-agent", { studentBase: "smollm2-135m", n: 10, correct: 9 }),
+      run("big-agent", { studentBase: "qwen-0.5b", n: 10, correct: 3 }),
+      run("small-base", { studentBase: "smollm2-135m", method: "base-agent", n: 10, correct: 0 }),
+    ]);
+    expect(sized.students).toEqual(["smollm2-135m", "qwen-0.5b"]);
+    const agentRows = sized.rows.filter((r) => r.method === "agent");
+    expect(agentRows.map((r) => [r.student, r.cells.gsm_hard!.n, r.cells.gsm_hard!.correct])).toEqual([
+      ["smollm2-135m", 10, 9],
+      ["qwen-0.5b", 10, 3],
+    ]);
+    // The untrained baseline row shows only where that student has one.
+    expect(sized.rows.filter((r) => r.method === "base-agent").map((r) => r.student)).toEqual(["smollm2-135m"]);
+    expect(matrix.students).toEqual(["m"]);
   });
 
   it("adds the non-paper SAG-without-FTP row only when it has runs", () => {

@@ -44,53 +44,63 @@ export type MatrixCell = {
 export type MatrixRow = {
   method: MethodId;
   label: string;
+  /** The student model the row is about (a trained student's base): the paper's table has one block of rows per student size. */
+  student: string;
   cells: Record<string, MatrixCell>;
   /** Unweighted mean over the benchmarks this row covers (the paper's "Avg."). */
   average: MatrixCell & { covered: number };
 };
-export type MethodMatrix = { benchmarks: string[]; rows: MatrixRow[]; unplaced: string[] };
+/** `students`: one block of rows each, in the order the runs came; more than one means the student is a column of its own. */
+export type MethodMatrix = { benchmarks: string[]; students: string[]; rows: MatrixRow[]; unplaced: string[] };
 
-/** Chart 2: the paper's matrix. Several runs of one method on one benchmark are pooled. */
+/**
+ * Chart 2: the paper's matrix, one block of method rows per student model (a 135M and a 0.5B
+ * student are never pooled). Several runs of one method on one benchmark for one student are pooled.
+ */
 export function methodMatrix(runs: CompareRun[]): MethodMatrix {
   const placed = runs.filter((r) => r.method !== null);
   const benchmarks = [...new Set(placed.map((r) => r.benchmark))].sort();
+  const students = [...new Set(placed.map((r) => r.studentBase))];
   const rows: MatrixRow[] = [];
-  for (const m of METHODS) {
-    const mine = placed.filter((r) => r.method === m.id);
-    if (!m.paper && mine.length === 0) continue;
-    const cells: Record<string, MatrixCell> = {};
-    for (const b of benchmarks) {
-      const here = mine.filter((r) => r.benchmark === b);
-      const n = here.reduce((a, r) => a + r.stats.trajectories, 0);
-      const correct = here.reduce((a, r) => a + r.stats.correct, 0);
-      const ci = wilsonInterval(correct, n);
-      cells[b] = {
-        n,
-        correct,
-        accuracy: rate(correct, n),
-        ciLow: ci?.low ?? null,
-        ciHigh: ci?.high ?? null,
-        runs: here.map((r) => r.name),
-      };
+  for (const student of students)
+    for (const m of METHODS) {
+      const mine = placed.filter((r) => r.method === m.id && r.studentBase === student);
+      if (!m.paper && mine.length === 0) continue;
+      rows.push({ method: m.id, label: m.label, student, ...matrixCells(mine, benchmarks) });
     }
-    const filled = Object.values(cells).filter((c) => c.n > 0);
-    const avgCi = meanOfProportionsInterval(filled);
-    rows.push({
-      method: m.id,
-      label: m.label,
-      cells,
-      average: {
-        n: filled.reduce((a, c) => a + c.n, 0),
-        correct: filled.reduce((a, c) => a + c.correct, 0),
-        accuracy: filled.length > 0 ? filled.reduce((a, c) => a + c.correct / c.n, 0) / filled.length : null,
-        ciLow: avgCi?.low ?? null,
-        ciHigh: avgCi?.high ?? null,
-        runs: mine.map((r) => r.name),
-        covered: filled.length,
-      },
-    });
+  return { benchmarks, students, rows, unplaced: runs.filter((r) => r.method === null).map((r) => r.name) };
+}
+
+function matrixCells(mine: CompareRun[], benchmarks: string[]): Pick<MatrixRow, "cells" | "average"> {
+  const cells: Record<string, MatrixCell> = {};
+  for (const b of benchmarks) {
+    const here = mine.filter((r) => r.benchmark === b);
+    const n = here.reduce((a, r) => a + r.stats.trajectories, 0);
+    const correct = here.reduce((a, r) => a + r.stats.correct, 0);
+    const ci = wilsonInterval(correct, n);
+    cells[b] = {
+      n,
+      correct,
+      accuracy: rate(correct, n),
+      ciLow: ci?.low ?? null,
+      ciHigh: ci?.high ?? null,
+      runs: here.map((r) => r.name),
+    };
   }
-  return { benchmarks, rows, unplaced: runs.filter((r) => r.method === null).map((r) => r.name) };
+  const filled = Object.values(cells).filter((c) => c.n > 0);
+  const avgCi = meanOfProportionsInterval(filled);
+  return {
+    cells,
+    average: {
+      n: filled.reduce((a, c) => a + c.n, 0),
+      correct: filled.reduce((a, c) => a + c.correct, 0),
+      accuracy: filled.length > 0 ? filled.reduce((a, c) => a + c.correct / c.n, 0) / filled.length : null,
+      ciLow: avgCi?.low ?? null,
+      ciHigh: avgCi?.high ?? null,
+      runs: mine.map((r) => r.name),
+      covered: filled.length,
+    },
+  };
 }
 
 export type FtpRow = {

@@ -58,14 +58,16 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
     const withRetrieval = (calls: number) => (i: number) => ({ ...makeEpisode({ steps: [{}] }), retrievalCalls: calls + i });
     await seed(await insertRun(db, { name: "t-plain", role: "teacher" }), [true, false, false, false], withRetrieval(2));
     await seed(await insertRun(db, { name: "t-ftp", role: "teacher", ftp: true }), [true, true, true, false], withRetrieval(0));
-    await seed(await insertRun(db, { name: "s-cot", mode: "cot", tags: ["method:cot"] }), [true, false], () =>
+    await seed(await insertRun(db, { name: "s-cot", mode: "cot", tags: ["method:cot"], model: "tiny" }), [true, false], () =>
       makeEpisode({ steps: [{}] }),
     );
     await seed(await insertRun(db, { name: "s-agent", model: "student-a" }), [true, true, false, false], (i) =>
       makeEpisode({ steps: i === 0 ? [{ errorKind: "parse" }, {}] : [{}] }),
     );
-    await seed(await insertRun(db, { name: "s-sag", sag: 8, tags: ["method:agent-ftp-sag"] }), [true, true, true, false], (i) =>
-      makeEpisode({ steps: [{ candidates: 8, errorKind: i === 1 ? "exec" : undefined }] }),
+    await seed(
+      await insertRun(db, { name: "s-sag", sag: 8, tags: ["method:agent-ftp-sag"], model: "tiny" }),
+      [true, true, true, false],
+      (i) => makeEpisode({ steps: [{ candidates: 8, errorKind: i === 1 ? "exec" : undefined }] }),
     );
 
     [{ id: trainA }, { id: trainB }] = (await db
@@ -82,6 +84,11 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
     await db.update(runs).set({ studentId: studentA!.id }).where(eq(runs.name, "s-agent")); // as generate links a trained student's run
     // The untrained base model as an agent: a baseline row of its own, never pooled with "agent".
     await seed(await insertRun(db, { name: "s-base", model: "tiny" }), [true, false], () => makeEpisode({ steps: [{}] }));
+    // A student of another size: its own block of rows, found through its base model.
+    const [bigger] = await db.insert(students).values({ name: "student-big", baseModel: "bigger", adapterPath: "/tmp/b" }).returning();
+    const big = await insertRun(db, { name: "s-big", model: "student-big" });
+    await db.update(runs).set({ studentId: bigger!.id }).where(eq(runs.id, big));
+    await seed(big, [false, false, false], () => makeEpisode({ steps: [{}] }));
     await db.insert(jobMetrics).values([
       { jobId: trainA, step: 2, name: "loss", value: 1.5 },
       { jobId: trainA, step: 1, name: "loss", value: 2.0 },
@@ -115,6 +122,16 @@ describe.each(testDatabases())("compare queries on $name", ({ open }) => {
     expect(cell("base-agent")).toMatchObject({ n: 2, correct: 1, runs: ["s-base"] });
     expect(cell("agent-ftp-sag")).toMatchObject({ n: 4, correct: 3, accuracy: 0.75 });
     expect(cell("agent-ftp")).toMatchObject({ n: 0, accuracy: null });
+    expect(matrix.students).toEqual(["tiny"]); // the trained student's base is the untrained run's model
+  });
+
+  it("keeps students of different base models apart", async () => {
+    const { matrix } = await compareRuns(handle.db, { runs: ["s-agent", "s-big"] });
+    expect(matrix.students).toEqual(["tiny", "bigger"]);
+    expect(matrix.rows.filter((r) => r.method === "agent").map((r) => [r.student, r.cells.toyqa!.n, r.cells.toyqa!.correct])).toEqual([
+      ["tiny", 4, 2],
+      ["bigger", 3, 0],
+    ]);
   });
 
   it("compares teacher FTP on and off with retrieval calls per question", async () => {

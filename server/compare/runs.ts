@@ -2,7 +2,7 @@
 // aggregation per run set) and where each one sits in the paper's matrix.
 import { inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { runs } from "@/db/schema";
+import { runs, students } from "@/db/schema";
 import { runStats, type RunStats } from "@/server/runs/stats";
 import { methodOfRun, type MethodId } from "./methods";
 import { wilsonInterval, type Interval } from "./wilson";
@@ -14,6 +14,11 @@ export type CompareRun = {
   mode: "agent" | "cot" | "cot-rag";
   model: string;
   studentId: number | null;
+  /**
+   * The student model the run stands for, a row group of the matrix: a trained student's base
+   * model, else the model the run served (an untrained student, or a tagged run of an endpoint's).
+   */
+  studentBase: string;
   /** `benchmark` for test splits, `benchmark/split` otherwise: the column a run lands in. */
   benchmark: string;
   ftp: boolean;
@@ -40,6 +45,14 @@ export async function loadCompareRuns(db: Db, names: string[]): Promise<{ runs: 
     db,
     rows.map((r) => r.id),
   );
+  const studentIds = [...new Set(rows.flatMap((r) => (r.studentId === null ? [] : [r.studentId])))];
+  const baseOf = new Map(
+    studentIds.length === 0
+      ? []
+      : (await db.select({ id: students.id, baseModel: students.baseModel }).from(students).where(inArray(students.id, studentIds))).map(
+          (s) => [s.id, s.baseModel],
+        ),
+  );
   const byName = new Map(rows.map((r) => [r.name, r]));
   const out: CompareRun[] = [];
   for (const name of names) {
@@ -57,6 +70,7 @@ export async function loadCompareRuns(db: Db, names: string[]): Promise<{ runs: 
       mode: run.mode,
       model: run.modelName,
       studentId: run.studentId,
+      studentBase: (run.studentId === null ? undefined : baseOf.get(run.studentId)) ?? run.modelName,
       benchmark: benchmarkKey(config),
       ftp,
       sag,

@@ -17,9 +17,11 @@ export function accuracyCell(cell: {
   return `${cell.correct}/${cell.n} · ${pct(cell.accuracy)}% (${pct(cell.ciLow)}–${pct(cell.ciHigh)})`;
 }
 
-/** The paper's matrix as rows of text: one per method, one column per benchmark, then the average. */
+/** The paper's matrix as rows of text: one per method (and student, when there are several), one column per benchmark, then the average. */
 export function matrixRows(matrix: MethodMatrix): Record<string, string>[] {
+  const several = matrix.students.length > 1;
   return matrix.rows.map((row) => ({
+    ...(several ? { student: row.student } : {}),
     method: row.label,
     ...Object.fromEntries(matrix.benchmarks.map((b) => [b, accuracyCell(row.cells[b]!)])),
     average: row.average.covered === 0 ? "–" : `${pct(row.average.accuracy)}% (${pct(row.average.ciLow)}–${pct(row.average.ciHigh)})`,
