@@ -65,6 +65,8 @@ describe("the contracts with the Python worker", () => {
       "--max-length",
       "4096",
       "--gradient-checkpointing",
+      "--save-steps",
+      "50",
       "--seed",
       "42",
     ]);
