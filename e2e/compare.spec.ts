@@ -64,7 +64,8 @@ test.beforeAll(async () => {
     "experiment:e2e-cmp",
   );
   // An untrained student (no method tag) that scores 0 of 3.
-  await generate("--run", "cmp-Z", "--model", "stub-zero", "--role", "student");
+  // Tagged with a longer experiment name that starts with the other's: not one of e2e-cmp's runs.
+  await generate("--run", "cmp-Z", "--model", "stub-zero", "--role", "student", "--tags", "experiment:e2e-cmp-other");
 });
 
 test.afterAll(async () => {
@@ -129,8 +130,8 @@ test("a 0% bar keeps its Wilson whisker, and an untrained student gets a row of 
 });
 
 test("scripts/compare-charts.ts saves a recipe's charts through the same export buttons", async ({ baseURL }) => {
-  // Both runs are tagged experiment:e2e-cmp: the script finds them as a user would (filter, then
-  // "Select shown"); the accuracy CSV shows it picked both.
+  // Both runs are tagged experiment:e2e-cmp: the script takes exactly those (not cmp-Z, tagged
+  // experiment:e2e-cmp-other); the accuracy CSV shows which it picked.
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-charts-"));
   const script = ["tsx", "scripts/compare-charts.ts", "--url", baseURL!, "--out", out];
   const result = spawnSync("npx", [...script, "--experiment", "e2e-cmp"], { encoding: "utf8", timeout: 120_000 });
@@ -138,6 +139,7 @@ test("scripts/compare-charts.ts saves a recipe's charts through the same export 
   const accuracy = fs.readFileSync(path.join(out, "accuracy-per-benchmark.csv"), "utf8");
   expect(accuracy).toMatch(/^cmp-A,/m);
   expect(accuracy).toMatch(/^cmp-B,/m);
+  expect(accuracy).not.toMatch(/^cmp-Z,/m);
   const files = fs.readdirSync(out).sort();
   expect(files).toEqual(
     expect.arrayContaining(["accuracy-per-benchmark.csv", "accuracy-per-benchmark.png", "method-matrix.png", "sag-on-vs-off.csv"]),

@@ -2,13 +2,15 @@
 // "Export CSV" buttons give them, into a folder: the figures of a report (the README's cpu-repro
 // section) come from the same code a user clicks. Needs a running workbench (`npm start`).
 //   npx tsx scripts/compare-charts.ts --out docs/cpu-repro [--url http://127.0.0.1:3000] RUN...
-//   npx tsx scripts/compare-charts.ts --out docs/cpu-repro --experiment cpu-repro   (its runs, picked
-//   as a user would: filter the run list by the tag experiment:NAME, then "Select shown")
+//   npx tsx scripts/compare-charts.ts --out docs/cpu-repro --experiment cpu-repro   (the runs tagged
+//   experiment:NAME exactly, as `distillery compare --experiment` takes them: the page's filter
+//   matches substrings, and experiment:cpu-distill would also take experiment:cpu-distill-arith)
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { chromiumLaunchOptions } from "../e2e/chromium";
+import { httpApi } from "../server/client/api";
 import { waitForWorkbench } from "../server/client/health";
 
 const { values: flags, positionals: runs } = parseArgs({
@@ -26,11 +28,6 @@ fs.mkdirSync(outDir, { recursive: true });
 async function openCompare(browser: Browser): Promise<Page> {
   const page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   await page.goto(`${flags.url}/compare?runs=${runs.map(encodeURIComponent).join(",")}`);
-  if (flags.experiment) {
-    await page.getByRole("searchbox", { name: "Filter runs" }).fill(`experiment:${flags.experiment}`);
-    await page.getByRole("button", { name: "Select shown" }).click();
-    if (!new URL(page.url()).searchParams.get("runs")) throw new Error(`no run is tagged experiment:${flags.experiment}`);
-  }
   // Charts 1–5 arrive with one query, the loss chart with its own: wait for both before reading
   // the list of cards (it grows while they load).
   await page.getByRole("region", { name: "Accuracy per benchmark" }).or(page.locator("p.error")).first().waitFor();
@@ -60,6 +57,14 @@ async function saveChart(page: Page, title: string) {
 if (!(await waitForWorkbench(flags.url, 60_000))) {
   console.error(`error: no workbench answers at ${flags.url} (start one with npm start)`);
   process.exit(1);
+}
+if (flags.experiment) {
+  const tag = `experiment:${flags.experiment}`;
+  runs.push(...(await httpApi(flags.url!).runs.list.query()).filter((r) => r.tags.includes(tag)).map((r) => r.name));
+  if (runs.length === 0) {
+    console.error(`error: no run is tagged ${tag}`);
+    process.exit(1);
+  }
 }
 const browser = await chromium.launch(chromiumLaunchOptions);
 try {
