@@ -54,3 +54,15 @@ test("a page sends the browser to sign in; the session then carries the API; sig
   await expect(page).toHaveURL(`${BASE}/sign-in`);
   expect((await page.request.get(`${BASE}/api/trpc/users.me`)).status()).toBe(401);
 });
+
+test("before the page has hydrated, the sign-in form cannot be submitted (a browser's own submit would put the password in the URL)", async ({
+  browser,
+}) => {
+  // Without JavaScript the page is what a browser shows before hydration: the server's HTML.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${BASE}/sign-in`);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
+  await expect(page.locator("form.sign-in-form")).toHaveAttribute("method", "post");
+  await context.close();
+});

@@ -1,15 +1,25 @@
 "use client";
 // Signs in through Better Auth's endpoints (app/api/auth): user name + password, or the OIDC
 // provider, whose page the browser is sent to and which sends it back to `next`.
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 
 async function postJson(path: string, body: unknown): Promise<Response> {
   return fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
+const noSubscription = () => () => {};
+
 export function SignInForm({ next, ssoLabel }: { next: string; ssoLabel?: string }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  // Until React has hydrated the form, a submit would be the browser's own (a GET carrying the
+  // password in the URL): the buttons stay disabled until then (found on a loaded machine, where
+  // hydration took seconds).
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 
   async function signInWithPassword(form: FormData) {
     setBusy(true);
@@ -32,6 +42,7 @@ export function SignInForm({ next, ssoLabel }: { next: string; ssoLabel?: string
   return (
     <form
       className="sign-in-form"
+      method="post"
       // Not a form action: React resets an action's form afterwards, losing the user name on a typo.
       onSubmit={(e) => {
         e.preventDefault();
@@ -46,11 +57,11 @@ export function SignInForm({ next, ssoLabel }: { next: string; ssoLabel?: string
         Password
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
-      <button type="submit" disabled={busy}>
+      <button type="submit" disabled={busy || !hydrated}>
         Sign in
       </button>
       {ssoLabel && (
-        <button type="button" disabled={busy} onClick={signInWithSso}>
+        <button type="button" disabled={busy || !hydrated} onClick={signInWithSso}>
           {ssoLabel}
         </button>
       )}
