@@ -1,6 +1,6 @@
 // The selected runs of the compare page, with their stats (server/runs/stats.ts, one SQL
 // aggregation per run set) and where each one sits in the paper's matrix.
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { runs, students } from "@/db/schema";
 import { runStats, type RunStats } from "@/server/runs/stats";
@@ -40,18 +40,16 @@ export function benchmarkKey(config: Record<string, unknown>): string {
 /** The named runs in the order asked for; names that match no run are reported, not fatal. */
 export async function loadCompareRuns(db: Db, names: string[]): Promise<{ runs: CompareRun[]; missing: string[] }> {
   if (names.length === 0) return { runs: [], missing: [] };
-  const rows = await db.select().from(runs).where(inArray(runs.name, names));
+  // A trained student's base model comes with its run: the matrix's row group.
+  const joined = await db
+    .select({ run: runs, studentBase: students.baseModel })
+    .from(runs)
+    .leftJoin(students, eq(runs.studentId, students.id))
+    .where(inArray(runs.name, names));
+  const rows = joined.map(({ run, studentBase }) => ({ ...run, studentBase: studentBase ?? run.modelName }));
   const stats = await runStats(
     db,
     rows.map((r) => r.id),
-  );
-  const studentIds = [...new Set(rows.flatMap((r) => (r.studentId === null ? [] : [r.studentId])))];
-  const baseOf = new Map(
-    studentIds.length === 0
-      ? []
-      : (await db.select({ id: students.id, baseModel: students.baseModel }).from(students).where(inArray(students.id, studentIds))).map(
-          (s) => [s.id, s.baseModel],
-        ),
   );
   const byName = new Map(rows.map((r) => [r.name, r]));
   const out: CompareRun[] = [];
@@ -70,7 +68,7 @@ export async function loadCompareRuns(db: Db, names: string[]): Promise<{ runs: 
       mode: run.mode,
       model: run.modelName,
       studentId: run.studentId,
-      studentBase: (run.studentId === null ? undefined : baseOf.get(run.studentId)) ?? run.modelName,
+      studentBase: run.studentBase,
       benchmark: benchmarkKey(config),
       ftp,
       sag,
