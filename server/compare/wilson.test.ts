@@ -19,6 +19,9 @@ describe("wilsonInterval", () => {
     const all = wilsonInterval(3, 3)!;
     expect(all.high).toBe(1);
     expect(all.low).toBeCloseTo(0.4385, 4);
+    // At n = 100 the subtraction alone leaves 3.5e-18 (it reached the CSVs); the bound is exactly 0.
+    expect(wilsonInterval(0, 100)!.low).toBe(0);
+    expect(wilsonInterval(100, 100)!.high).toBe(1);
   });
 
   it("narrows as n grows and is null without data", () => {
