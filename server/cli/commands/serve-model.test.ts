@@ -29,8 +29,9 @@ describe("serve-model flags", () => {
     expect(() => adapterArgs([`a b=${adapter}`])).toThrow(/letters, digits/);
   });
 
-  it("rejects a bad port with exit code 2", async () => {
+  it("rejects a bad port or quantisation with exit code 2", async () => {
     expect(await main(["serve-model", "--port", "99999"])).toBe(2);
+    expect(await main(["serve-model", "--quantize", "int4"])).toBe(2);
   });
 });
 

