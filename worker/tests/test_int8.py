@@ -110,6 +110,22 @@ def test_the_teacher_is_served_int8_when_the_setting_says_so(
         vllm.plan("some-student", {}, 8000, quantize="int4")
 
 
+def test_the_teacher_is_int8_by_default_only_where_the_cpu_has_int8_dot_products(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(vllm.TEACHER_QUANTIZE_ENV, raising=False)
+    for build, flags, expected in [
+        (True, {"avx2", "avx512f", "avx512_vnni"}, "int8"),
+        (True, {"avx2", "amx_int8"}, "int8"),
+        (True, {"avx2", "fma"}, "none"),  # no VNNI: int8 products would be emulated
+        (False, {"avx512_vnni"}, "none"),  # a CUDA build: the GPU path is measured separately
+    ]:
+        monkeypatch.setattr(vllm, "cpu_flags", lambda flags=flags: flags)
+        assert vllm.teacher_quantization(build) == expected, (build, flags)
+    monkeypatch.setenv(vllm.TEACHER_QUANTIZE_ENV, "none")  # the operator's word wins
+    assert vllm.teacher_quantization(True) == "none"
+
+
 def test_vllm_serves_the_int8_copy(tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     require_vllm()
     monkeypatch.setenv(vllm.PYTHON_ENV, str(vllm.vllm_python()))  # found beside the real cache
