@@ -155,8 +155,8 @@ def plan(
 ) -> VllmLaunch:
     """What to start, with every name and path checked first (raises ModelNotFound,
     FileNotFoundError, ValueError or VllmUnavailable: the caller's error, exit 2). With ``quantize``
-    int8 (for the teacher, ``$DISTILLERY_TEACHER_QUANTIZE`` when not given) it serves the model's
-    int8 copy, making it first if there is none (weights/int8.py; about a minute for the teacher)."""
+    int8 (the teacher's default: ``teacher_quantization``) it serves the model's int8 copy, making it
+    first if there is none (weights/int8.py; 37 s for the teacher)."""
     resolved = resolve_model(model)
     if resolved.gguf_file:
         raise VllmUnavailable(f"vLLM serves Hugging Face model directories, not a .gguf file ({model})")
