@@ -9,15 +9,23 @@ import { openDb, type DbHandle } from "@/db/client";
 export type TestDatabase = { name: string; open: () => Promise<DbHandle> };
 
 export function testDatabases(): TestDatabase[] {
-  const list: TestDatabase[] = [
-    {
-      name: "pglite",
-      open: () => openDb({ url: "", dir: fs.mkdtempSync(path.join(os.tmpdir(), "distillery-test-")) }),
-    },
-  ];
+  const list: TestDatabase[] = [{ name: "pglite", open: openFreshPglite }];
   const url = process.env.DISTILLERY_TEST_DATABASE_URL;
   if (url) list.push({ name: "postgres", open: () => openFreshPostgres(url) });
   return list;
+}
+
+/** A new embedded database in a directory of its own, removed when it closes (each held ~40 MB). */
+async function openFreshPglite(): Promise<DbHandle> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "distillery-test-"));
+  const handle = await openDb({ url: "", dir });
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A new database on the test server per call, so tests never see each other's rows. */
