@@ -72,11 +72,16 @@ def quantize_w8a8(src: Path, dst: Path) -> int:
     if quantised == 0:
         raise ValueError(f"{src}: no decoder linear weights named like model.layers.N.*.*_proj.weight")
     save_file(tensors, dst / "model.safetensors", metadata={"format": "pt"})
-    for item in src.iterdir():  # tokenizer, chat template, generation config; not the old shards
-        if item.is_file() and item.suffix != ".safetensors" and item.name not in ("config.json", MARKER):
+    for (
+        item
+    ) in src.iterdir():  # tokenizer, chat template, generation config; not the bf16 shards or their index
+        skip = (
+            item.suffix == ".safetensors"
+            or item.name.endswith(".index.json")
+            or item.name in ("config.json", MARKER)
+        )
+        if item.is_file() and not skip:
             shutil.copy2(item, dst / item.name)
-            if item.name.endswith(".index.json"):
-                (dst / item.name).unlink()  # the shard index describes the bf16 files only
     (dst / "config.json").write_text(
         json.dumps({**config, "quantization_config": QUANTIZATION_CONFIG}, indent=2)
     )
