@@ -72,15 +72,10 @@ def quantize_w8a8(src: Path, dst: Path) -> int:
     if quantised == 0:
         raise ValueError(f"{src}: no decoder linear weights named like model.layers.N.*.*_proj.weight")
     save_file(tensors, dst / "model.safetensors", metadata={"format": "pt"})
-    for (
-        item
-    ) in src.iterdir():  # tokenizer, chat template, generation config; not the bf16 shards or their index
-        skip = (
-            item.suffix == ".safetensors"
-            or item.name.endswith(".index.json")
-            or item.name in ("config.json", MARKER)
-        )
-        if item.is_file() and not skip:
+    # The tokenizer, chat template and generation config; not the bf16 shards or their index.
+    for item in src.iterdir():
+        bf16_only = item.suffix == ".safetensors" or item.name.endswith(".index.json")
+        if item.is_file() and not bf16_only and item.name not in ("config.json", MARKER):
             shutil.copy2(item, dst / item.name)
     (dst / "config.json").write_text(
         json.dumps({**config, "quantization_config": QUANTIZATION_CONFIG}, indent=2)
