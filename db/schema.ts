@@ -319,6 +319,14 @@ export const datasets = pgTable(
     filter: jsonb("filter").$type<Record<string, unknown>>().notNull(),
     trajectoryIds: jsonb("trajectory_ids").$type<number[]>().notNull(),
     contentHash: text("content_hash").notNull(),
+    /**
+     * The largest run, trajectory and verdict-event ids when this version was made: a row with a larger
+     * id came after it. A diff orders by these, not by created_at, whose clock may tick in whole
+     * milliseconds (PGlite's does) and so cannot order a verdict given in the same millisecond.
+     */
+    maxRunId: integer("max_run_id").notNull(),
+    maxTrajectoryId: integer("max_trajectory_id").notNull(),
+    maxVerdictEventId: integer("max_verdict_event_id").notNull(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("datasets_name_version_key").on(t.name, t.version)],

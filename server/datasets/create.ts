@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { datasets, trajectories } from "@/db/schema";
+import { datasets, runs, trajectories, verdictEvents } from "@/db/schema";
 import { InputError } from "@/server/errors";
 import { findRunsByName } from "@/server/runs/find";
 import { checkConditions } from "./checks";
@@ -27,6 +27,8 @@ export async function createDataset(db: Db, rawSpec: DatasetSpec) {
   ];
   if (spec.acceptedOnly) filters.push(eq(trajectories.latestVerdict, "accept"));
   if (spec.excludeRejected) filters.push(sql`${trajectories.latestVerdict} is distinct from 'reject'`);
+  // Read before the pick: whatever has an id up to these is reflected in it (see datasets.maxRunId).
+  const [marks] = await db.select(watermarks).from(sql`(select 1) as one`);
   const picked = await db
     .select({ id: trajectories.id, messages: trajectories.messages })
     .from(trajectories)
@@ -57,10 +59,15 @@ export async function createDataset(db: Db, rawSpec: DatasetSpec) {
       filter,
       trajectoryIds: picked.map((t) => t.id),
       contentHash,
+      ...marks!,
     })
     .returning();
   return { dataset: dataset!, created: true };
 }
+
+const newest = (table: typeof runs | typeof trajectories | typeof verdictEvents) =>
+  sql<number>`(select coalesce(max(${table.id}), 0)::int from ${table})`;
+const watermarks = { maxRunId: newest(runs), maxTrajectoryId: newest(trajectories), maxVerdictEventId: newest(verdictEvents) };
 
 /** "name" (latest version) or "name@version". */
 export async function findDataset(db: Db, ref: string) {

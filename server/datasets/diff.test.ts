@@ -7,7 +7,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDb, type DbHandle } from "@/db/client";
-import { trajectories } from "@/db/schema";
+import { datasets, trajectories, verdictEvents } from "@/db/schema";
 import { addAnnotation } from "@/server/annotations/annotations";
 import { main } from "@/server/cli/main";
 import { InputError } from "@/server/errors";
@@ -121,6 +121,20 @@ describe("diffDatasets", () => {
   it("compares versions of two different datasets and says so", async () => {
     const diff = await diffDatasets(handle.db, "ds@2", "other@1");
     expect(diff).toMatchObject({ sameDataset: false, from: { name: "ds" }, to: { name: "other" } });
+  });
+
+  it("orders a verdict given in the same millisecond as a version after it (ids, not the clock)", async () => {
+    const db = handle.db;
+    const { dataset: before } = await createDataset(db, { name: "tie", run: ["r1"], excludeRejected: true });
+    await addAnnotation(db, "ann", { trajectoryId: t.kept!, verdict: "reject", reason: "lucky_guess" });
+    const { dataset: after } = await createDataset(db, { name: "tie", run: ["r1"], excludeRejected: true });
+    // PGlite's clock ticks in whole milliseconds: make the tie certain rather than likely.
+    await db.update(verdictEvents).set({ createdAt: before.createdAt }).where(eq(verdictEvents.trajectoryId, t.kept!));
+    await db.update(datasets).set({ createdAt: before.createdAt }).where(eq(datasets.id, after.id));
+    const diff = await diffDatasets(db, "tie@1", "tie@2");
+    expect(diff.newerFirst).toBe(false);
+    expect(reasons(diff.removed)).toEqual({ [t.kept!]: "new_verdict" });
+    expect(reasons((await diffDatasets(db, "tie@2", "tie@1")).added)).toEqual({ [t.kept!]: "new_verdict" });
   });
 
   it.each([

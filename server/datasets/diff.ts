@@ -18,7 +18,8 @@
 //
 // A trajectory deleted since then takes its verdict history with it (the events cascade), so a
 // trajectory in N only that is gone now can only be explained by the filter, or not at all.
-// Times are compared in SQL, at the database's precision, not as JavaScript dates (milliseconds).
+// "After O was made" means a larger id than the largest O saw (datasets.maxRunId and its siblings),
+// not a later created_at: the embedded database's clock ticks in whole milliseconds.
 import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { datasets, questions, runs, trajectories, verdictEvents } from "@/db/schema";
@@ -65,7 +66,7 @@ const CHUNK = 5000;
 /** The diff from dataset version `refA` to `refB` ("NAME@VERSION"; "NAME" alone is its latest version). */
 export async function diffDatasets(db: Db, refA: string, refB: string): Promise<DatasetDiff> {
   const [a, b] = [await resolve(db, refA), await resolve(db, refB)];
-  const newerFirst = a.createdAt.getTime() > b.createdAt.getTime() || (a.createdAt.getTime() === b.createdAt.getTime() && a.id > b.id);
+  const newerFirst = a.id > b.id;
   const [older, newer] = newerFirst ? [b, a] : [a, b];
   const inA = new Set(a.trajectoryIds);
   const inB = new Set(b.trajectoryIds);
@@ -185,7 +186,6 @@ function chunks(ids: number[]): number[][] {
 
 /** Run, question preview and store time of the trajectories that still exist. */
 async function trajectoryInfo(db: Db, ids: number[], older: Dataset): Promise<Map<number, Info>> {
-  const olderMade = sql`(select ${datasets.createdAt} from ${datasets} where ${datasets.id} = ${older.id})`;
   const map = new Map<number, Info>();
   for (const part of chunks(ids)) {
     const rows = await db
@@ -194,8 +194,8 @@ async function trajectoryInfo(db: Db, ids: number[], older: Dataset): Promise<Ma
         run: runs.name,
         question: sql<string>`left(${questions.question}, ${QUESTION_PREVIEW})`,
         storedAt: trajectories.createdAt,
-        storedAfterOlder: sql<boolean>`${trajectories.createdAt} > ${olderMade}`,
-        runAfterOlder: sql<boolean>`${runs.createdAt} > ${olderMade}`,
+        storedAfterOlder: sql<boolean>`${trajectories.id} > ${older.maxTrajectoryId}`,
+        runAfterOlder: sql<boolean>`${runs.id} > ${older.maxRunId}`,
       })
       .from(trajectories)
       .innerJoin(runs, eq(runs.id, trajectories.runId))
@@ -208,7 +208,6 @@ async function trajectoryInfo(db: Db, ids: number[], older: Dataset): Promise<Ma
 
 /** Per trajectory, the newest change of its effective verdict after `older` was made and up to `newer`. */
 async function verdictChanges(db: Db, ids: number[], older: Dataset, newer: Dataset): Promise<Map<number, Change>> {
-  const madeAt = (d: Dataset) => sql`(select ${datasets.createdAt} from ${datasets} where ${datasets.id} = ${d.id})`;
   const map = new Map<number, Change>();
   for (const part of chunks(ids)) {
     const rows = await db
@@ -217,13 +216,13 @@ async function verdictChanges(db: Db, ids: number[], older: Dataset, newer: Data
       .where(
         and(
           inArray(verdictEvents.trajectoryId, part),
-          gt(verdictEvents.createdAt, madeAt(older)),
-          lte(verdictEvents.createdAt, madeAt(newer)),
+          gt(verdictEvents.id, older.maxVerdictEventId),
+          lte(verdictEvents.id, newer.maxVerdictEventId),
           // An event that left the effective verdict as it was (a second, agreeing annotator) changed nothing.
           sql`${verdictEvents.before} is distinct from ${verdictEvents.after}`,
         ),
       )
-      .orderBy(desc(verdictEvents.createdAt), desc(verdictEvents.id));
+      .orderBy(desc(verdictEvents.id));
     for (const row of rows) if (!map.has(row.trajectoryId)) map.set(row.trajectoryId, row);
   }
   return map;
