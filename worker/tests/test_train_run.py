@@ -157,6 +157,10 @@ def test_cli_events_kill_and_resume(tiny, data, tmp_path):
     assert [e["step"] for e in got if e["event"] == "checkpoint"][-1] == 8
     done = got[-1]
     assert done["event"] == "done" and done["metrics"]["global_step"] == 8
+    # The run's loss covers all eight steps, not only those this invocation trained.
+    losses = {e["step"]: e["loss"] for e in first + got if e["event"] == "step"}
+    assert sorted(losses) == list(range(1, 9))
+    assert done["metrics"]["train_loss"] == pytest.approx(sum(losses.values()) / 8, rel=1e-3)
     assert done["adapter"] == str(out / "adapter")
     assert (out / "adapter" / "adapter_config.json").is_file()
     assert (out / "adapter" / "adapter_model.safetensors").is_file()

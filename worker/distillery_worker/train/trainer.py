@@ -166,12 +166,27 @@ def prepare(config: TrainConfig, checked: Checked | None = None) -> Prepared:
     return Prepared(trainer, tokenizer, report, out, resume_from, base)
 
 
+def whole_run_loss(log_history: list[dict[str, Any]]) -> float | None:
+    """The mean training loss over every logged step, those of earlier invocations included: each
+    logged loss weighted by the steps since the one before. (The Trainer's own train_loss divides
+    this invocation's loss by all the run's steps: too low after a resume, 0 when only the merge
+    was left.)"""
+    total = weighted = 0.0
+    previous = 0
+    for entry in log_history:
+        if "loss" in entry and "step" in entry:
+            span = entry["step"] - previous
+            total, weighted, previous = total + span, weighted + span * entry["loss"], entry["step"]
+    return weighted / total if total else None
+
+
 def train(config: TrainConfig, checked: Checked | None = None) -> dict[str, Any]:
     run = prepare(config, checked)
     trainer, out, report = run.trainer, run.out, run.report
     result = trainer.train(resume_from_checkpoint=str(run.resume_from) if run.resume_from else None)
     metrics = {
         **result.metrics,
+        "train_loss": whole_run_loss(trainer.state.log_history),
         "global_step": trainer.state.global_step,
         "tokens_seen": trainer.state.num_input_tokens_seen,
         "samples": report.samples,
