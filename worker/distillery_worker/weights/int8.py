@@ -17,11 +17,10 @@ import hashlib
 import json
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 from . import MARKER, cache_dir
-from .install import install_lock, say
+from .install import built_in_place, install_lock, say
 
 # A decoder layer's linear weight: Llama / Qwen2 / SmolLM name them model.layers.N.<block>.<x>_proj.
 LINEAR = re.compile(r"^model\.layers\.\d+\.[a-z_]+\.[a-z_]+_proj\.weight$")
@@ -95,23 +94,16 @@ def source_key(src: Path) -> str:
 def int8_copy(src: Path, name: str) -> Path:
     """The int8 copy of ``src`` (served as ``name``), made now if there is none yet."""
     key = f"{name}-{source_key(src)}"
-    root = cache_dir() / "int8"
-    final = root / key
+    final = cache_dir() / "int8" / key
     if (final / MARKER).is_file():
         return final
-    root.mkdir(parents=True, exist_ok=True)
     with install_lock(f"int8-{key}"):
         if (final / MARKER).is_file():  # another process made it while this one waited
             return final
-        work = Path(tempfile.mkdtemp(prefix=f".work-{key}-", dir=root))
-        try:
+        with built_in_place(final, key) as work:
             say(f"{name}: writing an int8 copy (W8A8) to {final}, once")
             count = quantize_w8a8(src, work)
             (work / MARKER).write_text(
                 json.dumps({"source": str(src.resolve()), "int8_linears": count}) + "\n"
             )
-            shutil.rmtree(final, ignore_errors=True)
-            work.rename(final)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
     return final
