@@ -34,11 +34,15 @@ def free_port() -> int:
 
 def start_server(model: str, *flags: str) -> tuple[subprocess.Popen[bytes], dict[str, Any]]:
     """The server for ``model`` on a free loopback port, once it has announced itself: (process,
-    its ``listening`` event). The caller stops the process."""
+    its ``listening`` event). The caller stops the process; if this test process dies first (a
+    timeout, a kill), the closed stdin stops the server and its engine."""
     require_vllm()
     command = [sys.executable, "-m", "distillery_worker.serve", "--model", model, "--port", str(free_port())]
     process = subprocess.Popen(
-        [*command, *flags], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=worker_env()
+        [*command, "--exit-with-stdin", *flags],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=worker_env(),
     )
     assert process.stdout is not None
     ready = json.loads(process.stdout.readline() or b"{}")
