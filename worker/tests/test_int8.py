@@ -110,6 +110,34 @@ def test_the_teacher_is_served_int8_when_the_setting_says_so(
         vllm.plan("some-student", {}, 8000, quantize="int4")
 
 
+def test_int8_with_float32_activations_is_refused_before_vllm_starts_where_the_cpu_has_amx(
+    monkeypatch: pytest.MonkeyPatch, tiny_dir: Path, tmp_path: Path
+) -> None:
+    # vLLM 0.32 on AMX serves int8 layers with a kernel that takes bf16/fp16 activations only: a
+    # float32 server started, then failed every request with a 500 (seen in CI on an AMX machine).
+    monkeypatch.setenv(vllm.PYTHON_ENV, sys.executable)  # nothing is started
+    monkeypatch.setenv("DISTILLERY_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(vllm, "resolve_model", lambda name: ResolvedModel(name, tiny_dir))
+    monkeypatch.setattr(vllm, "is_cpu_build", lambda python: True)
+    monkeypatch.setattr(
+        vllm, "cpu_flags", lambda *cpuinfo: {"avx512f", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8"}
+    )
+    with pytest.raises(ValueError, match="--dtype bfloat16"):
+        vllm.plan("teacher-like", {}, 8000, dtype="float32", quantize="int8")
+    assert not (tmp_path / "cache" / "models" / "int8").exists()  # refused before the copy is made
+    assert (
+        vllm.plan("teacher-like", {}, 8000, quantize="int8").served_dtype()
+        == "int8 weights, bfloat16 activations"
+    )
+    assert (
+        vllm.plan("teacher-like", {}, 8000, dtype="float32").served_dtype() == "float32"
+    )  # not int8: served
+    monkeypatch.setattr(
+        vllm, "cpu_flags", lambda *cpuinfo: {"avx512f", "avx512_vnni"}
+    )  # VNNI without AMX: oneDNN
+    assert vllm.plan("teacher-like", {}, 8000, dtype="float32", quantize="int8").int8
+
+
 def test_the_teacher_is_int8_by_default_only_where_the_cpu_has_int8_dot_products(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -130,9 +158,11 @@ def test_vllm_serves_the_int8_copy(tiny_dir: Path, tmp_path: Path, monkeypatch: 
     require_vllm()
     monkeypatch.setenv(vllm.PYTHON_ENV, str(vllm.vllm_python()))  # found beside the real cache
     monkeypatch.setenv("DISTILLERY_CACHE", str(tmp_path / "cache"))  # the server inherits both
-    process, ready = start_server(str(tiny_dir), "--quantize", "int8", "--dtype", "float32", "--eager")
+    # The activations' dtype the product picks on this CPU (bf16 where it is native, which AMX needs).
+    activations = "bfloat16" if vllm.cpu_has_native_bf16() else "float32"
+    process, ready = start_server(str(tiny_dir), "--quantize", "int8", "--eager")
     try:
-        assert ready["dtype"] == "int8 weights, float32 activations"
+        assert ready["dtype"] == f"int8 weights, {activations} activations"
         body = {
             "model": ready["models"][0],
             "messages": [{"role": "user", "content": "What is the capital of France?"}],

@@ -174,17 +174,24 @@ def plan(
         quantize = teacher_quantization(cpu_build) if resolved.id == ROLES["teacher"] else "none"
     if quantize not in QUANTIZE_CHOICES:
         raise ValueError(f"quantize must be one of {', '.join(QUANTIZE_CHOICES)}, not '{quantize}'")
-    model_dir = resolved.path
-    if quantize == "int8":
-        if adapters:
-            raise ValueError("an int8 model is served without LoRA adapters: serve a merged student instead")
-        model_dir = int8_copy(resolved.path, resolved.id)
     if dtype == "auto" and cpu_build:
         # Named rather than left to vLLM, so that a run records what served it. Without native bf16
         # the CPU emulates it: an agent's traffic is mostly prompt (prefill is compute-bound), and
         # vLLM's start-up profile pass took over 7 minutes in bf16, so float32. With it, what vLLM's
         # auto picks on x86 (bf16 first among its CPU dtypes, float32 weights downcast).
         dtype = "bfloat16" if cpu_has_native_bf16() else "float32"
+    if quantize == "int8" and cpu_build and dtype == "float32" and "amx_tile" in cpu_flags():
+        # With AMX, vLLM 0.32's CPU build sends int8 layers to a kernel that takes only bf16 or fp16
+        # activations, and fails on the first request ("expect A to be bfloat16 or half").
+        raise ValueError(
+            "on this CPU (AMX) vLLM serves int8 weights with bfloat16 activations: "
+            "ask for --dtype bfloat16 (or auto), or --quantize none for float32"
+        )
+    model_dir = resolved.path
+    if quantize == "int8":
+        if adapters:
+            raise ValueError("an int8 model is served without LoRA adapters: serve a merged student instead")
+        model_dir = int8_copy(resolved.path, resolved.id)
     return VllmLaunch(
         python, model_dir, names, served, port, threads, context, dtype, eager, cpu_build, quantize == "int8"
     )
