@@ -119,22 +119,16 @@ def test_int8_with_float32_activations_is_refused_before_vllm_starts_where_the_c
     monkeypatch.setenv("DISTILLERY_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(vllm, "resolve_model", lambda name: ResolvedModel(name, tiny_dir))
     monkeypatch.setattr(vllm, "is_cpu_build", lambda python: True)
-    monkeypatch.setattr(
-        vllm, "cpu_flags", lambda *cpuinfo: {"avx512f", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8"}
-    )
+    amx = {"avx512f", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8"}
+    monkeypatch.setattr(vllm, "cpu_flags", lambda *cpuinfo: amx)
     with pytest.raises(ValueError, match="--dtype bfloat16"):
         vllm.plan("teacher-like", {}, 8000, dtype="float32", quantize="int8")
     assert not (tmp_path / "cache" / "models" / "int8").exists()  # refused before the copy is made
-    assert (
-        vllm.plan("teacher-like", {}, 8000, quantize="int8").served_dtype()
-        == "int8 weights, bfloat16 activations"
-    )
-    assert (
-        vllm.plan("teacher-like", {}, 8000, dtype="float32").served_dtype() == "float32"
-    )  # not int8: served
-    monkeypatch.setattr(
-        vllm, "cpu_flags", lambda *cpuinfo: {"avx512f", "avx512_vnni"}
-    )  # VNNI without AMX: oneDNN
+    int8 = vllm.plan("teacher-like", {}, 8000, quantize="int8")  # auto: bf16, native here
+    assert int8.served_dtype() == "int8 weights, bfloat16 activations"
+    assert vllm.plan("teacher-like", {}, 8000, dtype="float32").served_dtype() == "float32"  # not int8
+    vnni = {"avx512f", "avx512_vnni"}  # int8 dot products without AMX: vLLM's oneDNN path takes float32
+    monkeypatch.setattr(vllm, "cpu_flags", lambda *cpuinfo: vnni)
     assert vllm.plan("teacher-like", {}, 8000, dtype="float32", quantize="int8").int8
 
 
